@@ -1,0 +1,118 @@
+/* urun-cli.h: what the command-line front end shares between urun-main.c and
+ * the one-file-per-command urun-cmd-<verb>.c files.
+ *
+ * Zone: CLI, the only code that prints.  A command returns its exit status
+ * (>= 0) or -1 with @error set; urun-main.c prints the error once and maps it
+ * to an exit code.
+ */
+#pragma once
+
+#include <glib.h>
+#include <glib/gi18n.h>
+
+#include "urun-log.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  URUN_CGROUP_MANAGER_DEFAULT,  /* not chosen: pick the best that works */
+  URUN_CGROUP_MANAGER_SYSTEMD,
+  URUN_CGROUP_MANAGER_CGROUPFS,
+  URUN_CGROUP_MANAGER_DISABLED,
+} UrunCgroupManager;
+
+typedef enum
+{
+  URUN_ROOTLESS_AUTO,
+  URUN_ROOTLESS_TRUE,
+  URUN_ROOTLESS_FALSE,
+} UrunRootlessMode;
+
+/* The global options, given before the command. */
+typedef struct
+{
+  char *root;
+  char *log_path;
+  UrunLogFormat log_format;
+  UrunLogLevel log_level;
+  gboolean log_level_set;
+  gboolean debug;
+  UrunCgroupManager cgroup_manager;
+  UrunRootlessMode rootless;
+  gboolean show_version;
+} UrunGlobalOptions;
+
+typedef struct UrunCommand UrunCommand;
+
+typedef struct
+{
+  UrunGlobalOptions global;
+  const UrunCommand *command;
+} UrunCli;
+
+typedef int (*UrunCommandFunc) (UrunCli *cli, int argc, char **argv, GError **error);
+
+struct UrunCommand
+{
+  const char *name;
+  const char *parameters; /* e.g. "CONTAINER-ID", shown in usage */
+  const char *summary;    /* one line, marked with N_() */
+  UrunCommandFunc run;
+};
+
+/* The command table, in the order `urun --help` lists it. */
+const UrunCommand *urun_cli_commands (guint *out_n_commands);
+const UrunCommand *urun_cli_find_command (const char *name);
+
+void urun_global_options_clear (UrunGlobalOptions *options);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UrunGlobalOptions, urun_global_options_clear)
+
+void urun_cli_clear (UrunCli *cli);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UrunCli, urun_cli_clear)
+
+/* Parses the global options at the front of @argv and stops at the first
+ * non-option (the command).  Accepts `--opt=value` and `--opt value`.  On
+ * return argc and argv start at the command.  `--help` prints and exits. */
+gboolean urun_cli_parse_global (UrunGlobalOptions *options, int *argc, char ***argv,
+                                GError **error);
+
+/* Parses a command's own options.  @entries may be NULL.  When
+ * @stop_at_positional is TRUE, parsing stops at the first positional
+ * argument, so that `exec ID ls -l` keeps `-l` for the payload.  On return
+ * (*argv)[0] is the command name and the positional arguments follow. */
+gboolean urun_cli_parse_command (UrunCli *cli, const GOptionEntry *entries,
+                                 gboolean stop_at_positional, int *argc, char ***argv,
+                                 GError **error);
+
+/* Checks that the command got between @min and @max positional arguments
+ * (@max < 0: unlimited).  @argc counts the command name. */
+gboolean urun_cli_check_args (UrunCli *cli, int argc, int min, int max, GError **error);
+
+/* Fails with "`VERB` is not implemented yet", for commands whose behaviour
+ * has not landed; they still parse their whole option set first. */
+int urun_cli_not_implemented (UrunCli *cli, GError **error);
+
+/* The text `urun --version` prints. */
+char *urun_cli_version_text (void);
+
+/* Command handlers, one file each. */
+int urun_cmd_create (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_start (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_run (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_kill (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_delete (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_state (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_list (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_ps (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_pause (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_resume (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_events (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_spec (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_features (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_checkpoint (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_restore (UrunCli *cli, int argc, char **argv, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,92 @@
+/* urun-main.c: entry point of the urun command.
+ *
+ * Zone: CLI.  Sets up the locale, parses the global options, installs the one
+ * log writer, dispatches to the command and turns a GError into one log
+ * record and an exit code.  Nothing else in urun prints errors.
+ */
+#include "config.h"
+
+#include "urun-cli.h"
+#include "urun-error.h"
+
+#include <locale.h>
+#include <stdio.h>
+
+/* Exit status for failures of urun itself.  Foreground run/exec return the
+ * container's own status instead. */
+#define URUN_EXIT_FAILURE 1
+
+static gboolean
+is_usage_error (const GError *error)
+{
+  return error->domain == G_OPTION_ERROR
+         || g_error_matches (error, URUN_ERROR, URUN_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+print_usage_hint (const UrunCommand *command)
+{
+  if (command != NULL)
+    fprintf (stderr, _("Try `urun %s --help` for more information.\n"), command->name);
+  else
+    fprintf (stderr, _("Try `urun --help` for more information.\n"));
+}
+
+static int
+report_failure (const UrunCommand *command, GError *error)
+{
+  urun_log (URUN_LOG_LEVEL_ERROR, "%s", error->message);
+  if (is_usage_error (error))
+    print_usage_hint (command);
+  return URUN_EXIT_FAILURE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_auto (UrunCli) cli = { 0 };
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, URUN_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  cli.global.log_level = URUN_LOG_LEVEL_WARNING;
+  if (!urun_cli_parse_global (&cli.global, &argc, &argv, &error))
+    return report_failure (NULL, error);
+
+  if (!urun_log_setup (cli.global.log_path, cli.global.log_format, cli.global.log_level,
+                       cli.global.log_level_set, &error))
+    return report_failure (NULL, error);
+
+  if (cli.global.show_version)
+    {
+      g_autofree char *text = urun_cli_version_text ();
+      fputs (text, stdout);
+      return 0;
+    }
+
+  if (argc < 1)
+    {
+      urun_fail (&error, URUN_ERROR_INVALID_ARGUMENT, _("missing command"));
+      return report_failure (NULL, error);
+    }
+
+  cli.command = urun_cli_find_command (argv[0]);
+  if (cli.command == NULL)
+    {
+      urun_fail (&error, URUN_ERROR_INVALID_ARGUMENT, _("unknown command `%s`"), argv[0]);
+      return report_failure (NULL, error);
+    }
+
+  status = cli.command->run (&cli, argc, argv, &error);
+  if (status < 0)
+    {
+      g_assert (error != NULL);
+      status = report_failure (cli.command, error);
+    }
+  urun_log_shutdown ();
+  return status;
+}

@@ -1,0 +1,81 @@
+/* urun-error.c: the URUN_ERROR domain and one-line failure helpers.
+ * Zone: host side (GLib). */
+#include "config.h"
+
+#include "urun-error.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <string.h>
+
+G_DEFINE_QUARK (urun-error-quark, urun_error)
+
+gboolean
+urun_fail (GError **error, UrunErrorCode code, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (error == NULL)
+    return FALSE;
+  va_start (ap, fmt);
+  *error = g_error_new_valist (URUN_ERROR, code, fmt, ap);
+  va_end (ap);
+  return FALSE;
+}
+
+const char *
+urun_strerror (int errsv)
+{
+  static locale_t c_locale;
+
+  if (errsv < 0)
+    errsv = -errsv;
+  /* Why the C locale: machine-read error text (podman's matching, the JSON
+   * log) must not change with the user's language. */
+  if (c_locale == (locale_t) 0)
+    c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+  if (c_locale == (locale_t) 0)
+    return strerror (errsv);
+  return strerror_l (errsv, c_locale);
+}
+
+static UrunErrorCode
+code_for_errno (int errsv)
+{
+  switch (errsv)
+    {
+    case ENOENT:
+    case ESRCH:
+      return URUN_ERROR_NOT_FOUND;
+    case EEXIST:
+      return URUN_ERROR_EXISTS;
+    case EACCES:
+    case EPERM:
+      return URUN_ERROR_PERMISSION_DENIED;
+    case ENOSYS:
+    case EOPNOTSUPP:
+      return URUN_ERROR_NOT_SUPPORTED;
+    case EINVAL:
+      return URUN_ERROR_INVALID_ARGUMENT;
+    default:
+      return URUN_ERROR_FAILED;
+    }
+}
+
+gboolean
+urun_fail_errno (GError **error, int errsv, const char *fmt, ...)
+{
+  g_autofree char *prefix = NULL;
+  va_list ap;
+
+  if (errsv < 0)
+    errsv = -errsv;
+  if (error == NULL)
+    return FALSE;
+  va_start (ap, fmt);
+  prefix = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  *error = g_error_new (URUN_ERROR, code_for_errno (errsv), "%s: %s", prefix,
+                        urun_strerror (errsv));
+  return FALSE;
+}
