@@ -18,7 +18,8 @@ static struct
   UrunLogFormat format;
   UrunLogLevel stderr_level;
   UrunLogLevel file_level;
-} log_state = { -1, URUN_LOG_FORMAT_TEXT, URUN_LOG_LEVEL_WARNING, URUN_LOG_LEVEL_ERROR };
+  gboolean glib_writer_installed;
+} log_state = { -1, URUN_LOG_FORMAT_TEXT, URUN_LOG_LEVEL_WARNING, URUN_LOG_LEVEL_ERROR, FALSE };
 
 gboolean
 urun_log_level_from_string (const char *name, UrunLogLevel *out_level)
@@ -199,7 +200,12 @@ urun_log_setup (const char *path, UrunLogFormat format, UrunLogLevel level, gboo
       urun_log_shutdown ();
       log_state.file_fd = fd;
     }
-  g_log_set_writer_func (glib_writer, NULL, NULL);
+  /* GLib accepts one writer per process; setup may run again (tests). */
+  if (!log_state.glib_writer_installed)
+    {
+      g_log_set_writer_func (glib_writer, NULL, NULL);
+      log_state.glib_writer_installed = TRUE;
+    }
   return TRUE;
 }
 
