@@ -1,0 +1,139 @@
+/* urun-plan.h: the init plan — everything the container's init process does,
+ * prepared by the parent before the clone as plain data.
+ *
+ * Zone: shared, GLib-free.  The parent builds a UrunInitPlan from the spec
+ * (urun-plan-build.c, host side); init (urun-init*.c) only walks it, so that
+ * between clone() and execve() nothing is parsed and nothing is allocated.
+ * Every pointer stays valid in the child because the clone copies the
+ * parent's memory.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "urun-mount-flags.h"
+
+typedef enum
+{
+  URUN_PLAN_MOUNT_FS,      /* mount(type, source) with data */
+  URUN_PLAN_MOUNT_BIND,    /* bind (or rbind) a host path */
+  URUN_PLAN_MOUNT_SYSFS,   /* sysfs; rbind of the host's /sys where not allowed */
+  URUN_PLAN_MOUNT_CGROUP,  /* cgroup2 (or v1 via rbind) */
+} UrunPlanMountKind;
+
+typedef struct
+{
+  UrunPlanMountKind kind;
+  const char *source;      /* host path for binds, fs source otherwise */
+  const char *destination; /* absolute path inside the container */
+  const char *type;        /* filesystem type, NULL for binds */
+  UrunMountFlags flags;    /* folded options (data included) */
+  bool source_is_dir;      /* create the destination as a directory, else a file */
+  int userns_fd;           /* idmapped mount: fd of the user namespace, or -1 */
+} UrunPlanMount;
+
+typedef struct
+{
+  const char *path;        /* absolute path inside the container */
+  char type;               /* 'c', 'b', 'u' (as 'c'), 'p' */
+  unsigned major;
+  unsigned minor;
+  mode_t mode;             /* permission bits */
+  uid_t uid;
+  gid_t gid;
+} UrunPlanDevice;
+
+typedef struct
+{
+  int resource;            /* RLIMIT_* */
+  struct rlimit limit;
+} UrunPlanRlimit;
+
+typedef struct
+{
+  const char *path;
+  char *const *argv;
+  char *const *envp;
+  int timeout_seconds;     /* 0: no timeout */
+} UrunPlanHook;
+
+typedef struct
+{
+  int nstype;              /* CLONE_NEW* */
+  int fd;                  /* O_RDONLY fd of the namespace file */
+} UrunPlanJoin;
+
+typedef struct
+{
+  const char *key;         /* "net.ipv4.ip_forward" */
+  const char *value;
+} UrunPlanSysctl;
+
+typedef struct
+{
+  /* Namespaces.  The user namespace comes first: joined, or created by the
+   * clone so that every other new namespace belongs to it. */
+  int clone_flags;               /* CLONE_NEW* that the clone creates */
+  UrunPlanJoin *joins;           /* existing namespaces, user namespace first */
+  size_t n_joins;
+  bool new_userns;               /* the parent writes maps; wait for GO */
+
+  /* The root filesystem. */
+  const char *rootfs;            /* absolute host path */
+  bool rootfs_readonly;
+  unsigned long root_propagation;   /* for "/" before anything: MS_SLAVE|MS_REC... */
+  unsigned long rootfs_propagation; /* linux.rootfsPropagation, 0 = leave */
+  bool no_pivot;
+
+  UrunPlanMount *mounts;
+  size_t n_mounts;
+  UrunPlanDevice *devices;       /* default devices plus linux.devices */
+  size_t n_devices;
+  bool bind_devices;             /* in a user namespace mknod fails: bind instead */
+  bool create_console;           /* /dev/console for a terminal */
+  const char *const *masked_paths;
+  const char *const *readonly_paths;
+
+  /* Identity and limits. */
+  const char *hostname;
+  const char *domainname;
+  UrunPlanSysctl *sysctls;
+  size_t n_sysctls;
+  UrunPlanRlimit *rlimits;
+  size_t n_rlimits;
+  bool has_oom_score_adj;
+  int oom_score_adj;
+  uid_t uid;
+  gid_t gid;
+  const gid_t *additional_gids;
+  size_t n_additional_gids;
+  bool can_setgroups;            /* FALSE where setgroups is denied */
+  bool has_umask;
+  mode_t umask;
+  bool new_keyring;
+  const char *keyring_name;      /* "urun-<id>" */
+
+  /* The process. */
+  const char *cwd;
+  char *const *argv;
+  char *const *envp;
+  const char *path_env;          /* PATH for the lookup of argv[0], inside */
+
+  /* Hooks run by init itself: createContainer before pivot_root,
+   * startContainer right before execve. */
+  UrunPlanHook *create_container_hooks;
+  size_t n_create_container_hooks;
+  UrunPlanHook *start_container_hooks;
+  size_t n_start_container_hooks;
+  bool has_runtime_hooks;        /* ask the parent to run prestart/createRuntime */
+  int state_fd;                  /* memfd with the state JSON for hooks, or -1 */
+
+  /* File descriptors. */
+  int sync_fd;                   /* init's end of the socketpair */
+  int exec_fifo_fd;              /* O_PATH fd of exec.fifo (create), or -1 (run) */
+  int preserve_fds;              /* fds 3 .. 3+N-1 are kept for the process */
+} UrunInitPlan;

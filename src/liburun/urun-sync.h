@@ -1,0 +1,89 @@
+/* urun-sync.h: the messages urun's parent and the container's init exchange
+ * over their SOCK_SEQPACKET socketpair.
+ *
+ * Zone: shared.  The init child uses the raw send/receive helpers, so this
+ * header is free of GLib; the host-side helpers that turn a message into a
+ * GError live in urun-sync-host.h.
+ *
+ * Why SOCK_SEQPACKET: each message arrives whole or not at all, and a peer
+ * that dies reads as end-of-file instead of a hang.
+ */
+#pragma once
+
+#include <stdint.h>
+
+typedef enum
+{
+  /* parent -> child: the id maps and the cgroup are in place; build the
+   * container. */
+  URUN_SYNC_GO = 1,
+  /* child -> parent: the mount namespace is ready and not yet pivoted; run
+   * the prestart and createRuntime hooks now, then answer CONTINUE. */
+  URUN_SYNC_RUN_RUNTIME_HOOKS,
+  /* parent -> child: the hooks ran; go on. */
+  URUN_SYNC_CONTINUE,
+  /* child -> parent: the container is built; init now waits on exec.fifo
+   * (create) or goes straight to execve (run). */
+  URUN_SYNC_READY,
+  /* child -> parent: a step failed; see step, errsv and detail.  The child
+   * exits right after sending it. */
+  URUN_SYNC_ERROR,
+} UrunSyncType;
+
+/* What init was doing when it failed; the parent names it in the error. */
+typedef enum
+{
+  URUN_STEP_NONE,
+  URUN_STEP_SYNC,
+  URUN_STEP_JOIN_NAMESPACE,
+  URUN_STEP_UNSHARE,
+  URUN_STEP_BECOME_ROOT,
+  URUN_STEP_ROOT_PROPAGATION,
+  URUN_STEP_BIND_ROOTFS,
+  URUN_STEP_MOUNT,
+  URUN_STEP_MOUNT_DESTINATION,
+  URUN_STEP_DEVICES,
+  URUN_STEP_PIVOT_ROOT,
+  URUN_STEP_ROOT_READONLY,
+  URUN_STEP_MASK_PATH,
+  URUN_STEP_READONLY_PATH,
+  URUN_STEP_HOSTNAME,
+  URUN_STEP_DOMAINNAME,
+  URUN_STEP_SYSCTL,
+  URUN_STEP_RLIMIT,
+  URUN_STEP_OOM_SCORE_ADJ,
+  URUN_STEP_HOOK,
+  URUN_STEP_KEYRING,
+  URUN_STEP_USER,
+  URUN_STEP_CWD,
+  URUN_STEP_EXEC_FIFO,
+  URUN_STEP_CLOSE_FDS,
+  URUN_STEP_EXEC,
+  URUN_STEP_EXEC_NOT_FOUND,
+  URUN_STEP_LAST_
+} UrunInitStep;
+
+#define URUN_SYNC_DETAIL_MAX 1024
+
+/* One fixed-size message.  Fixed size so that init never allocates. */
+typedef struct
+{
+  uint32_t type;   /* UrunSyncType */
+  uint32_t step;   /* UrunInitStep, for URUN_SYNC_ERROR */
+  int32_t errsv;   /* positive errno, for URUN_SYNC_ERROR */
+  int32_t value;   /* message-specific number */
+  char detail[URUN_SYNC_DETAIL_MAX]; /* NUL-terminated: a path, a name */
+} UrunSyncMessage;
+
+/* Sends one message of @type.  @detail may be NULL; it is truncated to fit.
+ * Returns 0 or -errno.  Async-signal-safe: no allocation, no locks. */
+int urun_sync_send (int fd, UrunSyncType type, UrunInitStep step, int errsv, int value,
+                    const char *detail);
+
+/* Receives one message into @out.  Returns 0, -EPIPE when the peer closed
+ * the socket (it died), -EBADMSG for a short or malformed message, or
+ * -errno. */
+int urun_sync_receive (int fd, UrunSyncMessage *out);
+
+/* The name of @step for messages ("mount", "pivot_root", ...). */
+const char *urun_init_step_name (UrunInitStep step);
