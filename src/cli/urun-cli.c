@@ -6,6 +6,7 @@
 #include "urun-cli.h"
 #include "urun-error.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const UrunCommand commands[] = {
@@ -211,13 +212,12 @@ urun_cli_parse_global (UrunGlobalOptions *options, int *argc, char ***argv, GErr
   return TRUE;
 }
 
-gboolean
-urun_cli_parse_command (UrunCli *cli, const GOptionEntry *entries, gboolean stop_at_positional,
-                        int *argc, char ***argv, GError **error)
+static GOptionContext *
+command_context (UrunCli *cli, const GOptionEntry *entries, gboolean stop_at_positional)
 {
-  g_autoptr (GOptionContext) context = NULL;
-  g_autofree char *prgname = g_strdup_printf ("urun %s", cli->command->name);
+  GOptionContext *context;
   const char *parameters = cli->command->parameters;
+  g_autofree char *prgname = g_strdup_printf ("urun %s", cli->command->name);
 
   context = g_option_context_new (parameters && *parameters ? _(parameters) : NULL);
   if (entries != NULL)
@@ -226,8 +226,49 @@ urun_cli_parse_command (UrunCli *cli, const GOptionEntry *entries, gboolean stop
   g_option_context_set_summary (context, _(cli->command->summary));
   g_option_context_set_strict_posix (context, stop_at_positional);
   g_set_prgname (prgname);
+  return context;
+}
+
+gboolean
+urun_cli_parse_command (UrunCli *cli, const GOptionEntry *entries, gboolean stop_at_positional,
+                        int *argc, char ***argv, GError **error)
+{
+  g_autoptr (GOptionContext) context = command_context (cli, entries, stop_at_positional);
 
   return g_option_context_parse (context, argc, argv, error);
+}
+
+gboolean
+urun_cli_parse_command_catch_help (UrunCli *cli, const GOptionEntry *entries,
+                                   gboolean stop_at_positional, int *argc, char ***argv,
+                                   gboolean *out_help, GError **error)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GArray) all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  gboolean help = FALSE;
+  const GOptionEntry help_entry = { "help", 'h', 0, G_OPTION_ARG_NONE, &help,
+                                    N_("Show help options"), NULL };
+
+  for (const GOptionEntry *e = entries; e != NULL && e->long_name != NULL; e++)
+    g_array_append_val (all, *e);
+  g_array_append_val (all, help_entry);
+
+  /* Why our own --help: GOption's exits 0 from inside the parser, and some
+   * callers (podman probing `checkpoint --help`) read the exit status as
+   * "this command is supported". */
+  context = command_context (cli, (const GOptionEntry *) (void *) all->data, stop_at_positional);
+  g_option_context_set_help_enabled (context, FALSE);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+
+  if (help)
+    {
+      g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
+      fputs (text, stdout);
+      fflush (stdout);
+    }
+  *out_help = help;
+  return TRUE;
 }
 
 gboolean

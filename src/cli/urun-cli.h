@@ -85,6 +85,14 @@ gboolean urun_cli_parse_command (UrunCli *cli, const GOptionEntry *entries,
                                  gboolean stop_at_positional, int *argc, char ***argv,
                                  GError **error);
 
+/* Like urun_cli_parse_command(), but `--help`/`-h` does not exit: the help
+ * goes to stdout, *@out_help is set to TRUE and the caller decides the exit
+ * status.  For commands whose `--help` must fail (`checkpoint`, which podman
+ * probes to detect support).  @out_help is written only on success. */
+gboolean urun_cli_parse_command_catch_help (UrunCli *cli, const GOptionEntry *entries,
+                                            gboolean stop_at_positional, int *argc,
+                                            char ***argv, gboolean *out_help, GError **error);
+
 /* Checks that the command got between @min and @max positional arguments
  * (@max < 0: unlimited).  @argc counts the command name. */
 gboolean urun_cli_check_args (UrunCli *cli, int argc, int min, int max, GError **error);

@@ -1,4 +1,5 @@
-/* urun-cmd-pause.c: the `pause` command.  Zone: CLI. */
+/* urun-cmd-pause.c: the `pause` command: freeze every process of a container
+ * through its cgroup.  Zone: CLI. */
 #include "config.h"
 
 #include "urun-cli.h"
@@ -7,6 +8,8 @@ int
 urun_cmd_pause (UrunCli *cli, int argc, char **argv, GError **error)
 {
   if (!urun_cli_parse_command (cli, NULL, FALSE, &argc, &argv, error))
+    return -1;
+  if (!urun_cli_check_args (cli, argc, 1, 1, error))
     return -1;
   return urun_cli_not_implemented (cli, error);
 }

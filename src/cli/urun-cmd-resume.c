@@ -1,4 +1,4 @@
-/* urun-cmd-resume.c: the `resume` command.  Zone: CLI. */
+/* urun-cmd-resume.c: the `resume` command: thaw a paused container.  Zone: CLI. */
 #include "config.h"
 
 #include "urun-cli.h"
@@ -7,6 +7,8 @@ int
 urun_cmd_resume (UrunCli *cli, int argc, char **argv, GError **error)
 {
   if (!urun_cli_parse_command (cli, NULL, FALSE, &argc, &argv, error))
+    return -1;
+  if (!urun_cli_check_args (cli, argc, 1, 1, error))
     return -1;
   return urun_cli_not_implemented (cli, error);
 }

@@ -1,4 +1,5 @@
-/* urun-cmd-start.c: the `start` command.  Zone: CLI. */
+/* urun-cmd-start.c: the `start` command: release a created container's init
+ * by opening its exec.fifo.  Zone: CLI. */
 #include "config.h"
 
 #include "urun-cli.h"
@@ -7,6 +8,8 @@ int
 urun_cmd_start (UrunCli *cli, int argc, char **argv, GError **error)
 {
   if (!urun_cli_parse_command (cli, NULL, FALSE, &argc, &argv, error))
+    return -1;
+  if (!urun_cli_check_args (cli, argc, 1, 1, error))
     return -1;
   return urun_cli_not_implemented (cli, error);
 }

@@ -11,6 +11,7 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Exit status for failures of urun itself.  Foreground run/exec return the
  * container's own status instead. */
@@ -41,6 +42,17 @@ report_failure (const UrunCommand *command, GError *error)
   return URUN_EXIT_FAILURE;
 }
 
+/* Where the message catalogs are: URUN_LOCALEDIR from the environment, so
+ * that tests can use catalogs that are not installed, else the compiled-in
+ * directory.  secure_getenv(): ignored in secure-execution (setuid) mode. */
+static const char *
+locale_dir (void)
+{
+  const char *dir = secure_getenv ("URUN_LOCALEDIR");
+
+  return dir != NULL && *dir != '\0' ? dir : URUN_LOCALEDIR;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -49,7 +61,7 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, URUN_LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -1,0 +1,107 @@
+#!/bin/bash
+# run-all.sh: every test of urun, as CI runs them.  Run as root from the top
+# of the tree after tests/setup-debian.sh (root is needed for the root suite
+# and to run the rootless suite as urun-tester).
+#
+#   1. meson test in build/ (all suites: unit, integration-root,
+#      integration-rootless, ...);
+#   2. a sanitizer build in build-asan/ (ASan + UBSan, LeakSanitizer on) and
+#      its unit suite;
+#   3. one closing line "N passed, N failed, N skipped" over both runs.
+#
+# Exits non-zero when anything failed.  RUN_ALL_BUILD_DIR and
+# RUN_ALL_ASAN_DIR override the two build directories.
+set -uo pipefail
+
+build=${RUN_ALL_BUILD_DIR:-build}
+asan=${RUN_ALL_ASAN_DIR:-build-asan}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+say () { printf '==> %s\n' "$*"; }
+
+# UBSan only reports by default; make every finding fail the test.  Leak
+# checking stays on; tests/lsan.supp names the one-time allocations of
+# libraries that are not ours.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:print_summary=1:detect_stack_use_after_return=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/tests/lsan.supp:print_suppressions=0}
+
+passed=0
+failed=0
+skipped=0
+
+# tally DIR LABEL RC: add the results in DIR/meson-logs/testlog.json; a
+# non-zero RC of meson test with no failed test in the log counts as one
+# failure (meson itself failed).
+tally ()
+{
+  local log=$1/meson-logs/testlog.json counts p f s
+  if [ ! -s "$log" ]; then
+    say "$2: no test results (did the build fail?)"
+    failed=$((failed + 1))
+    return
+  fi
+  counts=$(python3 - "$log" <<'PY'
+import json, sys
+p = f = s = 0
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line:
+        continue
+    r = json.loads(line).get("result", "")
+    if r in ("OK", "EXPECTEDFAIL"):
+        p += 1
+    elif r == "SKIP":
+        s += 1
+    else:  # FAIL, UNEXPECTEDPASS, TIMEOUT, ERROR, INTERRUPT, ...
+        f += 1
+print(p, f, s)
+PY
+) || { say "$2: cannot read $log"; failed=$((failed + 1)); return; }
+  read -r p f s <<<"$counts"
+  say "$2: $p passed, $f failed, $s skipped"
+  if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+    say "$2: meson test exited with $3"
+    f=1
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  skipped=$((skipped + s))
+}
+
+# setup DIR ARGS...: configure DIR, or reconfigure it with ARGS.
+setup ()
+{
+  local dir=$1
+  shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@"
+  else
+    meson setup "$dir" "$@"
+  fi
+}
+
+# ---- 1. the main build, every suite --------------------------------------
+say "meson test -C $build (all suites)"
+rm -f "$build/meson-logs/testlog.json"
+rc=1
+if setup "$build"; then
+  meson test -C "$build" --print-errorlogs
+  rc=$?
+fi
+tally "$build" "$build" "$rc"
+
+# ---- 2. the sanitizer build, unit suite -----------------------------------
+say "meson test -C $asan --suite unit (address,undefined sanitizers)"
+rm -f "$asan/meson-logs/testlog.json"
+rc=1
+if setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false; then
+  meson test -C "$asan" --suite unit --print-errorlogs
+  rc=$?
+fi
+tally "$asan" "$asan" "$rc"
+
+# ---- 3. summary ----------------------------------------------------------
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
