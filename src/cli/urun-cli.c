@@ -58,6 +58,21 @@ urun_cli_clear (UrunCli *cli)
   urun_global_options_clear (&cli->global);
 }
 
+void
+urun_cli_runtime (UrunCli *cli, UrunRuntime *out_runtime)
+{
+  out_runtime->state_root = cli->global.root;
+  out_runtime->rootless = cli->global.rootless;
+  out_runtime->cgroup_manager = cli->global.cgroup_manager;
+}
+
+void
+urun_cli_print_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    urun_log (URUN_LOG_LEVEL_WARNING, "%s", (const char *) g_ptr_array_index (warnings, i));
+}
+
 char *
 urun_cli_version_text (void)
 {

@@ -10,24 +10,10 @@
 #include <glib.h>
 #include <glib/gi18n.h>
 
+#include "urun-container.h"
 #include "urun-log.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  URUN_CGROUP_MANAGER_DEFAULT,  /* not chosen: pick the best that works */
-  URUN_CGROUP_MANAGER_SYSTEMD,
-  URUN_CGROUP_MANAGER_CGROUPFS,
-  URUN_CGROUP_MANAGER_DISABLED,
-} UrunCgroupManager;
-
-typedef enum
-{
-  URUN_ROOTLESS_AUTO,
-  URUN_ROOTLESS_TRUE,
-  URUN_ROOTLESS_FALSE,
-} UrunRootlessMode;
 
 /* The global options, given before the command. */
 typedef struct
@@ -100,6 +86,12 @@ gboolean urun_cli_check_args (UrunCli *cli, int argc, int min, int max, GError *
 /* Fails with "`VERB` is not implemented yet", for commands whose behaviour
  * has not landed; they still parse their whole option set first. */
 int urun_cli_not_implemented (UrunCli *cli, GError **error);
+
+/* The library's view of the global options; points into @cli. */
+void urun_cli_runtime (UrunCli *cli, UrunRuntime *out_runtime);
+
+/* Prints each warning of a library call once, through the log writer. */
+void urun_cli_print_warnings (GPtrArray *warnings);
 
 /* The text `urun --version` prints. */
 char *urun_cli_version_text (void);

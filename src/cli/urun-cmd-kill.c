@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "urun-spec-names.h"
+
+#include <signal.h>
 
 int
 urun_cmd_kill (UrunCli *cli, int argc, char **argv, GError **error)
@@ -13,10 +16,14 @@ urun_cmd_kill (UrunCli *cli, int argc, char **argv, GError **error)
       N_("Send the signal to every process of the container"), NULL },
     { NULL },
   };
+  UrunRuntime runtime;
+  int signum = SIGTERM;
 
-  if (!urun_cli_parse_command (cli, entries, FALSE, &argc, &argv, error))
+  if (!urun_cli_parse_command (cli, entries, FALSE, &argc, &argv, error)
+      || !urun_cli_check_args (cli, argc, 1, 2, error))
     return -1;
-  if (!urun_cli_check_args (cli, argc, 1, 2, error))
+  if (argc > 2 && !urun_signal_from_name (argv[2], &signum, error))
     return -1;
-  return urun_cli_not_implemented (cli, error);
+  urun_cli_runtime (cli, &runtime);
+  return urun_container_kill (&runtime, argv[1], signum, all, error) ? 0 : -1;
 }

@@ -2,60 +2,24 @@
  * the foreground, wait for it and exit with its status.  Zone: CLI. */
 #include "config.h"
 
-#include "urun-cli.h"
+#include "urun-cli-create.h"
 
 int
 urun_cmd_run (UrunCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *bundle = NULL;
-  g_autofree char *console_socket = NULL;
-  g_autofree char *pid_file = NULL;
-  gboolean no_pivot = FALSE;
-  gboolean no_new_keyring = FALSE;
-  gboolean no_subreaper = FALSE;
-  int preserve_fds = 0;
-  gboolean detach = FALSE;
-  gboolean keep = FALSE;
-  g_autofree char *unit = NULL;
-  g_autofree char *slice = NULL;
-  g_auto (GStrv) properties = NULL;
-  g_autofree char *description = NULL;
-  gboolean collect = FALSE;
-  const GOptionEntry entries[] = {
-    { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &bundle,
-      N_("Bundle directory holding config.json (default: the current directory)"), N_("DIR") },
-    { "console-socket", 0, 0, G_OPTION_ARG_FILENAME, &console_socket,
-      N_("Send the pseudo-terminal master to the AF_UNIX socket at PATH"), N_("PATH") },
-    { "pid-file", 0, 0, G_OPTION_ARG_FILENAME, &pid_file,
-      N_("Write the pid of the container's init process to FILE"), N_("FILE") },
-    { "no-pivot", 0, 0, G_OPTION_ARG_NONE, &no_pivot,
-      N_("Do not use pivot_root to enter the root file system"), NULL },
-    { "no-new-keyring", 0, 0, G_OPTION_ARG_NONE, &no_new_keyring,
-      N_("Do not give the container a new session keyring"), NULL },
-    { "no-subreaper", 0, 0, G_OPTION_ARG_NONE, &no_subreaper,
-      N_("Do not make urun a child subreaper while it waits"), NULL },
-    { "preserve-fds", 0, 0, G_OPTION_ARG_INT, &preserve_fds,
-      N_("Pass N more file descriptors (from 3 on) to the container"), N_("N") },
-    { "detach", 'd', 0, G_OPTION_ARG_NONE, &detach,
-      N_("Return once the container is running instead of waiting for it"), NULL },
-    { "keep", 0, 0, G_OPTION_ARG_NONE, &keep,
-      N_("Keep the container's state after it exits"), NULL },
-    { "unit", 0, 0, G_OPTION_ARG_STRING, &unit,
-      N_("Name of the systemd scope unit for the container"), N_("NAME") },
-    { "slice", 0, 0, G_OPTION_ARG_STRING, &slice,
-      N_("Put the scope unit in this systemd slice"), N_("SLICE") },
-    { "property", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &properties,
-      N_("Set a property on the scope unit (repeatable)"), N_("NAME=VALUE") },
-    { "description", 0, 0, G_OPTION_ARG_STRING, &description,
-      N_("Description of the scope unit"), N_("TEXT") },
-    { "collect", 0, 0, G_OPTION_ARG_NONE, &collect,
-      N_("Let systemd garbage-collect the scope unit even if it failed"), NULL },
-    { NULL },
-  };
+  g_auto (UrunCliCreateArgs) args = { 0 };
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  UrunCreateOptions options;
+  UrunRuntime runtime;
+  int exit_status = 0;
+  gboolean ok;
 
-  if (!urun_cli_parse_command (cli, entries, FALSE, &argc, &argv, error))
+  if (!urun_cli_create_parse (cli, &args, TRUE, &argc, &argv, error)
+      || !urun_cli_create_options (&args, argv[1], &options, error))
     return -1;
-  if (!urun_cli_check_args (cli, argc, 1, 1, error))
-    return -1;
-  return urun_cli_not_implemented (cli, error);
+  urun_cli_runtime (cli, &runtime);
+  ok = urun_container_run (&runtime, &options, args.detach, args.keep, &exit_status, warnings,
+                           error);
+  urun_cli_print_warnings (warnings);
+  return ok ? exit_status : -1;
 }

@@ -1,5 +1,5 @@
-/* urun-cmd-start.c: the `start` command: release a created container's init
- * by opening its exec.fifo.  Zone: CLI. */
+/* urun-cmd-start.c: the `start` command: let a created container's init run
+ * its process.  Zone: CLI. */
 #include "config.h"
 
 #include "urun-cli.h"
@@ -7,9 +7,15 @@
 int
 urun_cmd_start (UrunCli *cli, int argc, char **argv, GError **error)
 {
-  if (!urun_cli_parse_command (cli, NULL, FALSE, &argc, &argv, error))
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  UrunRuntime runtime;
+  gboolean ok;
+
+  if (!urun_cli_parse_command (cli, NULL, FALSE, &argc, &argv, error)
+      || !urun_cli_check_args (cli, argc, 1, 1, error))
     return -1;
-  if (!urun_cli_check_args (cli, argc, 1, 1, error))
-    return -1;
-  return urun_cli_not_implemented (cli, error);
+  urun_cli_runtime (cli, &runtime);
+  ok = urun_container_start (&runtime, argv[1], warnings, error);
+  urun_cli_print_warnings (warnings);
+  return ok ? 0 : -1;
 }

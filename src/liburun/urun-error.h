@@ -23,6 +23,8 @@ typedef enum
   URUN_ERROR_PERMISSION_DENIED, /* EACCES/EPERM */
   URUN_ERROR_NOT_SUPPORTED,     /* not implemented or not available */
   URUN_ERROR_INIT_FAILED,       /* the container's init reported failure */
+  URUN_ERROR_COMMAND_NOT_FOUND, /* the process's program does not exist (127) */
+  URUN_ERROR_COMMAND_NOT_EXECUTABLE, /* it exists but cannot be run (126) */
 } UrunErrorCode;
 
 GQuark urun_error_quark (void);

@@ -13,7 +13,8 @@
 typedef struct
 {
   UrunInitStep step;
-  int errsv;                          /* positive errno */
+  int errsv;                          /* positive errno, 0 if none */
+  int value;                          /* step-specific: a hook's exit status */
   char detail[URUN_SYNC_DETAIL_MAX];  /* the path or name concerned */
 } UrunInitFailure;
 

@@ -81,6 +81,11 @@ typedef struct
   UrunPlanJoin *joins;           /* existing namespaces, user namespace first */
   size_t n_joins;
   bool new_userns;               /* the parent writes maps; wait for GO */
+  /* A time namespace cannot come from the clone: its offsets must be
+   * written before a process enters it.  Init unshares it, writes
+   * /proc/self/timens_offsets, and execve() moves the process in. */
+  bool new_timens;
+  const char *timens_offsets;    /* "monotonic S N\nboottime S N\n", or NULL */
 
   /* The root filesystem. */
   const char *rootfs;            /* absolute host path */
@@ -133,6 +138,10 @@ typedef struct
   int state_fd;                  /* memfd with the state JSON for hooks, or -1 */
 
   /* File descriptors. */
+  const int *child_close_fds;    /* the parent's fds init closes at once: the
+                                  * state directory's flock must not live on
+                                  * in init while it waits for `start` */
+  size_t n_child_close_fds;
   int sync_fd;                   /* init's end of the socketpair */
   int exec_fifo_fd;              /* O_PATH fd of exec.fifo (create), or -1 (run) */
   int preserve_fds;              /* fds 3 .. 3+N-1 are kept for the process */

@@ -1,0 +1,95 @@
+/* urun-cli-create.c: the options `create` and `run` share (see
+ * urun-cli-create.h).  Zone: CLI. */
+#include "config.h"
+
+#include "urun-cli-create.h"
+#include "urun-error.h"
+
+void
+urun_cli_create_args_clear (UrunCliCreateArgs *args)
+{
+  g_clear_pointer (&args->bundle, g_free);
+  g_clear_pointer (&args->console_socket, g_free);
+  g_clear_pointer (&args->pid_file, g_free);
+  g_clear_pointer (&args->unit, g_free);
+  g_clear_pointer (&args->slice, g_free);
+  g_clear_pointer (&args->properties, g_strfreev);
+  g_clear_pointer (&args->description, g_free);
+}
+
+gboolean
+urun_cli_create_parse (UrunCli *cli, UrunCliCreateArgs *args, gboolean for_run, int *argc,
+                       char ***argv, GError **error)
+{
+  const GOptionEntry common[] = {
+    { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &args->bundle,
+      N_("Bundle directory holding config.json (default: the current directory)"), N_("DIR") },
+    { "console-socket", 0, 0, G_OPTION_ARG_FILENAME, &args->console_socket,
+      N_("Send the pseudo-terminal master to the AF_UNIX socket at PATH"), N_("PATH") },
+    { "pid-file", 0, 0, G_OPTION_ARG_FILENAME, &args->pid_file,
+      N_("Write the pid of the container's init process to FILE"), N_("FILE") },
+    { "no-pivot", 0, 0, G_OPTION_ARG_NONE, &args->no_pivot,
+      N_("Do not use pivot_root to enter the root file system"), NULL },
+    { "no-new-keyring", 0, 0, G_OPTION_ARG_NONE, &args->no_new_keyring,
+      N_("Do not give the container a new session keyring"), NULL },
+    { "preserve-fds", 0, 0, G_OPTION_ARG_INT, &args->preserve_fds,
+      N_("Pass N more file descriptors (from 3 on) to the container"), N_("N") },
+    { "unit", 0, 0, G_OPTION_ARG_STRING, &args->unit,
+      N_("Name of the systemd scope unit for the container"), N_("NAME") },
+    { "slice", 0, 0, G_OPTION_ARG_STRING, &args->slice,
+      N_("Put the scope unit in this systemd slice"), N_("SLICE") },
+    { "property", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &args->properties,
+      N_("Set a property on the scope unit (repeatable)"), N_("NAME=VALUE") },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &args->description,
+      N_("Description of the scope unit"), N_("TEXT") },
+    { "collect", 0, 0, G_OPTION_ARG_NONE, &args->collect,
+      N_("Let systemd garbage-collect the scope unit even if it failed"), NULL },
+    { NULL },
+  };
+  const GOptionEntry run_only[] = {
+    { "detach", 'd', 0, G_OPTION_ARG_NONE, &args->detach,
+      N_("Return once the container is running instead of waiting for it"), NULL },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &args->keep,
+      N_("Keep the container's state after it exits"), NULL },
+    { "no-subreaper", 0, 0, G_OPTION_ARG_NONE, &args->no_subreaper,
+      N_("Do not make urun a child subreaper while it waits"), NULL },
+    { NULL },
+  };
+  g_autoptr (GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+
+  g_array_append_vals (entries, common, G_N_ELEMENTS (common) - 1);
+  if (for_run)
+    g_array_append_vals (entries, run_only, G_N_ELEMENTS (run_only) - 1);
+
+  return urun_cli_parse_command (cli, (const GOptionEntry *) entries->data, FALSE, argc, argv,
+                                 error)
+         && urun_cli_check_args (cli, *argc, 1, 1, error);
+}
+
+gboolean
+urun_cli_create_options (const UrunCliCreateArgs *args, const char *id,
+                         UrunCreateOptions *out_options, GError **error)
+{
+  UrunCreateOptions options = { 0 };
+
+  /* The systemd-run style options map onto the systemd scope, which comes
+   * with the cgroup drivers. */
+  if (args->unit || args->slice || args->properties || args->description || args->collect)
+    return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
+                      _("--unit, --slice, --property, --description and --collect need the "
+                        "systemd cgroup driver, which is not implemented yet"));
+  if (args->preserve_fds < 0)
+    return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
+                      _("invalid value `%d` for --preserve-fds: expected a count of 0 or more"),
+                      args->preserve_fds);
+
+  options.id = id;
+  options.bundle = args->bundle;
+  options.pid_file = args->pid_file;
+  options.console_socket = args->console_socket;
+  options.no_pivot = args->no_pivot;
+  options.no_new_keyring = args->no_new_keyring;
+  options.preserve_fds = args->preserve_fds;
+  *out_options = options;
+  return TRUE;
+}

@@ -1,0 +1,493 @@
+/* urun-init.c: the container's init process (see urun-init.h).
+ *
+ * Zone: init.  No GLib, no allocation, no stdio: this code runs in a child
+ * cloned from urun, and only walks the plan the parent prepared.  The order
+ * of the steps below is the order of urun_init_main(); each carries its why.
+ */
+#include "config.h"
+
+#include "urun-init.h"
+#include "urun-fd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+size_t
+urun_init_strlcpy (char *dst, const char *src, size_t size)
+{
+  size_t len = strlen (src);
+
+  if (size > 0)
+    {
+      size_t n = len < size - 1 ? len : size - 1;
+      memcpy (dst, src, n);
+      dst[n] = '\0';
+    }
+  return len;
+}
+
+int
+urun_init_fail (UrunInitFailure *failure, UrunInitStep step, int errsv, const char *detail)
+{
+  if (errsv < 0)
+    errsv = -errsv;
+  failure->step = step;
+  failure->errsv = errsv;
+  urun_init_strlcpy (failure->detail, detail ? detail : "", sizeof failure->detail);
+  return errsv > 0 ? -errsv : -EIO;
+}
+
+static __attribute__ ((noreturn)) void
+report_and_exit (const UrunInitPlan *plan, const UrunInitFailure *failure)
+{
+  urun_sync_send (plan->sync_fd, URUN_SYNC_ERROR, failure->step, failure->errsv, failure->value,
+                  failure->detail);
+  /* The exit codes of a shell: 127 for a program that is not there, 126
+   * for one that cannot be executed. */
+  if (failure->step == URUN_STEP_EXEC_NOT_FOUND)
+    _exit (127);
+  if (failure->step == URUN_STEP_EXEC)
+    _exit (126);
+  _exit (1);
+}
+
+static int
+wait_for_message (const UrunInitPlan *plan, UrunSyncType expected, UrunInitFailure *failure)
+{
+  UrunSyncMessage message;
+  int r = urun_sync_receive (plan->sync_fd, &message);
+
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_SYNC, r, NULL);
+  if (message.type != expected)
+    return urun_init_fail (failure, URUN_STEP_SYNC, EPROTO, NULL);
+  return 0;
+}
+
+static int
+write_file (const char *path, const char *contents, size_t len)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  ssize_t n;
+
+  if (fd < 0)
+    return -errno;
+  n = write (fd, contents, len);
+  if (n < 0)
+    {
+      int saved = errno;
+      close (fd);
+      return -saved;
+    }
+  close (fd);
+  return (size_t) n == len ? 0 : -EIO;
+}
+
+static void
+reset_signals (void)
+{
+  struct sigaction action;
+  sigset_t none;
+
+  /* urun blocked signals around the clone, and its caller may have ignored
+   * some (SIGPIPE); ignored signals survive execve, so reset them all. */
+  memset (&action, 0, sizeof action);
+  action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      sigaction (sig, &action, NULL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+static int
+become_root (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  if (!plan->new_userns)
+    return 0;
+  /* The maps are written: take uid/gid 0 of the new namespace, so files
+   * created while building the root belong to the container's root.  When
+   * the config does not map 0, stay who we are (the caps are held anyway). */
+  if (setresgid (0, 0, 0) < 0 && errno != EINVAL)
+    return urun_init_fail (failure, URUN_STEP_BECOME_ROOT, errno, "gid 0");
+  if (setresuid (0, 0, 0) < 0 && errno != EINVAL)
+    return urun_init_fail (failure, URUN_STEP_BECOME_ROOT, errno, "uid 0");
+  return 0;
+}
+
+static int
+join_namespaces (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  for (size_t i = 0; i < plan->n_joins; i++)
+    {
+      /* A pid namespace is entered by the parent before the clone: setns()
+       * of a pid namespace only affects later children. */
+      if (plan->joins[i].nstype == CLONE_NEWPID)
+        continue;
+      if (setns (plan->joins[i].fd, plan->joins[i].nstype) < 0)
+        {
+          char name[32];
+          snprintf (name, sizeof name, "type %#x", (unsigned) plan->joins[i].nstype);
+          return urun_init_fail (failure, URUN_STEP_JOIN_NAMESPACE, errno, name);
+        }
+    }
+  return 0;
+}
+
+static int
+run_hooks (const UrunInitPlan *plan, const UrunPlanHook *hooks, size_t n_hooks,
+           UrunInitFailure *failure)
+{
+  for (size_t i = 0; i < n_hooks; i++)
+    {
+      const UrunPlanHook *hook = &hooks[i];
+      int status = 0;
+      pid_t pid;
+      int pidfd;
+
+      if (plan->state_fd >= 0)
+        lseek (plan->state_fd, 0, SEEK_SET);
+      pid = fork ();
+      if (pid < 0)
+        return urun_init_fail (failure, URUN_STEP_HOOK, errno, hook->path);
+      if (pid == 0)
+        {
+          /* The hook reads the container's state on its stdin. */
+          if (plan->state_fd >= 0)
+            dup2 (plan->state_fd, STDIN_FILENO);
+          execve (hook->path, hook->argv, hook->envp);
+          _exit (127);
+        }
+
+      pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+      if (hook->timeout_seconds > 0 && pidfd >= 0)
+        {
+          struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+          int r;
+
+          do
+            r = poll (&pfd, 1, hook->timeout_seconds * 1000);
+          while (r < 0 && errno == EINTR);
+          if (r == 0)
+            {
+              kill (pid, SIGKILL);
+              waitpid (pid, NULL, 0);
+              close (pidfd);
+              return urun_init_fail (failure, URUN_STEP_HOOK, ETIMEDOUT, hook->path);
+            }
+        }
+      if (pidfd >= 0)
+        close (pidfd);
+      while (waitpid (pid, &status, 0) < 0)
+        if (errno != EINTR)
+          return urun_init_fail (failure, URUN_STEP_HOOK, errno, hook->path);
+      if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+        {
+          urun_init_fail (failure, URUN_STEP_HOOK, 0, hook->path);
+          failure->value = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+          return -EIO;
+        }
+    }
+  return 0;
+}
+
+static int
+set_sysctls (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  for (size_t i = 0; i < plan->n_sysctls; i++)
+    {
+      char path[PATH_MAX];
+      size_t prefix = urun_init_strlcpy (path, "/proc/sys/", sizeof path);
+      int r;
+
+      if (urun_init_strlcpy (path + prefix, plan->sysctls[i].key, sizeof path - prefix)
+          >= sizeof path - prefix)
+        return urun_init_fail (failure, URUN_STEP_SYSCTL, ENAMETOOLONG, plan->sysctls[i].key);
+      for (char *c = path + prefix; *c; c++)
+        if (*c == '.')
+          *c = '/';
+      r = write_file (path, plan->sysctls[i].value, strlen (plan->sysctls[i].value));
+      if (r < 0)
+        return urun_init_fail (failure, URUN_STEP_SYSCTL, r, plan->sysctls[i].key);
+    }
+  return 0;
+}
+
+static int
+set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  if (plan->hostname != NULL && sethostname (plan->hostname, strlen (plan->hostname)) < 0)
+    return urun_init_fail (failure, URUN_STEP_HOSTNAME, errno, plan->hostname);
+  if (plan->domainname != NULL
+      && setdomainname (plan->domainname, strlen (plan->domainname)) < 0)
+    return urun_init_fail (failure, URUN_STEP_DOMAINNAME, errno, plan->domainname);
+  if (set_sysctls (plan, failure) < 0)
+    return -1;
+  for (size_t i = 0; i < plan->n_rlimits; i++)
+    if (setrlimit (plan->rlimits[i].resource, &plan->rlimits[i].limit) < 0)
+      {
+        char name[32];
+        snprintf (name, sizeof name, "resource %d", plan->rlimits[i].resource);
+        return urun_init_fail (failure, URUN_STEP_RLIMIT, errno, name);
+      }
+  if (plan->has_oom_score_adj)
+    {
+      char value[16];
+      int len = snprintf (value, sizeof value, "%d", plan->oom_score_adj);
+      int r = write_file ("/proc/self/oom_score_adj", value, (size_t) len);
+      if (r < 0)
+        return urun_init_fail (failure, URUN_STEP_OOM_SCORE_ADJ, r, value);
+    }
+  if (plan->new_timens)
+    {
+      if (unshare (CLONE_NEWTIME) < 0)
+        return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "time namespace");
+      if (plan->timens_offsets != NULL)
+        {
+          int r = write_file ("/proc/self/timens_offsets", plan->timens_offsets,
+                              strlen (plan->timens_offsets));
+          if (r < 0)
+            return urun_init_fail (failure, URUN_STEP_UNSHARE, r, "timens_offsets");
+        }
+    }
+  if (plan->new_keyring
+      && syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, plan->keyring_name) < 0)
+    {
+      /* Kernels without keyrings, or seccomp profiles of an outer runtime
+       * that deny keyctl, leave the container with the inherited keyring,
+       * which is what --no-new-keyring asks for anyway. */
+      if (errno != ENOSYS && errno != EPERM && errno != EACCES && errno != EDQUOT)
+        return urun_init_fail (failure, URUN_STEP_KEYRING, errno, plan->keyring_name);
+    }
+  return 0;
+}
+
+static int
+set_user (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  /* Groups first: once the uid changes, setgroups is no longer allowed. */
+  if (plan->can_setgroups && setgroups (plan->n_additional_gids, plan->additional_gids) < 0)
+    return urun_init_fail (failure, URUN_STEP_USER, errno, "setgroups");
+  if (setresgid (plan->gid, plan->gid, plan->gid) < 0)
+    return urun_init_fail (failure, URUN_STEP_USER, errno, "setresgid");
+  if (setresuid (plan->uid, plan->uid, plan->uid) < 0)
+    return urun_init_fail (failure, URUN_STEP_USER, errno, "setresuid");
+  umask (plan->has_umask ? plan->umask : 022);
+  return 0;
+}
+
+static int
+check_executable (const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) < 0)
+    return -errno;
+  if (S_ISDIR (st.st_mode))
+    return -EACCES;
+  if (access (path, X_OK) < 0)
+    return -errno;
+  return 0;
+}
+
+/* Finds argv[0] inside the container the way execvp(3) would, into @out.
+ * Returns 0, -ENOENT (not found anywhere) or -EACCES (found, not runnable). */
+static int
+find_executable (const UrunInitPlan *plan, char *out, size_t size)
+{
+  const char *name = plan->argv[0];
+  const char *dir = plan->path_env;
+  int result = -ENOENT;
+
+  if (strchr (name, '/') != NULL)
+    {
+      urun_init_strlcpy (out, name, size);
+      return check_executable (out);
+    }
+  while (dir != NULL)
+    {
+      const char *end = strchr (dir, ':');
+      size_t dir_len = end ? (size_t) (end - dir) : strlen (dir);
+      int r;
+
+      if (dir_len == 0)
+        dir_len = 1, dir = ".";
+      if (dir_len + 1 + strlen (name) + 1 <= size)
+        {
+          memcpy (out, dir, dir_len);
+          out[dir_len] = '/';
+          strcpy (out + dir_len + 1, name);
+          r = check_executable (out);
+          if (r == 0)
+            return 0;
+          if (r == -EACCES)
+            result = r;
+        }
+      dir = end ? end + 1 : NULL;
+    }
+  return result;
+}
+
+static int
+wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  char path[64];
+  int fd;
+
+  if (plan->exec_fifo_fd < 0)
+    return wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
+
+  /* Opening the fifo for writing blocks until `start` opens it for
+   * reading; the byte tells `start` that init is on its way. */
+  snprintf (path, sizeof path, "/proc/self/fd/%d", plan->exec_fifo_fd);
+  do
+    fd = open (path, O_WRONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0)
+    return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, errno, "exec.fifo");
+  if (write (fd, "0", 1) != 1)
+    {
+      int saved = errno;
+      close (fd);
+      return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, saved, "exec.fifo");
+    }
+  close (fd);
+  return 0;
+}
+
+static int
+prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  unsigned first_closed = 3 + (unsigned) plan->preserve_fds;
+
+  /* The preserved fds are the payload's: make sure they survive execve. */
+  for (unsigned fd = 3; fd < first_closed; fd++)
+    {
+      int flags = fcntl ((int) fd, F_GETFD);
+      if (flags >= 0 && (flags & FD_CLOEXEC))
+        fcntl ((int) fd, F_SETFD, flags & ~FD_CLOEXEC);
+    }
+  /* Every other fd of urun, inherited strays included, closes at execve.
+   * CLOEXEC rather than close: the sync socket must stay usable to report
+   * a failing execve. */
+  if (syscall (SYS_close_range, first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    {
+      if (errno != ENOSYS && errno != EINVAL)
+        return urun_init_fail (failure, URUN_STEP_CLOSE_FDS, errno, NULL);
+      for (int fd = (int) first_closed; fd < 65536; fd++)
+        fcntl (fd, F_SETFD, FD_CLOEXEC);
+    }
+  return 0;
+}
+
+void
+urun_init_main (const UrunInitPlan *plan)
+{
+  UrunInitFailure failure;
+  char executable[PATH_MAX];
+  int r;
+
+  memset (&failure, 0, sizeof failure);
+  for (size_t i = 0; i < plan->n_child_close_fds; i++)
+    close (plan->child_close_fds[i]);
+
+  /* 1. Wait until the parent has written the id maps and placed us in the
+   *    cgroup: before that we are nobody and may escape the limits. */
+  if (wait_for_message (plan, URUN_SYNC_GO, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* 2. Root of the new user namespace, then the namespaces to join: joining
+   *    needs the capabilities the user namespace gives. */
+  if (become_root (plan, &failure) < 0 || join_namespaces (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* Die with the parent while it still waits for us; cleared before READY,
+   * because `create` exits and leaves init running.  Set after the uid
+   * change, which would clear it. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+
+  /* 3. The root filesystem, up to the point where the hooks run. */
+  if (urun_init_prepare_root (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* 4. prestart/createRuntime hooks run in the runtime's namespaces, by
+   *    the parent; createContainer hooks here, before pivot_root. */
+  if (plan->has_runtime_hooks)
+    {
+      if (urun_sync_send (plan->sync_fd, URUN_SYNC_RUN_RUNTIME_HOOKS, URUN_STEP_NONE, 0, 0, NULL)
+            < 0
+          || wait_for_message (plan, URUN_SYNC_CONTINUE, &failure) < 0)
+        {
+          if (failure.step == URUN_STEP_NONE)
+            urun_init_fail (&failure, URUN_STEP_SYNC, EPIPE, NULL);
+          report_and_exit (plan, &failure);
+        }
+    }
+  if (run_hooks (plan, plan->create_container_hooks, plan->n_create_container_hooks, &failure)
+      < 0)
+    report_and_exit (plan, &failure);
+
+  /* 5. Enter the root; masks and read-only paths come after the pivot so
+   *    that they name container paths. */
+  if (urun_init_enter_root (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* 6. Identity and limits, while still root in the container. */
+  if (set_identity_and_limits (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  if (plan->cwd != NULL && chdir (plan->cwd) < 0)
+    {
+      urun_init_fail (&failure, URUN_STEP_CWD, errno, plan->cwd);
+      report_and_exit (plan, &failure);
+    }
+  if (set_user (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* 7. Look the program up now, as the user, so that a missing or
+   *    non-executable program fails `create` rather than a later `start`. */
+  r = find_executable (plan, executable, sizeof executable);
+  if (r < 0)
+    {
+      urun_init_fail (&failure, r == -ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, r,
+                      plan->argv[0]);
+      report_and_exit (plan, &failure);
+    }
+  if (prepare_fds (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* 8. Ready.  From here the parent may exit (create), so stop dying with
+   *    it, then wait for `start` (or the parent's go-ahead for `run`). */
+  prctl (PR_SET_PDEATHSIG, 0);
+  if (urun_sync_send (plan->sync_fd, URUN_SYNC_READY, URUN_STEP_NONE, 0, 0, NULL) < 0)
+    _exit (1);
+  if (wait_for_start (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  if (run_hooks (plan, plan->start_container_hooks, plan->n_start_container_hooks, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  reset_signals ();
+  execve (executable, plan->argv, plan->envp);
+  urun_init_fail (&failure, errno == ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, errno,
+                  plan->argv[0]);
+  report_and_exit (plan, &failure);
+}

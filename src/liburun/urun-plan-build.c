@@ -1,0 +1,358 @@
+/* urun-plan-build.c: a validated UrunSpec becomes a UrunInitPlan (see
+ * urun-plan-build.h).  Zone: host side (GLib).
+ *
+ * The mount part lives in urun-plan-mounts.c; this file covers the
+ * namespaces, the process, identity, limits, hooks and file descriptors.
+ */
+#include "config.h"
+
+#include "urun-plan-build.h"
+#include "urun-error.h"
+#include "urun-fd.h"
+#include "urun-spec-names.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+gpointer
+urun_plan_owner_keep (UrunPlanOwner *owner, gpointer data)
+{
+  if (data != NULL)
+    g_ptr_array_add (owner->allocations, data);
+  return data;
+}
+
+const char *
+urun_plan_owner_strdup (UrunPlanOwner *owner, const char *text)
+{
+  return urun_plan_owner_keep (owner, g_strdup (text));
+}
+
+char **
+urun_plan_owner_strdupv (UrunPlanOwner *owner, char *const *vector)
+{
+  char **copy;
+  gsize n = 0;
+
+  if (vector == NULL)
+    return NULL;
+  while (vector[n] != NULL)
+    n++;
+  copy = urun_plan_owner_keep (owner, g_new0 (char *, n + 1));
+  for (gsize i = 0; i < n; i++)
+    copy[i] = (char *) urun_plan_owner_strdup (owner, vector[i]);
+  return copy;
+}
+
+int
+urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd)
+{
+  if (fd >= 0)
+    g_array_append_val (owner->fds, fd);
+  return fd;
+}
+
+void
+urun_plan_owner_free (UrunPlanOwner *owner)
+{
+  if (owner == NULL)
+    return;
+  for (guint i = 0; owner->fds != NULL && i < owner->fds->len; i++)
+    close (g_array_index (owner->fds, int, i));
+  g_clear_pointer (&owner->fds, g_array_unref);
+  g_clear_pointer (&owner->allocations, g_ptr_array_unref);
+  g_free (owner);
+}
+
+static UrunPlanOwner *
+plan_owner_new (void)
+{
+  UrunPlanOwner *owner = g_new0 (UrunPlanOwner, 1);
+
+  owner->allocations = g_ptr_array_new_with_free_func (g_free);
+  owner->fds = g_array_new (FALSE, FALSE, sizeof (int));
+  owner->plan.sync_fd = -1;
+  owner->plan.exec_fifo_fd = -1;
+  owner->plan.state_fd = -1;
+  return owner;
+}
+
+static gboolean
+plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
+                 GError **error)
+{
+  UrunInitPlan *plan = &owner->plan;
+  const UrunSpecLinux *linux_ = spec->linux_;
+  gboolean has_mount_ns = FALSE;
+  gboolean has_user_ns = FALSE;
+  UrunPlanJoin *joins = urun_plan_owner_keep (owner, g_new0 (UrunPlanJoin, URUN_NAMESPACE_N_TYPES));
+
+  for (gsize i = 0; linux_ != NULL && i < linux_->n_namespaces; i++)
+    {
+      const UrunSpecNamespace *ns = &linux_->namespaces[i];
+      UrunNamespaceType type;
+      int flag;
+
+      if (!urun_namespace_type_from_name (ns->type, &type))
+        return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                          "config.json: linux.namespaces[%" G_GSIZE_FORMAT "].type: unknown "
+                          "namespace type \"%s\"", i, ns->type);
+      flag = urun_namespace_type_clone_flag (type);
+      if (type == URUN_NAMESPACE_MOUNT)
+        has_mount_ns = TRUE;
+      if (type == URUN_NAMESPACE_USER)
+        has_user_ns = TRUE;
+
+      if (ns->path != NULL)
+        {
+          int fd;
+
+          /* Joining a user namespace would have to come before everything
+           * else, including the clone of the other namespaces. */
+          if (type == URUN_NAMESPACE_USER)
+            return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
+                              "config.json: linux.namespaces[%" G_GSIZE_FORMAT "].path: joining "
+                              "an existing user namespace is not supported yet", i);
+          fd = open (ns->path, O_RDONLY | O_CLOEXEC);
+          if (fd < 0)
+            return urun_fail_errno (error, errno,
+                                    "config.json: linux.namespaces[%" G_GSIZE_FORMAT "].path: "
+                                    "open `%s`", i, ns->path);
+          urun_plan_owner_keep_fd (owner, fd);
+          joins[plan->n_joins].nstype = flag;
+          joins[plan->n_joins].fd = fd;
+          plan->n_joins++;
+        }
+      else if (type == URUN_NAMESPACE_TIME)
+        plan->new_timens = TRUE;
+      else
+        plan->clone_flags |= flag;
+    }
+  plan->joins = joins;
+  plan->new_userns = (plan->clone_flags & CLONE_NEWUSER) != 0;
+
+  /* Why insist: without its own mount namespace, pivot_root would change
+   * the root of the caller's namespace (the host's). */
+  if (!has_mount_ns)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: linux.namespaces: a mount namespace is required");
+  if (options->rootless && !options->privileged && geteuid () != 0 && !has_user_ns)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: linux.namespaces: an unprivileged user needs a user "
+                      "namespace; create the config with `urun spec --rootless`");
+
+  if (plan->new_timens && linux_->n_time_offsets > 0)
+    {
+      GString *offsets = g_string_new (NULL);
+
+      for (gsize i = 0; i < linux_->n_time_offsets; i++)
+        g_string_append_printf (offsets, "%s %" G_GINT64_FORMAT " %u\n",
+                                linux_->time_offsets[i].clock, linux_->time_offsets[i].secs,
+                                linux_->time_offsets[i].nanosecs);
+      plan->timens_offsets = urun_plan_owner_keep (owner, g_string_free (offsets, FALSE));
+    }
+  return TRUE;
+}
+
+static const char *
+env_lookup (char *const *env, const char *name)
+{
+  gsize len = strlen (name);
+
+  for (gsize i = 0; env != NULL && env[i] != NULL; i++)
+    if (strncmp (env[i], name, len) == 0 && env[i][len] == '=')
+      return env[i] + len + 1;
+  return NULL;
+}
+
+/* The process's environment, with LISTEN_PID=1 when fds are passed on by
+ * socket activation: inside, the payload is pid 1. */
+static char **
+plan_environment (UrunPlanOwner *owner, const UrunSpecProcess *process,
+                  const UrunPlanOptions *options)
+{
+  g_autoptr (GPtrArray) env = g_ptr_array_new ();
+
+  for (gsize i = 0; process->env != NULL && process->env[i] != NULL; i++)
+    {
+      if (options->listen_fds > 0 && (g_str_has_prefix (process->env[i], "LISTEN_FDS=")
+                                      || g_str_has_prefix (process->env[i], "LISTEN_PID=")))
+        continue;
+      g_ptr_array_add (env, process->env[i]);
+    }
+  if (options->listen_fds > 0)
+    {
+      g_ptr_array_add (env, urun_plan_owner_keep (
+                              owner, g_strdup_printf ("LISTEN_FDS=%d", options->listen_fds)));
+      g_ptr_array_add (env, (gpointer) "LISTEN_PID=1");
+    }
+  g_ptr_array_add (env, NULL);
+  return urun_plan_owner_strdupv (owner, (char *const *) env->pdata);
+}
+
+static gboolean
+plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
+              GError **error)
+{
+  UrunInitPlan *plan = &owner->plan;
+  const UrunSpecProcess *process = spec->process;
+  const char *path;
+
+  if (process == NULL)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: process: missing required field");
+  if (process->args == NULL || process->args[0] == NULL || process->args[0][0] == '\0')
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: process.args: expected at least one argument, the "
+                      "program to run");
+
+  plan->argv = urun_plan_owner_strdupv (owner, process->args);
+  plan->envp = plan_environment (owner, process, options);
+  path = env_lookup (process->env, "PATH");
+  plan->path_env = urun_plan_owner_strdup (owner, path ? path : DEFAULT_PATH);
+  plan->cwd = urun_plan_owner_strdup (owner, process->cwd);
+
+  plan->uid = process->user->uid;
+  plan->gid = process->user->gid;
+  if (process->user->n_additional_gids > 0)
+    plan->additional_gids = urun_plan_owner_keep (
+      owner, g_memdup2 (process->user->additional_gids,
+                        sizeof (gid_t) * process->user->n_additional_gids));
+  plan->n_additional_gids = process->user->n_additional_gids;
+  plan->has_umask = process->user->has_umask;
+  plan->umask = process->user->umask;
+
+  plan->has_oom_score_adj = process->has_oom_score_adj;
+  plan->oom_score_adj = process->oom_score_adj;
+
+  if (process->n_rlimits > 0)
+    {
+      plan->rlimits = urun_plan_owner_keep (owner, g_new0 (UrunPlanRlimit, process->n_rlimits));
+      for (gsize i = 0; i < process->n_rlimits; i++)
+        {
+          if (!urun_rlimit_from_name (process->rlimits[i].type, &plan->rlimits[i].resource))
+            return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                              "config.json: process.rlimits[%" G_GSIZE_FORMAT "].type: unknown "
+                              "rlimit \"%s\"", i, process->rlimits[i].type);
+          plan->rlimits[i].limit.rlim_cur = process->rlimits[i].soft;
+          plan->rlimits[i].limit.rlim_max = process->rlimits[i].hard;
+        }
+      plan->n_rlimits = process->n_rlimits;
+    }
+  return TRUE;
+}
+
+static void
+plan_identity (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options)
+{
+  UrunInitPlan *plan = &owner->plan;
+  const UrunSpecLinux *linux_ = spec->linux_;
+
+  plan->hostname = urun_plan_owner_strdup (owner, spec->hostname);
+  plan->domainname = urun_plan_owner_strdup (owner, spec->domainname);
+  if (linux_ != NULL && linux_->n_sysctl > 0)
+    {
+      plan->sysctls = urun_plan_owner_keep (owner, g_new0 (UrunPlanSysctl, linux_->n_sysctl));
+      for (gsize i = 0; i < linux_->n_sysctl; i++)
+        {
+          plan->sysctls[i].key = urun_plan_owner_strdup (owner, linux_->sysctl[i].key);
+          plan->sysctls[i].value = urun_plan_owner_strdup (owner, linux_->sysctl[i].value);
+        }
+      plan->n_sysctls = linux_->n_sysctl;
+    }
+
+  /* setgroups(2) is denied in a user namespace whose gid map an
+   * unprivileged process wrote itself; init then keeps the groups it has. */
+  plan->can_setgroups = !(plan->new_userns && options->rootless && geteuid () != 0);
+
+  plan->new_keyring = !options->no_new_keyring;
+  plan->keyring_name = urun_plan_owner_keep (owner, g_strdup_printf ("urun-%s", options->id));
+  plan->preserve_fds = options->preserve_fds + options->listen_fds;
+}
+
+static UrunPlanHook *
+plan_hooks (UrunPlanOwner *owner, const UrunSpecHook *hooks, gsize n_hooks)
+{
+  UrunPlanHook *planned;
+
+  if (n_hooks == 0)
+    return NULL;
+  planned = urun_plan_owner_keep (owner, g_new0 (UrunPlanHook, n_hooks));
+  for (gsize i = 0; i < n_hooks; i++)
+    {
+      char *const default_argv[] = { hooks[i].path, NULL };
+
+      planned[i].path = urun_plan_owner_strdup (owner, hooks[i].path);
+      planned[i].argv = urun_plan_owner_strdupv (owner, hooks[i].args ? hooks[i].args
+                                                                      : default_argv);
+      planned[i].envp = hooks[i].env ? urun_plan_owner_strdupv (owner, hooks[i].env)
+                                     : urun_plan_owner_keep (owner, g_new0 (char *, 1));
+      planned[i].timeout_seconds = hooks[i].has_timeout ? hooks[i].timeout : 0;
+    }
+  return planned;
+}
+
+static void
+plan_container_hooks (UrunPlanOwner *owner, const UrunSpec *spec)
+{
+  UrunInitPlan *plan = &owner->plan;
+  const UrunSpecHooks *hooks = spec->hooks;
+
+  if (hooks == NULL)
+    return;
+  plan->create_container_hooks = plan_hooks (owner, hooks->create_container,
+                                             hooks->n_create_container);
+  plan->n_create_container_hooks = hooks->n_create_container;
+  plan->start_container_hooks = plan_hooks (owner, hooks->start_container,
+                                            hooks->n_start_container);
+  plan->n_start_container_hooks = hooks->n_start_container;
+  plan->has_runtime_hooks = hooks->n_prestart > 0 || hooks->n_create_runtime > 0;
+}
+
+static gboolean
+plan_rootfs (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
+             GError **error)
+{
+  g_autofree char *rootfs = NULL;
+  struct stat st;
+
+  if (spec->root == NULL || spec->root->path == NULL)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: root.path: missing required field");
+  rootfs = g_path_is_absolute (spec->root->path)
+             ? g_canonicalize_filename (spec->root->path, NULL)
+             : g_canonicalize_filename (spec->root->path, options->bundle);
+  if (stat (rootfs, &st) < 0)
+    return urun_fail_errno (error, errno, "config.json: root.path: rootfs `%s`", rootfs);
+  if (!S_ISDIR (st.st_mode))
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: root.path: rootfs `%s` is not a directory", rootfs);
+  owner->plan.rootfs = urun_plan_owner_keep (owner, g_steal_pointer (&rootfs));
+  owner->plan.rootfs_readonly = spec->root->readonly;
+  owner->plan.no_pivot = options->no_pivot;
+  return TRUE;
+}
+
+UrunPlanOwner *
+urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *options, GError **error)
+{
+  g_autoptr (UrunPlanOwner) owner = plan_owner_new ();
+
+  g_return_val_if_fail (spec != NULL && options != NULL, NULL);
+
+  if (!plan_rootfs (owner, spec, options, error)
+      || !plan_namespaces (owner, spec, options, error)
+      || !plan_process (owner, spec, options, error))
+    return NULL;
+  plan_identity (owner, spec, options);
+  plan_container_hooks (owner, spec);
+  if (!urun_plan_build_mounts (owner, spec, options, error))
+    return NULL;
+  return g_steal_pointer (&owner);
+}

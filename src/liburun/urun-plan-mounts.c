@@ -1,0 +1,414 @@
+/* urun-plan-mounts.c: the mount part of the init plan (see
+ * urun-plan-build.h): propagation of "/", the rootfs, mounts[], devices,
+ * maskedPaths and readonlyPaths.
+ *
+ * Zone: host side (GLib).  Everything init needs to mount is decided here,
+ * before the clone: kinds, folded flags, whether a bind source is a
+ * directory, the device list.  Init (urun-init-mounts.c) only walks it.
+ */
+#include "config.h"
+
+#include "urun-plan-build.h"
+
+#include "urun-error.h"
+#include "urun-fd.h"
+#include "urun-idmap.h"
+#include "urun-mount-options.h"
+#include "urun-spec-names.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+
+/* Error messages name the file as the spec loader does. */
+#define CONFIG_NAME "config.json"
+
+/* The devices every container gets (runtime-spec "Default Devices"), with
+ * their conventional numbers. */
+static const UrunPlanDevice default_devices[] = {
+  { "/dev/null", 'c', 1, 3, 0666, 0, 0 },
+  { "/dev/zero", 'c', 1, 5, 0666, 0, 0 },
+  { "/dev/full", 'c', 1, 7, 0666, 0, 0 },
+  { "/dev/random", 'c', 1, 8, 0666, 0, 0 },
+  { "/dev/urandom", 'c', 1, 9, 0666, 0, 0 },
+  { "/dev/tty", 'c', 5, 0, 0666, 0, 0 },
+};
+
+/* Propagation of "/" in the new mount namespace, before anything is
+ * mounted.
+ *
+ * Why slave by default: the namespace starts as a copy of the host's, with
+ * the host's propagation.  As a slave it still receives the host's later
+ * mounts (a USB stick, a new NFS share) but nothing the container mounts
+ * reaches back to the host.
+ *
+ * Why shared when linux.rootfsPropagation asks for (r)shared: the point of
+ * that setting is that mounts propagate between host and container (a
+ * bind source under a shared host mount must stay a peer of it).  A slave
+ * copy would cut the way back for good; the peer groups must be kept from
+ * the start.  Init makes the rootfs's parent mount private before it binds
+ * the rootfs, so the container's own mounts still do not land on the host,
+ * and applies the rootfs propagation itself to "/" after pivot_root, as
+ * runc does.
+ *
+ * Why private for (r)private: nothing should propagate in either direction,
+ * not even the host's later mounts. */
+static unsigned long
+root_propagation_for (unsigned long rootfs_propagation)
+{
+  if (rootfs_propagation & MS_SHARED)
+    return MS_SHARED | MS_REC;
+  if (rootfs_propagation & MS_PRIVATE)
+    return MS_PRIVATE | MS_REC;
+  return MS_SLAVE | MS_REC;
+}
+
+static UrunPlanMountKind
+mount_kind (const UrunSpecMount *mount, const UrunMountFlags *flags)
+{
+  if ((flags->flags & MS_BIND) || g_strcmp0 (mount->type, "bind") == 0)
+    return URUN_PLAN_MOUNT_BIND;
+  if (g_strcmp0 (mount->type, "sysfs") == 0)
+    return URUN_PLAN_MOUNT_SYSFS;
+  if (g_strcmp0 (mount->type, "cgroup") == 0 || g_strcmp0 (mount->type, "cgroup2") == 0)
+    return URUN_PLAN_MOUNT_CGROUP;
+  return URUN_PLAN_MOUNT_FS;
+}
+
+/* "dev/shm" -> "/dev/shm": runtime-spec 1.2 reads a relative destination as
+ * relative to "/". */
+static const char *
+absolute_destination (UrunPlanOwner *owner, const char *destination)
+{
+  if (destination[0] == '/')
+    return urun_plan_owner_strdup (owner, destination);
+  return urun_plan_owner_keep (owner, g_strconcat ("/", destination, NULL));
+}
+
+static gboolean
+plan_bind_source (UrunPlanOwner *owner, const UrunSpecMount *spec_mount, gsize index,
+                  const UrunPlanOptions *options, UrunPlanMount *out, GError **error)
+{
+  g_autofree char *source = NULL;
+  struct stat st;
+
+  if (spec_mount->source == NULL || spec_mount->source[0] == '\0')
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      CONFIG_NAME ": mounts[%zu].source: a bind mount needs a source", index);
+  /* Why against the bundle: the spec says a relative source of a bind mount
+   * is relative to the bundle, not to urun's working directory. */
+  if (g_path_is_absolute (spec_mount->source))
+    source = g_strdup (spec_mount->source);
+  else
+    source = g_build_filename (options->bundle, spec_mount->source, NULL);
+
+  /* stat(), not lstat(): a symlink to a directory is bound as the
+   * directory it names, so its destination must be a directory too. */
+  if (stat (source, &st) < 0)
+    {
+      int errsv = errno;
+
+      if (errsv == ENOENT || errsv == ENOTDIR)
+        return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                          CONFIG_NAME ": mounts[%zu].source: %s does not exist", index, source);
+      return urun_fail_errno (error, errsv, CONFIG_NAME ": mounts[%zu].source: %s", index,
+                              source);
+    }
+  out->source_is_dir = S_ISDIR (st.st_mode);
+  out->source = urun_plan_owner_keep (owner, g_steal_pointer (&source));
+  return TRUE;
+}
+
+static GArray *
+mappings_array (const UrunSpecIdMapping *mappings, gsize n)
+{
+  GArray *array = g_array_sized_new (FALSE, FALSE, sizeof (UrunSpecIdMapping), (guint) n);
+
+  g_array_append_vals (array, mappings, (guint) n);
+  return array;
+}
+
+/* Makes a user namespace with the given maps and returns an O_RDONLY fd of
+ * it, or -1 with @error set.
+ *
+ * How: a forked child unshares CLONE_NEWUSER and waits on a pipe; we write
+ * its maps, open /proc/CHILD/ns/user, and let it exit.  The namespace lives
+ * on through the fd.  Why a fork is safe here: the plan is built before the
+ * clone, while urun still has a single thread (DESIGN.md §3), and the child
+ * only makes raw system calls before _exit(). */
+static int
+make_userns_fd (GArray *uid_mappings, GArray *gid_mappings, GError **error)
+{
+  g_auto (UrunIdMapPlan) maps = { 0 };
+  int ready[2], done[2];
+  g_autofree char *ns_path = NULL;
+  char byte;
+  pid_t pid;
+  int fd = -1;
+  int status;
+
+  maps.uid_mappings = uid_mappings;
+  maps.gid_mappings = gid_mappings;
+
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    return urun_fail_errno (error, errno, "pipe"), -1;
+  if (pipe2 (done, O_CLOEXEC) < 0)
+    {
+      int errsv = errno;
+      close (ready[0]);
+      close (ready[1]);
+      return urun_fail_errno (error, errsv, "pipe"), -1;
+    }
+  pid = fork ();
+  if (pid < 0)
+    {
+      int errsv = errno;
+      close (ready[0]);
+      close (ready[1]);
+      close (done[0]);
+      close (done[1]);
+      return urun_fail_errno (error, errsv, "fork"), -1;
+    }
+  if (pid == 0)
+    {
+      char ok = unshare (CLONE_NEWUSER) == 0 ? 1 : 0;
+
+      if (write (ready[1], &ok, 1) != 1 || !ok)
+        _exit (1);
+      /* Until the parent closes its end: it has what it needs then. */
+      while (read (done[0], &ok, 1) > 0)
+        ;
+      _exit (0);
+    }
+  close (ready[1]);
+  close (done[0]);
+
+  if (read (ready[0], &byte, 1) != 1 || byte != 1)
+    urun_fail (error, URUN_ERROR_FAILED,
+               "cannot create a user namespace for an idmapped mount");
+  else if (urun_idmap_apply (&maps, pid, NULL, error))
+    {
+      ns_path = g_strdup_printf ("/proc/%d/ns/user", (int) pid);
+      fd = open (ns_path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        urun_fail_errno (error, errno, "open %s", ns_path);
+    }
+  close (ready[0]);
+  close (done[1]);
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  /* The arrays belong to the caller. */
+  maps.uid_mappings = NULL;
+  maps.gid_mappings = NULL;
+  return fd;
+}
+
+/* An idmapped bind mount: the `idmap`/`ridmap` options or per-mount
+ * uidMappings/gidMappings.  Without per-mount mappings the container's own
+ * user namespace maps are used, as runtime-spec 1.2 says. */
+static gboolean
+plan_mount_idmap (UrunPlanOwner *owner, const UrunSpec *spec, const UrunSpecMount *spec_mount,
+                  gsize index, UrunPlanMount *mount, GError **error)
+{
+  const UrunSpecLinux *linux_ = spec->linux_;
+  g_autoptr (GArray) uid_mappings = NULL;
+  g_autoptr (GArray) gid_mappings = NULL;
+  int fd;
+
+  if (!(mount->flags.extensions & (URUN_MOUNT_EXT_IDMAP | URUN_MOUNT_EXT_RIDMAP))
+      && !spec_mount->has_uid_mappings && !spec_mount->has_gid_mappings)
+    return TRUE;
+
+  if (spec_mount->has_uid_mappings != spec_mount->has_gid_mappings)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      CONFIG_NAME ": mounts[%zu]: uidMappings and gidMappings go together",
+                      index);
+  if (spec_mount->has_uid_mappings)
+    {
+      uid_mappings = mappings_array (spec_mount->uid_mappings, spec_mount->n_uid_mappings);
+      gid_mappings = mappings_array (spec_mount->gid_mappings, spec_mount->n_gid_mappings);
+    }
+  else if (linux_ != NULL && linux_->has_uid_mappings && linux_->has_gid_mappings)
+    {
+      uid_mappings = mappings_array (linux_->uid_mappings, linux_->n_uid_mappings);
+      gid_mappings = mappings_array (linux_->gid_mappings, linux_->n_gid_mappings);
+    }
+  else
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      CONFIG_NAME ": mounts[%zu]: an idmapped mount needs uidMappings and "
+                      "gidMappings, on the mount or in linux", index);
+
+  /* Mappings given without the option mean an idmapped mount too. */
+  if (!(mount->flags.extensions & (URUN_MOUNT_EXT_IDMAP | URUN_MOUNT_EXT_RIDMAP)))
+    mount->flags.extensions |= (mount->flags.flags & MS_REC)
+                               ? URUN_MOUNT_EXT_RIDMAP : URUN_MOUNT_EXT_IDMAP;
+  fd = make_userns_fd (uid_mappings, gid_mappings, error);
+  if (fd < 0)
+    {
+      g_prefix_error (error, CONFIG_NAME ": mounts[%zu]: ", index);
+      return FALSE;
+    }
+  mount->userns_fd = urun_plan_owner_keep_fd (owner, fd);
+  return TRUE;
+}
+
+static gboolean
+plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
+             GError **error)
+{
+  UrunInitPlan *plan = &owner->plan;
+  UrunPlanMount *mounts;
+
+  plan->mounts = NULL;
+  plan->n_mounts = 0;
+  if (spec->n_mounts == 0)
+    return TRUE;
+
+  mounts = urun_plan_owner_keep (owner, g_new0 (UrunPlanMount, spec->n_mounts));
+  for (gsize i = 0; i < spec->n_mounts; i++)
+    {
+      const UrunSpecMount *spec_mount = &spec->mounts[i];
+      UrunPlanMount *mount = &mounts[i];
+
+      urun_mount_flags_parse ((const char *const *) spec_mount->options, &mount->flags);
+      /* The data string belongs to the owner from now on, whatever happens
+       * below. */
+      urun_plan_owner_keep (owner, mount->flags.data);
+      mount->kind = mount_kind (spec_mount, &mount->flags);
+      mount->destination = absolute_destination (owner, spec_mount->destination);
+      mount->userns_fd = -1;
+
+      if (mount->kind == URUN_PLAN_MOUNT_BIND)
+        {
+          /* type "bind" without a bind option is a plain, non-recursive
+           * bind, as with runc and crun. */
+          mount->flags.flags |= MS_BIND;
+          mount->type = NULL;
+          if (!plan_bind_source (owner, spec_mount, i, options, mount, error))
+            return FALSE;
+          if (!plan_mount_idmap (owner, spec, spec_mount, i, mount, error))
+            return FALSE;
+        }
+      else
+        {
+          if (spec_mount->type == NULL || spec_mount->type[0] == '\0')
+            return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                              CONFIG_NAME ": mounts[%zu].type: missing for a mount that is "
+                              "not a bind mount", i);
+          if (mount->flags.extensions & (URUN_MOUNT_EXT_IDMAP | URUN_MOUNT_EXT_RIDMAP))
+            return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                              CONFIG_NAME ": mounts[%zu].options: idmap is only supported "
+                              "on bind mounts", i);
+          mount->type = urun_plan_owner_strdup (owner, spec_mount->type);
+          /* mount(2) wants a source even where the filesystem ignores it;
+           * the type is what mount(8) and /proc/self/mountinfo show then. */
+          mount->source = urun_plan_owner_strdup (owner, spec_mount->source != NULL
+                                                  && spec_mount->source[0] != '\0'
+                                                  ? spec_mount->source : spec_mount->type);
+          mount->source_is_dir = TRUE;
+        }
+      plan->n_mounts++;
+    }
+  plan->mounts = mounts;
+  return TRUE;
+}
+
+static char
+device_type (const char *type)
+{
+  /* Validation has checked the name; "u" (unbuffered) is a character
+   * device for mknod. */
+  switch (type[0])
+    {
+    case 'b':
+      return 'b';
+    case 'p':
+      return 'p';
+    default:
+      return 'c';
+    }
+}
+
+static void
+plan_devices (UrunPlanOwner *owner, const UrunSpec *spec)
+{
+  UrunInitPlan *plan = &owner->plan;
+  const UrunSpecLinux *linux_ = spec->linux_;
+  gsize n_spec = linux_ != NULL ? linux_->n_devices : 0;
+  UrunPlanDevice *devices = urun_plan_owner_keep (owner, g_new0 (UrunPlanDevice,
+                                                                 G_N_ELEMENTS (default_devices)
+                                                                 + n_spec));
+  gsize n = 0;
+
+  /* The defaults first, unless linux.devices names the same path: the
+   * config's entry wins, with its numbers, mode and owner. */
+  for (gsize i = 0; i < G_N_ELEMENTS (default_devices); i++)
+    {
+      gboolean overridden = FALSE;
+
+      for (gsize j = 0; j < n_spec && !overridden; j++)
+        overridden = g_strcmp0 (linux_->devices[j].path, default_devices[i].path) == 0;
+      if (!overridden)
+        devices[n++] = default_devices[i];
+    }
+  for (gsize j = 0; j < n_spec; j++)
+    {
+      const UrunSpecDevice *dev = &linux_->devices[j];
+      UrunPlanDevice *out = &devices[n++];
+
+      out->path = urun_plan_owner_strdup (owner, dev->path);
+      out->type = device_type (dev->type);
+      out->major = dev->has_major ? (unsigned) dev->major : 0;
+      out->minor = dev->has_minor ? (unsigned) dev->minor : 0;
+      /* 0666 without a fileMode, as runc and crun do: the device cgroup,
+       * not the file mode, is what limits access. */
+      out->mode = dev->has_file_mode ? (mode_t) (dev->file_mode & 07777) : 0666;
+      out->uid = dev->has_uid ? dev->uid : 0;
+      out->gid = dev->has_gid ? dev->gid : 0;
+    }
+  plan->devices = devices;
+  plan->n_devices = n;
+}
+
+gboolean
+urun_plan_build_mounts (UrunPlanOwner *owner, const UrunSpec *spec,
+                        const UrunPlanOptions *options, GError **error)
+{
+  UrunInitPlan *plan = &owner->plan;
+  const UrunSpecLinux *linux_ = spec->linux_;
+  gulong rootfs_propagation = 0;
+
+  g_return_val_if_fail (owner != NULL, FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  if (linux_ != NULL && linux_->rootfs_propagation != NULL
+      && !urun_propagation_from_name (linux_->rootfs_propagation, &rootfs_propagation))
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      CONFIG_NAME ": linux.rootfsPropagation: unknown propagation \"%s\"",
+                      linux_->rootfs_propagation);
+  plan->rootfs_propagation = rootfs_propagation;
+  plan->root_propagation = root_propagation_for (rootfs_propagation);
+  plan->rootfs_readonly = spec->root != NULL && spec->root->readonly;
+
+  if (!plan_mounts (owner, spec, options, error))
+    return FALSE;
+  plan_devices (owner, spec);
+
+  /* Why bind instead of mknod: the kernel refuses mknod of a device node
+   * to anyone but real root in the initial user namespace, so inside any
+   * user namespace (created or joined) and for a rootless caller the host's
+   * nodes are bind-mounted instead. */
+  plan->bind_devices = options->rootless || urun_spec_find_namespace (spec, "user") != NULL;
+
+  plan->masked_paths = linux_ != NULL
+    ? (const char *const *) urun_plan_owner_strdupv (owner, linux_->masked_paths) : NULL;
+  plan->readonly_paths = linux_ != NULL
+    ? (const char *const *) urun_plan_owner_strdupv (owner, linux_->readonly_paths) : NULL;
+  return TRUE;
+}

@@ -1,0 +1,143 @@
+/* urun-proc.c: reading /proc/PID/stat (see urun-proc.h).
+ * Zone: host side; the parser is a raw helper. */
+#include "config.h"
+
+#include "urun-proc.h"
+#include "urun-error.h"
+#include "urun-fd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Field 22 of stat(5) is the 20th field after the closing ')' of comm
+ * (fields 3..22). */
+#define FIELDS_AFTER_COMM 20
+
+int
+urun_proc_stat_parse (const char *text, size_t len, UrunProcStat *out_stat)
+{
+  const char *close = NULL;
+  const char *p;
+  const char *end = text + len;
+  UrunProcStat parsed = { 0 };
+  int field = 0;
+
+  /* comm is attacker-chosen (prctl PR_SET_NAME) and may hold ") " itself:
+   * only the last ')' is the end of it. */
+  for (p = text; p < end; p++)
+    if (*p == ')')
+      close = p;
+  if (close == NULL)
+    return -EINVAL;
+
+  p = close + 1;
+  while (p < end && field < FIELDS_AFTER_COMM)
+    {
+      const char *start;
+      uint64_t value = 0;
+      int numeric = 1;
+
+      while (p < end && *p == ' ')
+        p++;
+      if (p >= end || *p == '\n')
+        break;
+      start = p;
+      while (p < end && *p != ' ' && *p != '\n')
+        {
+          if (*p >= '0' && *p <= '9' && numeric)
+            {
+              if (value > (UINT64_MAX - 9) / 10)
+                return -EINVAL;
+              value = value * 10 + (uint64_t) (*p - '0');
+            }
+          else
+            numeric = 0;
+          p++;
+        }
+      field++;
+      switch (field)
+        {
+        case 1: /* field 3: state */
+          if (p - start != 1)
+            return -EINVAL;
+          parsed.state = *start;
+          break;
+        case 2: /* field 4: ppid */
+          if (!numeric)
+            return -EINVAL;
+          parsed.ppid = (pid_t) value;
+          break;
+        case FIELDS_AFTER_COMM: /* field 22: starttime */
+          if (!numeric)
+            return -EINVAL;
+          parsed.start_time = value;
+          break;
+        default:
+          break;
+        }
+    }
+  if (field < FIELDS_AFTER_COMM)
+    return -EINVAL;
+  *out_stat = parsed;
+  return 0;
+}
+
+gboolean
+urun_proc_stat_read (pid_t pid, UrunProcStat *out_stat, GError **error)
+{
+  URUN_AUTOCLOSE int fd = -1;
+  char path[64];
+  char buffer[4096];
+  size_t total = 0;
+  int r;
+
+  g_return_val_if_fail (pid > 0, FALSE);
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return urun_fail_errno (error, errno, "open `%s`", path);
+  for (;;)
+    {
+      ssize_t n = read (fd, buffer + total, sizeof buffer - total);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      /* A process that exits between open and read yields ESRCH. */
+      if (n < 0)
+        return urun_fail_errno (error, errno, "read `%s`", path);
+      if (n == 0)
+        break;
+      total += (size_t) n;
+      if (total == sizeof buffer)
+        break;
+    }
+  r = urun_proc_stat_parse (buffer, total, out_stat);
+  if (r < 0)
+    return urun_fail (error, URUN_ERROR_FAILED, "cannot parse `%s`", path);
+  return TRUE;
+}
+
+gboolean
+urun_proc_is_alive (pid_t pid, uint64_t start_time)
+{
+  g_autoptr (GError) local_error = NULL;
+  UrunProcStat stat;
+
+  if (pid <= 0)
+    return FALSE;
+  if (!urun_proc_stat_read (pid, &stat, &local_error))
+    {
+      g_debug ("process %d: %s", (int) pid, local_error->message);
+      return FALSE;
+    }
+  /* A zombie has finished running; 'X' is the instant before it is gone. */
+  if (stat.state == 'Z' || stat.state == 'X')
+    return FALSE;
+  if (start_time != 0 && stat.start_time != start_time)
+    return FALSE;
+  return TRUE;
+}

@@ -1,0 +1,37 @@
+/* urun-proc.h: reading /proc/PID/stat.
+ *
+ * Zone: host side.  urun_proc_stat_parse() is a raw helper (no allocation,
+ * -errno on failure) so that any zone may use it; urun_proc_stat_read() is
+ * its GLib wrapper.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char state;          /* field 3: R, S, D, Z, T, t, X, I, ... */
+  pid_t ppid;          /* field 4 */
+  uint64_t start_time; /* field 22: clock ticks after boot */
+} UrunProcStat;
+
+/* Parses the text of /proc/PID/stat (@len bytes, need not be NUL-terminated).
+ * The comm field may contain spaces and ')', so fields are counted from the
+ * last ')'.  Returns 0 and fills @out_stat, or -EINVAL. */
+int urun_proc_stat_parse (const char *text, size_t len, UrunProcStat *out_stat);
+
+/* Reads and parses /proc/@pid/stat.  A process that does not exist fails
+ * with URUN_ERROR_NOT_FOUND. */
+gboolean urun_proc_stat_read (pid_t pid, UrunProcStat *out_stat, GError **error);
+
+/* TRUE when @pid exists, is not a zombie and (unless @start_time is 0,
+ * "unknown") started at @start_time: the test for "this is still the process
+ * we recorded" rather than some later process that reused the pid. */
+gboolean urun_proc_is_alive (pid_t pid, uint64_t start_time);
+
+G_END_DECLS

@@ -1,0 +1,239 @@
+/* urun-spawn.c: clone() of init and the parent's half of the handshake (see
+ * urun-spawn.h).  Zone: host side, up to the clone; the child half runs
+ * urun_init_main() and never returns here. */
+#include "config.h"
+
+#include "urun-spawn.h"
+#include "urun-error.h"
+#include "urun-fd.h"
+#include "urun-init.h"
+#include "urun-sync.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void
+urun_init_process_clear (UrunInitProcess *process)
+{
+  urun_close_fdp (&process->pidfd);
+  urun_close_fdp (&process->sync_fd);
+}
+
+/* clone3() gives a pidfd with the new process, so later signals cannot hit
+ * a recycled pid; clone() serves kernels before 5.3. */
+static pid_t
+clone_init (int flags, int *out_pidfd)
+{
+  struct clone_args args;
+  pid_t pid;
+
+  memset (&args, 0, sizeof args);
+  args.flags = (uint64_t) flags | CLONE_PIDFD;
+  args.pidfd = (uint64_t) (uintptr_t) out_pidfd;
+  args.exit_signal = SIGCHLD;
+  pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+  if (pid >= 0 || (errno != ENOSYS && errno != E2BIG))
+    return pid;
+  *out_pidfd = -1;
+  return (pid_t) syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+static int
+find_pid_join (const UrunInitPlan *plan)
+{
+  for (size_t i = 0; i < plan->n_joins; i++)
+    if (plan->joins[i].nstype == CLONE_NEWPID)
+      return plan->joins[i].fd;
+  return -1;
+}
+
+gboolean
+urun_spawn_init (UrunInitPlan *plan, UrunInitProcess *out_process, GError **error)
+{
+  URUN_AUTOCLOSE int own_pidns = -1;
+  int pid_join = find_pid_join (plan);
+  int pidfd = -1;
+  int sockets[2];
+  sigset_t all, saved;
+  pid_t pid;
+  int saved_errno;
+
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
+    return urun_fail_errno (error, errno, "socketpair");
+  plan->sync_fd = sockets[1];
+
+  /* A pid namespace cannot be joined by init itself (setns only moves
+   * later children), so the parent steps into it for the clone and back. */
+  if (pid_join >= 0)
+    {
+      own_pidns = open ("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+      if (own_pidns < 0 || setns (pid_join, CLONE_NEWPID) < 0)
+        {
+          saved_errno = errno;
+          close (sockets[0]);
+          close (sockets[1]);
+          return urun_fail_errno (error, saved_errno, "join the pid namespace");
+        }
+    }
+
+  /* Block every signal across the clone: the child must not run urun's
+   * handlers; init resets the mask and dispositions before execve. */
+  sigfillset (&all);
+  sigprocmask (SIG_BLOCK, &all, &saved);
+  pid = clone_init (plan->clone_flags, &pidfd);
+  if (pid == 0)
+    {
+      close (sockets[0]);
+      urun_init_main (plan);
+    }
+  saved_errno = errno;
+  sigprocmask (SIG_SETMASK, &saved, NULL);
+
+  if (pid_join >= 0)
+    setns (own_pidns, CLONE_NEWPID);
+  close (sockets[1]);
+  plan->sync_fd = -1;
+  if (pid < 0)
+    {
+      close (sockets[0]);
+      return urun_fail_errno (error, saved_errno, "clone the container's init");
+    }
+
+  out_process->pid = pid;
+  out_process->pidfd = pidfd;
+  out_process->sync_fd = sockets[0];
+  out_process->reaped = FALSE;
+  return TRUE;
+}
+
+gboolean
+urun_spawn_go (UrunInitProcess *process, GError **error)
+{
+  int r = urun_sync_send (process->sync_fd, URUN_SYNC_GO, URUN_STEP_NONE, 0, 0, NULL);
+
+  if (r < 0)
+    return urun_fail_errno (error, r, "start the container's init");
+  return TRUE;
+}
+
+gboolean
+urun_spawn_continue (UrunInitProcess *process, GError **error)
+{
+  int r = urun_sync_send (process->sync_fd, URUN_SYNC_CONTINUE, URUN_STEP_NONE, 0, 0, NULL);
+
+  if (r < 0)
+    return urun_fail_errno (error, r, "release the container's init");
+  return TRUE;
+}
+
+static void
+reap (UrunInitProcess *process)
+{
+  int status;
+
+  if (process->reaped || process->pid <= 0)
+    return;
+  while (waitpid (process->pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return;
+  process->reaped = TRUE;
+  process->wait_status = status;
+}
+
+void
+urun_spawn_kill (UrunInitProcess *process)
+{
+  if (process->pid <= 0 || process->reaped)
+    return;
+  if (process->pidfd >= 0)
+    syscall (SYS_pidfd_send_signal, process->pidfd, SIGKILL, NULL, 0);
+  else
+    kill (process->pid, SIGKILL);
+  reap (process);
+}
+
+static gboolean
+fail_from_message (const UrunSyncMessage *message, GError **error)
+{
+  const char *step = urun_init_step_name (message->step);
+
+  switch (message->step)
+    {
+    case URUN_STEP_EXEC_NOT_FOUND:
+      /* podman matches this wording to exit with 127. */
+      return urun_fail (error, URUN_ERROR_COMMAND_NOT_FOUND,
+                        "executable file `%s` not found in $PATH: No such file or directory",
+                        message->detail);
+    case URUN_STEP_EXEC:
+      return urun_fail (error, URUN_ERROR_COMMAND_NOT_EXECUTABLE, "exec `%s`: %s",
+                        message->detail, urun_strerror (message->errsv));
+    case URUN_STEP_HOOK:
+      if (message->errsv == 0)
+        return urun_fail (error, URUN_ERROR_INIT_FAILED, "hook `%s` exited with status %d",
+                          message->detail, message->value);
+      return urun_fail (error, URUN_ERROR_INIT_FAILED, "hook `%s`: %s", message->detail,
+                        message->errsv == ETIMEDOUT ? "timed out"
+                                                    : urun_strerror (message->errsv));
+    default:
+      if (message->detail[0] != '\0')
+        return urun_fail (error, URUN_ERROR_INIT_FAILED, "%s `%s`: %s", step, message->detail,
+                          urun_strerror (message->errsv));
+      return urun_fail (error, URUN_ERROR_INIT_FAILED, "%s: %s", step,
+                        urun_strerror (message->errsv));
+    }
+}
+
+static gboolean
+fail_died (UrunInitProcess *process, GError **error)
+{
+  reap (process);
+  if (process->reaped && WIFSIGNALED (process->wait_status))
+    return urun_fail (error, URUN_ERROR_INIT_FAILED,
+                      "the container's init was killed by signal %d before it was ready",
+                      WTERMSIG (process->wait_status));
+  return urun_fail (error, URUN_ERROR_INIT_FAILED,
+                    "the container's init exited with status %d before it was ready",
+                    process->reaped ? WEXITSTATUS (process->wait_status) : -1);
+}
+
+gboolean
+urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func,
+                       gpointer user_data, GError **error)
+{
+  for (;;)
+    {
+      UrunSyncMessage message;
+      int r = urun_sync_receive (process->sync_fd, &message);
+
+      if (r == -EPIPE || r == -ECONNRESET)
+        return fail_died (process, error);
+      if (r < 0)
+        return urun_fail_errno (error, r, "read from the container's init");
+
+      switch (message.type)
+        {
+        case URUN_SYNC_READY:
+          return TRUE;
+        case URUN_SYNC_ERROR:
+          reap (process);
+          return fail_from_message (&message, error);
+        case URUN_SYNC_RUN_RUNTIME_HOOKS:
+          if (hooks_func != NULL && !hooks_func (user_data, error))
+            return FALSE;
+          if (!urun_spawn_continue (process, error))
+            return FALSE;
+          break;
+        default:
+          return urun_fail (error, URUN_ERROR_FAILED,
+                            "unexpected message %u from the container's init", message.type);
+        }
+    }
+}

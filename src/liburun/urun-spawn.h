@@ -1,0 +1,56 @@
+/* urun-spawn.h: cloning the container's init and the parent's half of the
+ * handshake with it.
+ *
+ * Zone: host side (GLib).  urun_spawn_init() must be called while the
+ * process has a single thread (no GMainLoop sources, GDBus or GTask yet):
+ * a lock held by another thread at clone time stays held in the child.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "urun-plan.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  pid_t pid;       /* host pid of init */
+  int pidfd;       /* pidfd of init, or -1 where the kernel has none */
+  int sync_fd;     /* the parent's end of the socketpair */
+  gboolean reaped; /* init was waited for */
+  int wait_status; /* its status, when reaped */
+} UrunInitProcess;
+
+#define URUN_INIT_PROCESS_INIT { 0, -1, -1, FALSE, 0 }
+
+/* Clones init into the plan's new namespaces (entering a joined pid
+ * namespace first) and returns at once; init waits for urun_spawn_go().
+ * plan->sync_fd is set here. */
+gboolean urun_spawn_init (UrunInitPlan *plan, UrunInitProcess *out_process, GError **error);
+
+/* Lets init go on: the maps and the cgroup are in place. */
+gboolean urun_spawn_go (UrunInitProcess *process, GError **error);
+
+/* Called when init asks for the prestart/createRuntime hooks. */
+typedef gboolean (*UrunRuntimeHooksFunc) (gpointer user_data, GError **error);
+
+/* Waits until init reports READY, running @hooks_func when init asks.  An
+ * init that reports an error, or dies, fails with one error naming init's
+ * step, the path concerned and the errno text; a missing program is
+ * URUN_ERROR_COMMAND_NOT_FOUND with podman's wording. */
+gboolean urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func,
+                                gpointer user_data, GError **error);
+
+/* Tells a READY init (of `run`) to go on to execve. */
+gboolean urun_spawn_continue (UrunInitProcess *process, GError **error);
+
+/* Kills init with SIGKILL and reaps it; for failure paths.  Safe to call on
+ * a process that already exited or was never spawned. */
+void urun_spawn_kill (UrunInitProcess *process);
+
+/* Closes the fds of @process (not the process itself). */
+void urun_init_process_clear (UrunInitProcess *process);
+
+G_END_DECLS

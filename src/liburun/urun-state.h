@@ -1,0 +1,224 @@
+/* urun-state.h: the state store.
+ *
+ * Zone: host side (GLib).  The state root (default
+ * $XDG_RUNTIME_DIR/urun or /run/urun) holds one directory per container,
+ * `<root>/<id>`, mode 0700, holding:
+ *   state.json  the record below, replaced atomically (temp + rename);
+ *   exec.fifo   present between `create` and `start`.
+ * A UrunContainerState holds a directory fd of `<root>/<id>` and, unless
+ * opened with URUN_STATE_OPEN_NO_LOCK, an exclusive flock on it; every file
+ * access goes through `*at()` calls relative to that fd.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+#define URUN_STATE_FILE "state.json"
+#define URUN_STATE_EXEC_FIFO "exec.fifo"
+
+/* How long a forced delete waits for the killed init to disappear. */
+#define URUN_STATE_KILL_TIMEOUT_MS 5000
+
+typedef enum
+{
+  URUN_STATUS_CREATING,
+  URUN_STATUS_CREATED,
+  URUN_STATUS_RUNNING,
+  URUN_STATUS_PAUSED,
+  URUN_STATUS_STOPPED,
+} UrunContainerStatus;
+
+/* "creating", "created", "running", "paused" or "stopped". */
+const char *urun_container_status_to_string (UrunContainerStatus status);
+
+typedef enum
+{
+  URUN_CGROUP_DRIVER_NONE,
+  URUN_CGROUP_DRIVER_SYSTEMD,
+  URUN_CGROUP_DRIVER_CGROUPFS,
+} UrunCgroupDriver;
+
+/* "none", "systemd" or "cgroupfs". */
+const char *urun_cgroup_driver_to_string (UrunCgroupDriver driver);
+gboolean urun_cgroup_driver_from_string (const char *name, UrunCgroupDriver *out_driver);
+
+/* The cgroup outcome of a container: which driver placed it, where, and
+ * what could not be applied.  Shown by `state` so that a user can see why
+ * limits are not enforced. */
+typedef struct
+{
+  UrunCgroupDriver driver;
+  char *unit;                /* systemd scope unit (e.g. urun-ID.scope), or NULL */
+  char *path;                /* cgroup path below the hierarchy root, or NULL */
+  char *reason;              /* why this driver (always set for "none"), or NULL */
+  GPtrArray *dropped_limits; /* char *: limits that were requested but not applied */
+} UrunStateCgroup;
+
+/* Something `delete` must undo outside the container directory.  The kind is
+ * a string so that a record written by a newer urun keeps kinds this one does
+ * not know (they are skipped with a g_debug).  Known kinds:
+ *   "unmount"  umount2(path, MNT_DETACH); "not mounted" is fine;
+ *   "remove"   unlink(path); "already gone" is fine. */
+typedef struct
+{
+  char *kind;
+  char *path;
+} UrunCleanupItem;
+
+#define URUN_CLEANUP_UNMOUNT "unmount"
+#define URUN_CLEANUP_REMOVE "remove"
+
+/* The contents of state.json.  The OCI fields sit at the top level; urun's
+ * own fields live under an "urun" object so that `state` can show both
+ * without mixing them.  The status is not stored: it is derived each time by
+ * urun_state_status(). */
+typedef struct
+{
+  char *oci_version;
+  char *id;
+  pid_t pid;                /* 0 until init exists ("creating") */
+  char *bundle;             /* absolute path */
+  char *rootfs;             /* absolute path */
+  char *created;            /* RFC 3339, UTC, nanoseconds */
+  char *owner;              /* user name, or the uid as text */
+  GHashTable *annotations;  /* char * -> char * */
+
+  /* urun-private */
+  guint64 init_start_time;  /* field 22 of /proc/PID/stat; 0 = unknown */
+  gboolean rootless;
+  UrunStateCgroup cgroup;
+  GPtrArray *cleanup;       /* UrunCleanupItem * */
+} UrunStateRecord;
+
+/* A record for @id with ociVersion, created (now), owner (the real uid) and
+ * the cgroup outcome "none" filled in.  Free with urun_state_record_free(). */
+UrunStateRecord *urun_state_record_new (const char *id);
+void urun_state_record_free (UrunStateRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunStateRecord, urun_state_record_free)
+
+/* Appends a cleanup item (copies @kind and @path). */
+void urun_state_record_add_cleanup (UrunStateRecord *record, const char *kind, const char *path);
+
+/* The record as a JSON object node (transfer full).  @status, when not NULL,
+ * is included as "status" after "pid", the order of the OCI state output. */
+JsonNode *urun_state_record_to_json (const UrunStateRecord *record, const char *status);
+
+/* Parses a record; errors name the offending field. */
+UrunStateRecord *urun_state_record_from_json (JsonNode *node, GError **error);
+
+/* Writes @record as state.json in @dirfd atomically: a 0600 temp file in the
+ * same directory, fsync, renameat over state.json, fsync of the directory.
+ * A reader sees the old or the new file, never a torn one. */
+gboolean urun_state_record_save (const UrunStateRecord *record, int dirfd, GError **error);
+
+/* Reads state.json from @dirfd.  A missing file fails with
+ * URUN_ERROR_NOT_FOUND. */
+UrunStateRecord *urun_state_record_load (int dirfd, GError **error);
+
+/* Derives the status: no pid yet -> creating; init gone, a zombie, or a
+ * different process with the same pid (start time differs) -> stopped;
+ * exec.fifo present in @dirfd -> created; cgroup frozen -> paused; else
+ * running. */
+UrunContainerStatus urun_state_status (const UrunStateRecord *record, int dirfd);
+
+/* The current time as RFC 3339 UTC with nanoseconds. */
+char *urun_state_now_rfc3339 (void);
+
+/* The user name of @uid, or the uid as decimal text. */
+char *urun_state_owner_name (uid_t uid);
+
+/* The default state root for this process (see urun-state.c for the rules). */
+char *urun_state_default_root (void);
+
+/* The rules of urun_state_default_root() with every input given: the
+ * testing seam.  @run_user_base is normally "/run/user", @tmpdir $TMPDIR
+ * (NULL or "" means /tmp). */
+char *urun_state_default_root_for (uid_t uid, const char *xdg_runtime_dir,
+                                   gboolean initial_userns, const char *run_user_base,
+                                   const char *tmpdir);
+
+/* TRUE when this process is in the initial user namespace. */
+gboolean urun_state_in_initial_userns (void);
+
+typedef struct _UrunStateStore UrunStateStore;
+typedef struct _UrunContainerState UrunContainerState;
+
+/* Opens the state root @root.  With @create, the root and its missing
+ * parents are created with mode 0700.  Without @create, a missing root is
+ * not an error: the store is empty (list gives nothing, open gives "does not
+ * exist"), so that read-only commands never create directories. */
+UrunStateStore *urun_state_store_open (const char *root, gboolean create, GError **error);
+void urun_state_store_free (UrunStateStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunStateStore, urun_state_store_free)
+
+const char *urun_state_store_get_root (UrunStateStore *store);
+
+/* TRUE when `<root>/<id>` exists (whatever its state). */
+gboolean urun_state_exists (UrunStateStore *store, const char *id);
+
+typedef struct
+{
+  UrunStateRecord *record;
+  UrunContainerStatus status;
+} UrunStateListEntry;
+
+void urun_state_list_entry_free (UrunStateListEntry *entry);
+
+/* The containers of the store, sorted by id, as UrunStateListEntry *.
+ * Entries that are not directories or have no readable state.json are
+ * skipped with a g_debug().  Takes no locks. */
+GPtrArray *urun_state_store_list (UrunStateStore *store, GError **error);
+
+typedef enum
+{
+  URUN_STATE_OPEN_DEFAULT = 0,       /* wait for the exclusive lock */
+  URUN_STATE_OPEN_NO_LOCK = 1 << 0,  /* read-only use: take no lock */
+  URUN_STATE_OPEN_NONBLOCK = 1 << 1, /* fail with WRONG_STATE when busy */
+} UrunStateOpenFlags;
+
+/* Creates `<root>/<id>` (mode 0700) atomically and returns it locked.  The
+ * store must have been opened with @create.  An existing id fails with
+ * URUN_ERROR_EXISTS "container `ID` already exists"; an invalid id with
+ * URUN_ERROR_INVALID_ARGUMENT. */
+UrunContainerState *urun_state_create (UrunStateStore *store, const char *id, GError **error);
+
+/* Opens `<root>/<id>`.  A missing one fails with URUN_ERROR_NOT_FOUND
+ * "container `ID` does not exist". */
+UrunContainerState *urun_state_open (UrunStateStore *store, const char *id,
+                                     UrunStateOpenFlags flags, GError **error);
+
+/* Closes the directory fd, which releases the lock. */
+void urun_container_state_free (UrunContainerState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunContainerState, urun_container_state_free)
+
+const char *urun_container_state_get_id (UrunContainerState *state);
+
+/* The directory fd of `<root>/<id>`, owned by @state. */
+int urun_container_state_get_dirfd (UrunContainerState *state);
+
+/* Loads state.json and checks that it belongs to this id.  A directory
+ * without state.json (a create in progress, or one that died) fails with
+ * URUN_ERROR_WRONG_STATE. */
+UrunStateRecord *urun_container_state_load (UrunContainerState *state, GError **error);
+
+/* urun_state_record_save() into this container's directory; the record's id
+ * must be this container's. */
+gboolean urun_container_state_save (UrunContainerState *state, const UrunStateRecord *record,
+                                    GError **error);
+
+/* Creates exec.fifo (mode 0600) in the container directory. */
+gboolean urun_container_state_make_exec_fifo (UrunContainerState *state, GError **error);
+
+/* Deletes the container: its directory and everything in it, after running
+ * the record's cleanup items.  @state must hold the lock.  A container that
+ * is created, running or paused fails with URUN_ERROR_WRONG_STATE unless
+ * @force, which kills init with SIGKILL first and waits (at most
+ * URUN_STATE_KILL_TIMEOUT_MS) for it to go.  After success @state refers to
+ * nothing and may only be freed. */
+gboolean urun_state_delete (UrunContainerState *state, gboolean force, GError **error);
+
+G_END_DECLS

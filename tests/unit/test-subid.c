@@ -1,0 +1,113 @@
+/* test-subid.c: unit tests of the /etc/subuid and /etc/subgid parser. */
+#include "config.h"
+
+#include "urun-subid.h"
+
+#include <glib/gstdio.h>
+
+static char *
+write_temp (const char *contents)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("urun-subid-XXXXXX", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+assert_range (GArray *ranges, guint i, guint32 start, guint32 count)
+{
+  g_assert_cmpuint (i, <, ranges->len);
+  g_assert_cmpuint (g_array_index (ranges, UrunSubidRange, i).start, ==, start);
+  g_assert_cmpuint (g_array_index (ranges, UrunSubidRange, i).count, ==, count);
+}
+
+static void
+test_parse (void)
+{
+  g_autofree char *path = write_temp ("# comment\n"
+                                      "\n"
+                                      "alice:100000:65536\n"
+                                      "bob:165536:65536\n"
+                                      "  1000:300000:10  \n"
+                                      "alice:400000:5\n"
+                                      "alice:broken\n"
+                                      "alice:1:0\n"
+                                      "alice:x:5\n"
+                                      "alice:4294967295:2\n"
+                                      "alice:4294967295:1\n"
+                                      ":1:1\n"
+                                      "alice:500000:7"); /* no final newline */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ranges = urun_subid_ranges (path, "alice", 1000, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ranges->len, ==, 5);
+  assert_range (ranges, 0, 100000, 65536);
+  assert_range (ranges, 1, 300000, 10);
+  assert_range (ranges, 2, 400000, 5);
+  assert_range (ranges, 3, 4294967295u, 1);
+  assert_range (ranges, 4, 500000, 7);
+  g_unlink (path);
+}
+
+static void
+test_by_uid_only (void)
+{
+  g_autofree char *path = write_temp ("alice:100000:65536\n2000:200000:1000\n");
+  g_autoptr (GArray) ranges = urun_subid_ranges (path, NULL, 2000, NULL);
+
+  g_assert_nonnull (ranges);
+  g_assert_cmpuint (ranges->len, ==, 1);
+  assert_range (ranges, 0, 200000, 1000);
+  g_unlink (path);
+}
+
+static void
+test_no_match (void)
+{
+  g_autofree char *path = write_temp ("alice:100000:65536\n");
+  g_autoptr (GArray) ranges = urun_subid_ranges (path, "carol", 3000, NULL);
+
+  g_assert_nonnull (ranges);
+  g_assert_cmpuint (ranges->len, ==, 0);
+  g_unlink (path);
+}
+
+static void
+test_missing_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ranges = urun_subid_ranges ("/nonexistent/subuid", "alice", 1000, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ranges);
+  g_assert_cmpuint (ranges->len, ==, 0);
+}
+
+static void
+test_unreadable (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ranges = urun_subid_ranges ("/", "alice", 1000, &error);
+
+  g_assert_null (ranges);
+  g_assert_nonnull (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/subid/parse", test_parse);
+  g_test_add_func ("/subid/by-uid-only", test_by_uid_only);
+  g_test_add_func ("/subid/no-match", test_no_match);
+  g_test_add_func ("/subid/missing-file", test_missing_file);
+  g_test_add_func ("/subid/unreadable", test_unreadable);
+  return g_test_run ();
+}
