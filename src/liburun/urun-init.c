@@ -102,6 +102,22 @@ write_file (const char *path, const char *contents, size_t len)
   return (size_t) n == len ? 0 : -EIO;
 }
 
+/* Writes a file of /proc/self.  A process that is not dumpable sees its
+ * /proc files owned by the host's root, which an unprivileged container's
+ * root cannot open; so it is dumpable for the length of the write. */
+static int
+write_proc_self (const char *name, const char *contents, size_t len)
+{
+  char path[64];
+  int r;
+
+  snprintf (path, sizeof path, "/proc/self/%s", name);
+  prctl (PR_SET_DUMPABLE, 1);
+  r = write_file (path, contents, len);
+  prctl (PR_SET_DUMPABLE, 0);
+  return r;
+}
+
 static void
 reset_signals (void)
 {
@@ -253,7 +269,7 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
     {
       char value[16];
       int len = snprintf (value, sizeof value, "%d", plan->oom_score_adj);
-      int r = write_file ("/proc/self/oom_score_adj", value, (size_t) len);
+      int r = write_proc_self ("oom_score_adj", value, (size_t) len);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_OOM_SCORE_ADJ, r, value);
     }
@@ -263,8 +279,8 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
         return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "time namespace");
       if (plan->timens_offsets != NULL)
         {
-          int r = write_file ("/proc/self/timens_offsets", plan->timens_offsets,
-                              strlen (plan->timens_offsets));
+          int r = write_proc_self ("timens_offsets", plan->timens_offsets,
+                                   strlen (plan->timens_offsets));
           if (r < 0)
             return urun_init_fail (failure, URUN_STEP_UNSHARE, r, "timens_offsets");
         }
@@ -419,6 +435,14 @@ urun_init_main (const UrunInitPlan *plan)
    *    needs the capabilities the user namespace gives. */
   if (become_root (plan, &failure) < 0 || join_namespaces (plan, &failure) < 0)
     report_and_exit (plan, &failure);
+
+  /* Not dumpable: until execve, /proc/<init>/exe is urun's own binary and
+   * /proc/<init>/fd holds urun's fds; another process of a shared pid
+   * namespace must not reach them (CVE-2019-5736).  After the maps are
+   * written, because the kernel then hands /proc/<init> to the host's root,
+   * which would stop an unprivileged parent from writing them.  execve()
+   * makes the payload dumpable again. */
+  prctl (PR_SET_DUMPABLE, 0);
 
   /* Die with the parent while it still waits for us; cleared before READY,
    * because `create` exits and leaves init running.  Set after the uid

@@ -2,7 +2,9 @@
  * flags, propagation types and mount_setattr(2) attributes.
  *
  * Zone: host side.  The parent turns each mount's option list into a
- * UrunMountFlags before the clone; init only copies numbers.
+ * UrunMountFlags before the clone; init only copies numbers.  The table of
+ * option names itself is urun_mount_option_lookup() in urun-spec-names.h,
+ * which validation uses too.
  */
 #pragma once
 
@@ -14,18 +16,10 @@ G_BEGIN_DECLS
 void urun_mount_flags_clear (UrunMountFlags *flags);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UrunMountFlags, urun_mount_flags_clear)
 
-/* TRUE if @name is an option of the spec's table (or a urun extension);
- * filesystem data such as "mode=755" is not. */
-gboolean urun_mount_option_is_known (const char *name);
-
-/* TRUE if @name is passed to the filesystem as data: anything of the form
- * key=value, and the few flag-like filesystem options in common use
- * (newinstance, inode64, ...). */
-gboolean urun_mount_option_is_fs_data (const char *name);
-
 /* Folds @options (NULL-terminated, may be NULL) into @out.  Later options
- * win over earlier ones, as in mount(8).  Unknown options are passed as
- * filesystem data; validation rejects them earlier. */
+ * win over earlier ones, as in mount(8).  Filesystem data ("mode=755") is
+ * joined into out->data; unknown options too, though validation has
+ * rejected them before. */
 void urun_mount_flags_parse (const char *const *options, UrunMountFlags *out);
 
 G_END_DECLS

@@ -212,6 +212,11 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
                       "config.json: process.args: expected at least one argument, the "
                       "program to run");
 
+  if (process->terminal)
+    return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
+                      "config.json: process.terminal: terminals are not implemented yet; "
+                      "set it to false");
+
   plan->argv = urun_plan_owner_strdupv (owner, process->args);
   plan->envp = plan_environment (owner, process, options);
   path = env_lookup (process->env, "PATH");
