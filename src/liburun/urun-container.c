@@ -316,16 +316,12 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->record->rootless = creation->rootless;
   copy_annotations (creation->spec, creation->record);
 
-  if (!urun_spawn_init (&creation->owner->plan, &creation->init, error))
+  if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
     goto fail;
   creation->record->pid = creation->init.pid;
   if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
     creation->record->init_start_time = stat_of_init.start_time;
 
-  /* The maps must be in place before init goes on: until then it is
-   * nobody in its namespace and cannot mount anything. */
-  if (!urun_idmap_apply (&creation->idmap, creation->init.pid, NULL, error))
-    goto fail;
   if (!urun_container_state_save (creation->state, creation->record, error))
     goto fail;
   if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, error))

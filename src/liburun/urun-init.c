@@ -150,23 +150,51 @@ become_root (const UrunInitPlan *plan, UrunInitFailure *failure)
   return 0;
 }
 
+/* The staged path (see urun-plan.h): runs in the child the parent cloned
+ * without namespaces.  Returns in the real init (a new process, in the new
+ * pid namespace); the stage process itself reports the new pid and exits. */
 static int
-join_namespaces (const UrunInitPlan *plan, UrunInitFailure *failure)
+enter_namespaces_in_stages (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
+  char name[32];
+  pid_t pid;
+
+  /* 1. Join: the user namespace first (plan order), so that joining the
+   *    others uses the capabilities it gives; a host namespace is joined
+   *    before a new user namespace takes the host's privileges away. */
   for (size_t i = 0; i < plan->n_joins; i++)
+    if (setns (plan->joins[i].fd, plan->joins[i].nstype) < 0)
+      {
+        snprintf (name, sizeof name, "type %#x", (unsigned) plan->joins[i].nstype);
+        return urun_init_fail (failure, URUN_STEP_JOIN_NAMESPACE, errno, name);
+      }
+
+  /* 2. The new user namespace, whose maps the parent writes meanwhile. */
+  if (plan->unshare_flags & CLONE_NEWUSER)
     {
-      /* A pid namespace is entered by the parent before the clone: setns()
-       * of a pid namespace only affects later children. */
-      if (plan->joins[i].nstype == CLONE_NEWPID)
-        continue;
-      if (setns (plan->joins[i].fd, plan->joins[i].nstype) < 0)
-        {
-          char name[32];
-          snprintf (name, sizeof name, "type %#x", (unsigned) plan->joins[i].nstype);
-          return urun_init_fail (failure, URUN_STEP_JOIN_NAMESPACE, errno, name);
-        }
+      if (unshare (CLONE_NEWUSER) < 0)
+        return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "user namespace");
+      if (urun_sync_send (plan->sync_fd, URUN_SYNC_USERNS_READY, URUN_STEP_NONE, 0, 0, NULL) < 0
+          || wait_for_message (plan, URUN_SYNC_CONTINUE, failure) < 0)
+        return urun_init_fail (failure, URUN_STEP_SYNC, EPIPE, NULL);
+      if (become_root (plan, failure) < 0)
+        return -1;
     }
-  return 0;
+
+  /* 3. The other new namespaces, now owned by the right user namespace. */
+  if (unshare (plan->unshare_flags & ~CLONE_NEWUSER) < 0)
+    return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, NULL);
+
+  /* 4. A new or joined pid namespace only takes children: clone the real
+   *    init into it.  CLONE_PARENT keeps it a child of urun, as conmon and
+   *    podman expect, rather than of this passing stage. */
+  pid = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "clone init");
+  if (pid == 0)
+    return 0;
+  urun_sync_send (plan->sync_fd, URUN_SYNC_INIT_PID, URUN_STEP_NONE, 0, (int) pid, NULL);
+  _exit (0);
 }
 
 static int
@@ -426,14 +454,17 @@ urun_init_main (const UrunInitPlan *plan)
   for (size_t i = 0; i < plan->n_child_close_fds; i++)
     close (plan->child_close_fds[i]);
 
-  /* 1. Wait until the parent has written the id maps and placed us in the
-   *    cgroup: before that we are nobody and may escape the limits. */
-  if (wait_for_message (plan, URUN_SYNC_GO, &failure) < 0)
+  /* 1. The namespaces to join and those to create, in stages, when the
+   *    clone could not do it all. */
+  if (plan->staged && enter_namespaces_in_stages (plan, &failure) < 0)
     report_and_exit (plan, &failure);
 
-  /* 2. Root of the new user namespace, then the namespaces to join: joining
-   *    needs the capabilities the user namespace gives. */
-  if (become_root (plan, &failure) < 0 || join_namespaces (plan, &failure) < 0)
+  /* 2. Wait until the parent has written the id maps and placed us in the
+   *    cgroup: before that we are nobody and may escape the limits.  Then
+   *    become root of the new user namespace. */
+  if (wait_for_message (plan, URUN_SYNC_GO, &failure) < 0)
+    report_and_exit (plan, &failure);
+  if (!plan->staged && become_root (plan, &failure) < 0)
     report_and_exit (plan, &failure);
 
   /* Not dumpable: until execve, /proc/<init>/exe is urun's own binary and

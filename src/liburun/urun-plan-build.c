@@ -113,20 +113,21 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
         {
           int fd;
 
-          /* Joining a user namespace would have to come before everything
-           * else, including the clone of the other namespaces. */
-          if (type == URUN_NAMESPACE_USER)
-            return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
-                              "config.json: linux.namespaces[%" G_GSIZE_FORMAT "].path: joining "
-                              "an existing user namespace is not supported yet", i);
           fd = open (ns->path, O_RDONLY | O_CLOEXEC);
           if (fd < 0)
             return urun_fail_errno (error, errno,
                                     "config.json: linux.namespaces[%" G_GSIZE_FORMAT "].path: "
                                     "open `%s`", i, ns->path);
           urun_plan_owner_keep_fd (owner, fd);
-          joins[plan->n_joins].nstype = flag;
-          joins[plan->n_joins].fd = fd;
+          /* The user namespace is joined first: the others may belong to
+           * it, and joining them needs the capabilities it gives. */
+          if (type == URUN_NAMESPACE_USER && plan->n_joins > 0)
+            {
+              joins[plan->n_joins] = joins[0];
+              joins[0] = (UrunPlanJoin) { flag, fd };
+            }
+          else
+            joins[plan->n_joins] = (UrunPlanJoin) { flag, fd };
           plan->n_joins++;
         }
       else if (type == URUN_NAMESPACE_TIME)
@@ -136,6 +137,16 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
     }
   plan->joins = joins;
   plan->new_userns = (plan->clone_flags & CLONE_NEWUSER) != 0;
+  /* Why stages when joining: a namespace owned by the host (podman's
+   * network namespace) can only be joined before entering a new user
+   * namespace, and the new namespaces must be created after it, so that
+   * they belong to it.  The clone cannot do that in one step. */
+  if (plan->n_joins > 0)
+    {
+      plan->staged = TRUE;
+      plan->unshare_flags = plan->clone_flags;
+      plan->clone_flags = 0;
+    }
 
   /* Why insist: without its own mount namespace, pivot_root would change
    * the root of the caller's namespace (the host's). */

@@ -75,9 +75,14 @@ typedef struct
 
 typedef struct
 {
-  /* Namespaces.  The user namespace comes first: joined, or created by the
-   * clone so that every other new namespace belongs to it. */
+  /* Namespaces.  Without namespaces to join, the clone creates every new
+   * namespace at once (the fast path).  With some, the clone creates none
+   * and init goes through stages (see urun-init.c): join (the user
+   * namespace first), create the user namespace, create the rest, then
+   * clone the real init into the new pid namespace. */
   int clone_flags;               /* CLONE_NEW* that the clone creates */
+  bool staged;                   /* namespaces to join: the staged path */
+  int unshare_flags;             /* staged: CLONE_NEW* init creates itself */
   UrunPlanJoin *joins;           /* existing namespaces, user namespace first */
   size_t n_joins;
   bool new_userns;               /* the parent writes maps; wait for GO */

@@ -7,6 +7,7 @@
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-init.h"
+#include "urun-idmap.h"
 #include "urun-sync.h"
 
 #include <errno.h>
@@ -44,74 +45,6 @@ clone_init (int flags, int *out_pidfd)
     return pid;
   *out_pidfd = -1;
   return (pid_t) syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
-}
-
-static int
-find_pid_join (const UrunInitPlan *plan)
-{
-  for (size_t i = 0; i < plan->n_joins; i++)
-    if (plan->joins[i].nstype == CLONE_NEWPID)
-      return plan->joins[i].fd;
-  return -1;
-}
-
-gboolean
-urun_spawn_init (UrunInitPlan *plan, UrunInitProcess *out_process, GError **error)
-{
-  URUN_AUTOCLOSE int own_pidns = -1;
-  int pid_join = find_pid_join (plan);
-  int pidfd = -1;
-  int sockets[2];
-  sigset_t all, saved;
-  pid_t pid;
-  int saved_errno;
-
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
-    return urun_fail_errno (error, errno, "socketpair");
-  plan->sync_fd = sockets[1];
-
-  /* A pid namespace cannot be joined by init itself (setns only moves
-   * later children), so the parent steps into it for the clone and back. */
-  if (pid_join >= 0)
-    {
-      own_pidns = open ("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
-      if (own_pidns < 0 || setns (pid_join, CLONE_NEWPID) < 0)
-        {
-          saved_errno = errno;
-          close (sockets[0]);
-          close (sockets[1]);
-          return urun_fail_errno (error, saved_errno, "join the pid namespace");
-        }
-    }
-
-  /* Block every signal across the clone: the child must not run urun's
-   * handlers; init resets the mask and dispositions before execve. */
-  sigfillset (&all);
-  sigprocmask (SIG_BLOCK, &all, &saved);
-  pid = clone_init (plan->clone_flags, &pidfd);
-  if (pid == 0)
-    {
-      close (sockets[0]);
-      urun_init_main (plan);
-    }
-  saved_errno = errno;
-  sigprocmask (SIG_SETMASK, &saved, NULL);
-
-  if (pid_join >= 0)
-    setns (own_pidns, CLONE_NEWPID);
-  close (sockets[1]);
-  plan->sync_fd = -1;
-  if (pid < 0)
-    {
-      close (sockets[0]);
-      return urun_fail_errno (error, saved_errno, "clone the container's init");
-    }
-
-  out_process->pid = pid;
-  out_process->pidfd = pidfd;
-  out_process->sync_fd = sockets[0];
-  out_process->reaped = FALSE;
-  return TRUE;
 }
 
 gboolean
@@ -202,6 +135,99 @@ fail_died (UrunInitProcess *process, GError **error)
   return urun_fail (error, URUN_ERROR_INIT_FAILED,
                     "the container's init exited with status %d before it was ready",
                     process->reaped ? WEXITSTATUS (process->wait_status) : -1);
+}
+
+/* The staged path: answers the stage process until it reports the pid of
+ * the real init, then makes @process describe that one. */
+static gboolean
+follow_stages (UrunInitProcess *process, const UrunIdMapPlan *idmap, GError **error)
+{
+  for (;;)
+    {
+      UrunSyncMessage message;
+      int r = urun_sync_receive (process->sync_fd, &message);
+
+      if (r < 0)
+        {
+          reap (process);
+          return urun_fail (error, URUN_ERROR_INIT_FAILED,
+                            "the container's init exited while entering its namespaces");
+        }
+      switch (message.type)
+        {
+        case URUN_SYNC_USERNS_READY:
+          if (!urun_idmap_apply (idmap, process->pid, NULL, error)
+              || !urun_spawn_continue (process, error))
+            return FALSE;
+          break;
+        case URUN_SYNC_INIT_PID:
+          /* The stage exits at once; the real init is our child too. */
+          reap (process);
+          urun_close_fdp (&process->pidfd);
+          process->pid = message.value;
+          process->pidfd = (int) syscall (SYS_pidfd_open, process->pid, 0);
+          process->reaped = FALSE;
+          return TRUE;
+        case URUN_SYNC_ERROR:
+          reap (process);
+          return fail_from_message (&message, error);
+        default:
+          return urun_fail (error, URUN_ERROR_FAILED,
+                            "unexpected message %u from the container's init", message.type);
+        }
+    }
+}
+
+gboolean
+urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess *out_process,
+                 GError **error)
+{
+  UrunInitProcess process = URUN_INIT_PROCESS_INIT;
+  int pidfd = -1;
+  int sockets[2];
+  sigset_t all, saved;
+  pid_t pid;
+  int saved_errno;
+
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
+    return urun_fail_errno (error, errno, "socketpair");
+  plan->sync_fd = sockets[1];
+
+  /* Block every signal across the clone: the child must not run urun's
+   * handlers; init resets the mask and dispositions before execve. */
+  sigfillset (&all);
+  sigprocmask (SIG_BLOCK, &all, &saved);
+  pid = clone_init (plan->clone_flags, &pidfd);
+  if (pid == 0)
+    {
+      close (sockets[0]);
+      urun_init_main (plan);
+    }
+  saved_errno = errno;
+  sigprocmask (SIG_SETMASK, &saved, NULL);
+
+  close (sockets[1]);
+  plan->sync_fd = -1;
+  if (pid < 0)
+    {
+      close (sockets[0]);
+      return urun_fail_errno (error, saved_errno, "clone the container's init");
+    }
+  process.pid = pid;
+  process.pidfd = pidfd;
+  process.sync_fd = sockets[0];
+
+  /* Fast path: the clone made the user namespace; write its maps now, while
+   * init waits for GO.  Staged path: the stage asks for them itself. */
+  if (plan->staged ? !follow_stages (&process, idmap, error)
+                   : !urun_idmap_apply (idmap, pid, NULL, error))
+    {
+      urun_spawn_kill (&process);
+      urun_init_process_clear (&process);
+      return FALSE;
+    }
+  *out_process = process;
+  return TRUE;
 }
 
 gboolean

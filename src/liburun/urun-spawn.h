@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "urun-idmap.h"
 #include "urun-plan.h"
 
 G_BEGIN_DECLS
@@ -25,10 +26,12 @@ typedef struct
 
 #define URUN_INIT_PROCESS_INIT { 0, -1, -1, FALSE, 0 }
 
-/* Clones init into the plan's new namespaces (entering a joined pid
- * namespace first) and returns at once; init waits for urun_spawn_go().
- * plan->sync_fd is set here. */
-gboolean urun_spawn_init (UrunInitPlan *plan, UrunInitProcess *out_process, GError **error);
+/* Clones init into the plan's namespaces and writes the user namespace's
+ * maps (@idmap); returns with init waiting for urun_spawn_go().  On the
+ * staged path (namespaces to join) the pid returned is that of the real
+ * init, cloned by the first stage.  plan->sync_fd is used here. */
+gboolean urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap,
+                          UrunInitProcess *out_process, GError **error);
 
 /* Lets init go on: the maps and the cgroup are in place. */
 gboolean urun_spawn_go (UrunInitProcess *process, GError **error);

@@ -87,7 +87,7 @@ urun_sync_receive (int fd, UrunSyncMessage *out)
     return -errno;
   if (n == 0)
     return -EPIPE;
-  if ((size_t) n != sizeof message || message.type < URUN_SYNC_GO || message.type > URUN_SYNC_ERROR)
+  if ((size_t) n != sizeof message || message.type < URUN_SYNC_GO || message.type >= URUN_SYNC_LAST_)
     return -EBADMSG;
   message.detail[sizeof message.detail - 1] = '\0';
   *out = message;

@@ -28,6 +28,14 @@ typedef enum
   /* child -> parent: a step failed; see step, errsv and detail.  The child
    * exits right after sending it. */
   URUN_SYNC_ERROR,
+  /* staged path, child -> parent: the new user namespace exists; write its
+   * maps, then answer CONTINUE. */
+  URUN_SYNC_USERNS_READY,
+  /* staged path, child -> parent: the real init was cloned into the new
+   * namespaces with pid `value` (in the parent's pid namespace); the
+   * sender exits. */
+  URUN_SYNC_INIT_PID,
+  URUN_SYNC_LAST_,
 } UrunSyncType;
 
 /* What init was doing when it failed; the parent names it in the error. */
