@@ -1,7 +1,7 @@
 /* urun-proc.h: reading /proc/PID/stat.
  *
- * Zone: host side.  urun_proc_stat_parse() is a raw helper (no allocation,
- * -errno on failure) so that any zone may use it; urun_proc_stat_read() is
+ * Zone: host side (GLib).  urun_proc_stat_parse() follows the raw-helper
+ * convention (no allocation, -errno on failure); urun_proc_stat_read() is
  * its GLib wrapper.
  */
 #pragma once

@@ -622,6 +622,9 @@ test_open_waits_for_delete (Fixture *f, gconstpointer data)
 
       close (ready[0]);
       close (ready[1]);
+      /* The inherited fd shares the parent's lock (flock belongs to the
+       * open file description): drop it, or we would wait for ourselves. */
+      close (urun_container_state_get_dirfd (state));
       opened = urun_state_open (store, "waited", URUN_STATE_OPEN_DEFAULT, &error);
       _exit (opened == NULL && g_error_matches (error, URUN_ERROR, URUN_ERROR_NOT_FOUND) ? 0 : 1);
     }
