@@ -19,6 +19,7 @@
 #include "urun-spawn.h"
 #include "urun-spec.h"
 #include "urun-state.h"
+#include "urun-userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -103,7 +104,7 @@ resolve_rootless (const UrunRuntime *runtime)
       return FALSE;
     case URUN_ROOTLESS_AUTO:
     default:
-      return urun_idmap_caller_is_rootless ();
+      return urun_userns_caller_is_rootless ();
     }
 }
 
@@ -271,7 +272,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   plan_options.id = options->id;
   plan_options.bundle = creation->bundle;
   plan_options.rootless = creation->rootless;
-  plan_options.privileged = geteuid () == 0 && urun_idmap_in_initial_userns ();
+  plan_options.privileged = geteuid () == 0 && urun_userns_is_initial ();
   plan_options.no_pivot = options->no_pivot;
   plan_options.no_new_keyring = options->no_new_keyring;
   plan_options.preserve_fds = options->preserve_fds;
@@ -474,11 +475,20 @@ urun_container_delete (const UrunRuntime *runtime, const char *id, gboolean forc
   g_autoptr (UrunStateStore) store = urun_state_store_open (root, FALSE, error);
   g_autoptr (UrunContainerState) state = NULL;
 
+  g_autoptr (GError) open_error = NULL;
+
   if (store == NULL)
     return FALSE;
-  state = urun_state_open (store, id, URUN_STATE_OPEN_DEFAULT, error);
+  state = urun_state_open (store, id, URUN_STATE_OPEN_DEFAULT, &open_error);
   if (state == NULL)
-    return FALSE;
+    {
+      /* With --force the goal is "this container is gone", which is already
+       * true: podman and conmon clean up this way, as with runc. */
+      if (force && g_error_matches (open_error, URUN_ERROR, URUN_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&open_error));
+      return FALSE;
+    }
   return delete_container (state, force, warnings, error);
 }
 

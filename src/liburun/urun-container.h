@@ -71,7 +71,7 @@ gboolean urun_container_kill (const UrunRuntime *runtime, const char *id, int si
 
 /* `delete`: removes a stopped container (with @force, kills a live one
  * first) and everything it holds, then runs the poststop hooks (a failing
- * one is a warning). */
+ * one is a warning).  With @force an unknown id is no error. */
 gboolean urun_container_delete (const UrunRuntime *runtime, const char *id, gboolean force,
                                 GPtrArray *warnings, GError **error);
 

@@ -24,27 +24,6 @@ urun_idmap_plan_clear (UrunIdMapPlan *plan)
   plan->deny_setgroups = FALSE;
 }
 
-gboolean
-urun_idmap_in_initial_userns (void)
-{
-  g_autofree char *contents = NULL;
-  guint64 inside, outside, count;
-
-  /* The initial namespace maps every id onto itself: "0 0 4294967295". */
-  if (!g_file_get_contents ("/proc/self/uid_map", &contents, NULL, NULL))
-    return TRUE;
-  if (sscanf (contents, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
-              &inside, &outside, &count) != 3)
-    return TRUE;
-  return inside == 0 && outside == 0 && count == G_MAXUINT32;
-}
-
-gboolean
-urun_idmap_caller_is_rootless (void)
-{
-  return geteuid () != 0 || !urun_idmap_in_initial_userns ();
-}
-
 static GArray *
 mappings_array (const UrunSpecIdMapping *mappings, gsize n_mappings)
 {

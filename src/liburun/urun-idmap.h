@@ -42,14 +42,6 @@ typedef struct
   const char *subgid_path;
 } UrunIdMapTools;
 
-/* TRUE when urun runs without privilege over the host: an unprivileged
- * user, or euid 0 inside a user namespace other than the initial one (as
- * under rootless podman). */
-gboolean urun_idmap_caller_is_rootless (void);
-
-/* TRUE when the calling process is in the initial user namespace. */
-gboolean urun_idmap_in_initial_userns (void);
-
 /* Plans the maps for @spec's user namespace.  @privileged is FALSE for an
  * unprivileged caller (euid != 0).  An unprivileged caller whose maps need
  * the helpers but has no subordinate ranges (or no helpers) gets the

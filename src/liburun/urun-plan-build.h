@@ -19,7 +19,7 @@ typedef struct
 {
   const char *id;            /* container id */
   const char *bundle;        /* absolute bundle directory */
-  gboolean rootless;         /* see urun_idmap_caller_is_rootless() */
+  gboolean rootless;         /* see urun_userns_caller_is_rootless() */
   gboolean privileged;       /* real root in the initial user namespace */
   gboolean no_pivot;
   gboolean no_new_keyring;

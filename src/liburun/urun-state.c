@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "urun-state.h"
+#include "urun-userns.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-id.h"
@@ -672,32 +673,11 @@ urun_state_default_root_for (uid_t uid, const char *xdg_runtime_dir, gboolean in
   }
 }
 
-gboolean
-urun_state_in_initial_userns (void)
-{
-  g_autofree char *contents = NULL;
-  g_auto (GStrv) fields = NULL;
-
-  if (!g_file_get_contents ("/proc/self/uid_map", &contents, NULL, NULL))
-    return TRUE; /* no user namespaces at all */
-  fields = g_strsplit_set (g_strstrip (contents), " \t\n", -1);
-  {
-    g_autoptr (GPtrArray) words = g_ptr_array_new ();
-
-    for (guint i = 0; fields[i] != NULL; i++)
-      if (fields[i][0] != '\0')
-        g_ptr_array_add (words, fields[i]);
-    /* The initial namespace maps every id onto itself: "0 0 4294967295". */
-    return words->len == 3 && strcmp (words->pdata[0], "0") == 0
-           && strcmp (words->pdata[1], "0") == 0 && strcmp (words->pdata[2], "4294967295") == 0;
-  }
-}
-
 char *
 urun_state_default_root (void)
 {
   return urun_state_default_root_for (getuid (), g_getenv ("XDG_RUNTIME_DIR"),
-                                      urun_state_in_initial_userns (), "/run/user",
+                                      urun_userns_is_initial (), "/run/user",
                                       g_getenv ("TMPDIR"));
 }
 

@@ -141,8 +141,6 @@ char *urun_state_default_root_for (uid_t uid, const char *xdg_runtime_dir,
                                    gboolean initial_userns, const char *run_user_base,
                                    const char *tmpdir);
 
-/* TRUE when this process is in the initial user namespace. */
-gboolean urun_state_in_initial_userns (void);
 
 typedef struct _UrunStateStore UrunStateStore;
 typedef struct _UrunContainerState UrunContainerState;

@@ -7,6 +7,7 @@
 #include "urun-error.h"
 #include "urun-proc.h"
 #include "urun-state.h"
+#include "urun-userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -199,7 +200,7 @@ test_default_root (void)
       g_assert_cmpstr (root, ==, "/some/xdg/urun");
       g_free (root);
     }
-  else if (urun_state_in_initial_userns ())
+  else if (urun_userns_is_initial ())
     {
       g_setenv ("XDG_RUNTIME_DIR", "", TRUE);
       root = urun_state_default_root ();
