@@ -72,12 +72,6 @@ urun_cli_create_options (const UrunCliCreateArgs *args, const char *id,
 {
   UrunCreateOptions options = { 0 };
 
-  /* The systemd-run style options map onto the systemd scope, which comes
-   * with the cgroup drivers. */
-  if (args->unit || args->slice || args->properties || args->description || args->collect)
-    return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
-                      _("--unit, --slice, --property, --description and --collect need the "
-                        "systemd cgroup driver, which is not implemented yet"));
   if (args->preserve_fds < 0)
     return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
                       _("invalid value `%d` for --preserve-fds: expected a count of 0 or more"),
@@ -90,6 +84,13 @@ urun_cli_create_options (const UrunCliCreateArgs *args, const char *id,
   options.no_pivot = args->no_pivot;
   options.no_new_keyring = args->no_new_keyring;
   options.preserve_fds = args->preserve_fds;
+  /* The systemd-run style options: checked and mapped onto the scope by
+   * the cgroup module (urun-cgroup.h), before anything is spawned. */
+  options.unit = args->unit;
+  options.slice = args->slice;
+  options.description = args->description;
+  options.collect = args->collect;
+  options.properties = (const char *const *) args->properties;
   *out_options = options;
   return TRUE;
 }

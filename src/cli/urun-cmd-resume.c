@@ -2,13 +2,17 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "urun-container-cgroup.h"
 
 int
 urun_cmd_resume (UrunCli *cli, int argc, char **argv, GError **error)
 {
+  UrunRuntime runtime;
+
   if (!urun_cli_parse_command (cli, NULL, FALSE, &argc, &argv, error))
     return -1;
   if (!urun_cli_check_args (cli, argc, 1, 1, error))
     return -1;
-  return urun_cli_not_implemented (cli, error);
+  urun_cli_runtime (cli, &runtime);
+  return urun_container_resume (&runtime, argv[1], error) ? 0 : -1;
 }

@@ -39,6 +39,13 @@ report_failure (const UrunCommand *command, GError *error)
   urun_log (URUN_LOG_LEVEL_ERROR, "%s", error->message);
   if (is_usage_error (error))
     print_usage_hint (command);
+  /* The shell's codes for a program that is missing or cannot be run, as
+   * runc and crun give them: callers tell the two apart from other
+   * failures by the status alone. */
+  if (g_error_matches (error, URUN_ERROR, URUN_ERROR_COMMAND_NOT_FOUND))
+    return 127;
+  if (g_error_matches (error, URUN_ERROR, URUN_ERROR_COMMAND_NOT_EXECUTABLE))
+    return 126;
   return URUN_EXIT_FAILURE;
 }
 

@@ -8,17 +8,22 @@
  */
 #include "config.h"
 
+#include "urun-cgroup.h"
 #include "urun-container.h"
+#include "urun-container-cgroup.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-hooks.h"
 #include "urun-idmap.h"
 #include "urun-monitor.h"
+#include "urun-notify.h"
 #include "urun-plan-build.h"
 #include "urun-proc.h"
+#include "urun-seccomp.h"
 #include "urun-spawn.h"
 #include "urun-spec.h"
 #include "urun-state.h"
+#include "urun-terminal.h"
 #include "urun-userns.h"
 
 #include <errno.h>
@@ -56,12 +61,25 @@ typedef struct
   UrunInitProcess init;
   char *bundle;
   gboolean rootless;
+  gboolean foreground;           /* `run` without --detach */
+  int console_fd;                /* connected --console-socket, or -1 */
+  UrunNotifyProxy *notify;       /* NOTIFY_SOCKET proxy, or NULL */
 } Creation;
+
+#define CREATION_INIT(c)                                                                   \
+  do                                                                                       \
+    {                                                                                      \
+      (c)->init = (UrunInitProcess) URUN_INIT_PROCESS_INIT;                                \
+      (c)->console_fd = -1;                                                                \
+    }                                                                                      \
+  while (0)
 
 static void
 creation_clear (Creation *creation)
 {
   urun_init_process_clear (&creation->init);
+  urun_close_fdp (&creation->console_fd);
+  g_clear_pointer (&creation->notify, urun_notify_proxy_free);
   urun_idmap_plan_clear (&creation->idmap);
   g_clear_pointer (&creation->owner, urun_plan_owner_free);
   g_clear_pointer (&creation->record, urun_state_record_free);
@@ -77,6 +95,10 @@ static void
 creation_abort (Creation *creation)
 {
   urun_spawn_kill (&creation->init);
+  /* The scope or directories of the cgroup, once init is gone. */
+  if (creation->record != NULL
+      && !urun_cgroup_destroy (&creation->record->cgroup, creation->rootless, NULL))
+    g_debug ("cleaning up the cgroup of a failed create");
   if (creation->state != NULL)
     {
       g_autoptr (GError) error = NULL;
@@ -231,6 +253,78 @@ write_state_memfd (int fd, const UrunStateRecord *record, GError **error)
   return TRUE;
 }
 
+/* A filter with SCMP_ACT_NOTIFY: init sent its notify fd; pass it on to
+ * linux.seccomp.listenerPath with the state (config-linux.md, "The
+ * Container Process State"), before `create` returns.  A failure is an
+ * error, as the spec requires. */
+static gboolean
+send_seccomp_fd (Creation *creation, GError **error)
+{
+  const UrunSpecSeccomp *seccomp = creation->spec->linux_ ? creation->spec->linux_->seccomp : NULL;
+  g_autofree char *json = NULL;
+  gboolean ok;
+
+  if (creation->init.seccomp_fd < 0)
+    return TRUE;
+  if (seccomp == NULL || seccomp->listener_path == NULL)
+    return urun_fail (error, URUN_ERROR_FAILED, "seccomp: a notify fd but no listenerPath");
+  json = state_json (creation->record, "creating");
+  ok = urun_seccomp_send_to_listener (seccomp->listener_path, seccomp->listener_metadata,
+                                      creation->init.pid, json, creation->init.seccomp_fd, error);
+  /* The listener has its copy; ours would only keep notifications
+   * pending should the listener go away. */
+  urun_close_fdp (&creation->init.seccomp_fd);
+  if (!ok)
+    g_prefix_error (error, "config.json: linux.seccomp.listenerPath: ");
+  return ok;
+}
+
+/* process.terminal without a foreground `run` to relay it: the pty master
+ * goes to --console-socket.  Connected now, before anything exists, so
+ * that a socket nobody listens on fails with nothing to undo. */
+static gboolean
+prepare_terminal (Creation *creation, const UrunCreateOptions *options, GError **error)
+{
+  const UrunSpecProcess *process = creation->spec->process;
+
+  /* Without a terminal a console socket has nothing to receive; conmon
+   * passes one only with a terminal, and runc ignores it too. */
+  if (process == NULL || !process->terminal)
+    return TRUE;
+  if (options->console_socket == NULL)
+    {
+      if (creation->foreground)
+        return TRUE;
+      return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
+                        "config.json: process.terminal is true, but a detached container has "
+                        "nobody to hand its terminal to: use --console-socket PATH (or set "
+                        "process.terminal to false)");
+    }
+  creation->console_fd = urun_terminal_connect (options->console_socket, error);
+  return creation->console_fd >= 0;
+}
+
+/* The pty master init sent goes to the console socket, in one message,
+ * before `create` returns (conmon waits for it). */
+static gboolean
+hand_over_terminal (Creation *creation, GError **error)
+{
+  gboolean ok;
+
+  if (creation->spec->process == NULL || !creation->spec->process->terminal)
+    return TRUE;
+  if (creation->init.terminal_fd < 0)
+    return urun_fail (error, URUN_ERROR_FAILED, "the container's init sent no terminal");
+  if (creation->console_fd < 0)
+    return TRUE;
+  /* The payload is the master's name, as runc sends it. */
+  ok = urun_terminal_send_master (creation->console_fd, creation->init.terminal_fd, "/dev/ptmx",
+                                  error);
+  urun_close_fdp (&creation->init.terminal_fd);
+  urun_close_fdp (&creation->console_fd);
+  return ok;
+}
+
 /* Everything of create up to a READY init.  With @use_fifo init then blocks
  * on exec.fifo (create); without, it waits for urun_spawn_continue()
  * (run).  On failure everything done is undone. */
@@ -252,6 +346,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->spec = urun_spec_load_file (config_path, error);
   if (creation->spec == NULL)
     return FALSE;
+  if (!prepare_terminal (creation, options, error))
+    return FALSE;
 
   creation->store = urun_state_store_open (root, TRUE, error);
   if (creation->store == NULL)
@@ -263,6 +359,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 
   /* From here on the state directory exists: every failure undoes it. */
   creation->rootless = resolve_rootless (runtime);
+  if (!urun_container_check_cgroup (runtime, options, creation->spec, creation->rootless, error))
+    goto fail;
   pw = getpwuid (geteuid ());
   user_name = g_strdup (pw ? pw->pw_name : NULL);
   if (!urun_idmap_plan (creation->spec, geteuid () == 0, geteuid (), getegid (), user_name,
@@ -277,12 +375,27 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   plan_options.no_new_keyring = options->no_new_keyring;
   plan_options.preserve_fds = options->preserve_fds;
   plan_options.listen_fds = listen_fds_of_caller ();
+  plan_options.warnings = warnings;
   creation->owner = urun_plan_build (creation->spec, &plan_options, error);
   if (creation->owner == NULL)
     goto fail;
+  /* Whether init may call setgroups() in a new user namespace is decided
+   * by how its gid map gets written: only a map written with "deny" in
+   * /proc/PID/setgroups (a single-id map by an unprivileged caller) forbids
+   * it; maps written by newgidmap or by root allow it, and then the
+   * process must get exactly user.additionalGids, not urun's groups. */
+  if (creation->owner->plan.new_userns)
+    creation->owner->plan.can_setgroups = !creation->idmap.deny_setgroups;
   creation->owner->plan.child_close_fds = urun_plan_owner_keep (creation->owner,
                                                                 g_memdup2 (&dirfd, sizeof dirfd));
   creation->owner->plan.n_child_close_fds = 1;
+  if (urun_notify_host_socket () != NULL)
+    {
+      creation->notify = urun_notify_setup (creation->owner, creation->spec, dirfd,
+                                            urun_notify_host_socket (), error);
+      if (creation->notify == NULL)
+        goto fail;
+    }
 
   if (use_fifo)
     {
@@ -320,6 +433,12 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
     goto fail;
   creation->record->pid = creation->init.pid;
+  /* Between the clone and GO: init is placed before it builds anything. */
+  if (!urun_container_enter_cgroup (runtime, options, creation->spec, creation->rootless,
+                                    creation->init.pid, creation->record, warnings, error))
+    goto fail;
+  if (creation->notify != NULL)
+    urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
   if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
     creation->record->init_start_time = stat_of_init.start_time;
 
@@ -329,6 +448,10 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
     goto fail;
   if (!urun_spawn_go (&creation->init, error)
       || !urun_spawn_wait_ready (&creation->init, run_runtime_hooks, creation, error))
+    goto fail;
+  if (!send_seccomp_fd (creation, error))
+    goto fail;
+  if (!hand_over_terminal (creation, error))
     goto fail;
 
   if (options->pid_file != NULL && !write_pid_file (options->pid_file, creation->init.pid, error))
@@ -346,7 +469,7 @@ urun_container_create (const UrunRuntime *runtime, const UrunCreateOptions *opti
 {
   g_auto (Creation) creation = { 0 };
 
-  creation.init = (UrunInitProcess) URUN_INIT_PROCESS_INIT;
+  CREATION_INIT (&creation);
   return create_container (runtime, options, TRUE, &creation, warnings, error);
 }
 
@@ -379,7 +502,44 @@ run_poststop_hooks (const UrunSpec *spec, const UrunStateRecord *record, GPtrArr
     g_ptr_array_add (warnings, g_strdup (error->message));
 }
 
-/* Waits for init to take the byte of exec.fifo, or to die. */
+/* Reads what init writes into exec.fifo after its first byte, up to
+ * end-of-file: nothing when the process runs (execve closed init's end), a
+ * UrunSyncMessage when init failed before (a startContainer hook, execve). */
+static gboolean
+wait_for_exec (int fifo, const char *id, GError **error)
+{
+  UrunSyncMessage message;
+  gsize got = 0;
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fifo, .events = POLLIN };
+      ssize_t n;
+
+      if (poll (&pfd, 1, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return urun_fail_errno (error, errno, "wait for container `%s`", id);
+        }
+      n = read (fifo, (char *) &message + got, sizeof message - got);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (n < 0)
+        return urun_fail_errno (error, errno, "read exec.fifo of container `%s`", id);
+      if (n == 0)
+        break;
+      got += (gsize) n;
+      if (got == sizeof message)
+        break;
+    }
+  if (got == sizeof message && message.type == URUN_SYNC_ERROR)
+    return urun_spawn_fail_from_message (&message, error);
+  return TRUE;
+}
+
+/* Lets init go: takes the byte of exec.fifo (init opened its end, so it is
+ * alive and waiting), then waits until the process runs. */
 static gboolean
 release_init (UrunContainerState *state, const UrunStateRecord *record, GError **error)
 {
@@ -400,18 +560,34 @@ release_init (UrunContainerState *state, const UrunStateRecord *record, GError *
   while (r < 0 && errno == EINTR);
   if (r < 0)
     return urun_fail_errno (error, errno, "wait for container `%s`", record->id);
-  if (r > 0 && (fds[0].revents & POLLIN) && read (fifo, &byte, 1) == 1)
-    {
-      unlinkat (dirfd, "exec.fifo", 0);
-      return TRUE;
-    }
   if (r == 0)
     return urun_fail (error, URUN_ERROR_FAILED,
                       "container `%s` did not start within %d s", record->id,
                       START_TIMEOUT_MS / 1000);
-  return urun_fail (error, URUN_ERROR_WRONG_STATE,
-                    "the init process of container `%s` died before it could start",
-                    record->id);
+  if (!(fds[0].revents & POLLIN) || read (fifo, &byte, 1) != 1)
+    return urun_fail (error, URUN_ERROR_WRONG_STATE,
+                      "the init process of container `%s` died before it could start",
+                      record->id);
+  /* No fifo, no "created": from here the container is running. */
+  unlinkat (dirfd, "exec.fifo", 0);
+  return wait_for_exec (fifo, record->id, error);
+}
+
+/* `start` and `run --detach` with a NOTIFY_SOCKET: return once the payload
+ * said READY=1, as systemd expects of a Type=notify start command, or once
+ * it died. */
+static gboolean
+wait_for_ready (UrunNotifyProxy *notify, int pidfd, const char *id, GPtrArray *warnings,
+                GError **error)
+{
+  gboolean ready = FALSE;
+
+  if (!urun_notify_proxy_wait_ready (notify, pidfd, &ready, error))
+    return FALSE;
+  if (!ready)
+    g_ptr_array_add (warnings,
+                     g_strdup_printf ("container `%s` exited before it sent READY=1", id));
+  return TRUE;
 }
 
 gboolean
@@ -423,6 +599,7 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
   g_autoptr (UrunContainerState) state = NULL;
   g_autoptr (UrunStateRecord) record = NULL;
   g_autoptr (UrunSpec) spec = NULL;
+  g_autoptr (UrunNotifyProxy) notify = NULL;
   UrunContainerStatus status;
 
   if (store == NULL)
@@ -441,9 +618,33 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
   spec = load_saved_config (state, error);
   if (spec == NULL && error != NULL && *error != NULL)
     return FALSE;
+  if (urun_notify_host_socket () != NULL)
+    {
+      g_autoptr (GError) notify_error = NULL;
+
+      /* Bound before init is released: the first READY=1 must find it. */
+      notify = urun_notify_reopen (urun_container_state_get_dirfd (state),
+                                   urun_notify_host_socket (), &notify_error);
+      if (notify_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&notify_error));
+          return FALSE;
+        }
+      if (notify != NULL)
+        urun_notify_proxy_set_main_pid (notify, record->pid);
+    }
   if (!release_init (state, record, error))
     return FALSE;
   run_poststart_hooks (spec, record, warnings);
+  if (notify != NULL)
+    {
+      URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, record->pid, 0);
+
+      /* Unlocked while waiting: `kill` and `delete` must not wait for a
+       * payload that never gets ready. */
+      g_clear_pointer (&state, urun_container_state_free);
+      return wait_for_ready (notify, pidfd, id, warnings, error);
+    }
   return TRUE;
 }
 
@@ -460,10 +661,21 @@ delete_container (UrunContainerState *state, gboolean force, GPtrArray *warnings
   if (config_error != NULL)
     g_ptr_array_add (warnings, g_strdup_printf ("poststop hooks not run: %s",
                                                 config_error->message));
+  /* Every process of the cgroup (a paused one thawed), not only init. */
+  if (force && record != NULL)
+    urun_cgroup_kill (&record->cgroup, SIGKILL, NULL);
   if (!urun_state_delete (state, force, error))
     return FALSE;
   if (record != NULL)
-    run_poststop_hooks (spec, record, warnings);
+    {
+      g_autoptr (GError) cgroup_error = NULL;
+
+      if (!urun_cgroup_destroy (&record->cgroup, record->rootless, &cgroup_error))
+        g_ptr_array_add (warnings, g_strdup_printf ("the cgroup of container `%s` was not "
+                                                    "removed: %s", record->id,
+                                                    cgroup_error->message));
+      run_poststop_hooks (spec, record, warnings);
+    }
   return TRUE;
 }
 
@@ -500,8 +712,10 @@ urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options
   g_auto (Creation) creation = { 0 };
   sigset_t saved_mask;
   int wait_status = 0;
+  UrunMonitorOptions monitor_options = URUN_MONITOR_OPTIONS_INIT;
 
-  creation.init = (UrunInitProcess) URUN_INIT_PROCESS_INIT;
+  CREATION_INIT (&creation);
+  creation.foreground = !detach;
   if (!detach)
     {
       /* Orphans of a container without its own pid namespace come back to
@@ -513,7 +727,12 @@ urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options
 
   if (!create_container (runtime, options, FALSE, &creation, warnings, error))
     return FALSE;
-  if (!urun_spawn_continue (&creation.init, error))
+  /* The size of urun's terminal before the payload runs and asks for it. */
+  if (creation.init.terminal_fd >= 0
+      && !urun_terminal_copy_size (STDIN_FILENO, creation.init.terminal_fd))
+    urun_terminal_copy_size (STDOUT_FILENO, creation.init.terminal_fd);
+  /* poststart hooks run once the process does, as the spec says. */
+  if (!urun_spawn_continue (&creation.init, error) || !urun_spawn_wait_exec (&creation.init, error))
     {
       creation_abort (&creation);
       return FALSE;
@@ -523,13 +742,22 @@ urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options
   if (detach)
     {
       *out_exit_status = 0;
+      if (creation.notify != NULL)
+        {
+          g_clear_pointer (&creation.state, urun_container_state_free);
+          return wait_for_ready (creation.notify, creation.init.pidfd, options->id, warnings,
+                                 error);
+        }
       return TRUE;
     }
 
   /* Let other commands (kill, state, delete --force) at the container while
    * it runs: the lock is only needed again for the cleanup. */
   g_clear_pointer (&creation.state, urun_container_state_free);
-  if (!urun_monitor_wait (creation.init.pid, creation.init.pidfd, &wait_status, error))
+  monitor_options.terminal_fd = creation.init.terminal_fd;
+  monitor_options.notify = creation.notify;
+  if (!urun_monitor_wait (creation.init.pid, creation.init.pidfd, &monitor_options,
+                          &wait_status, error))
     return FALSE;
   creation.init.reaped = TRUE;
   sigprocmask (SIG_SETMASK, &saved_mask, NULL);
@@ -609,6 +837,10 @@ urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gbo
     return FALSE;
   if (record->pid <= 0 || !urun_proc_is_alive (record->pid, record->init_start_time))
     return urun_fail (error, URUN_ERROR_WRONG_STATE, "container `%s` is not running", id);
+  /* --all through the cgroup when there is one: it holds every process,
+   * init included, pid namespace or not. */
+  if (all && urun_cgroup_kill (&record->cgroup, signum, NULL))
+    return TRUE;
   if (all)
     signal_pid_namespace (record->pid, signum);
   if (!signal_process (record->pid, record->init_start_time, signum))

@@ -43,6 +43,13 @@ typedef struct
   gboolean no_pivot;
   gboolean no_new_keyring;
   int preserve_fds;
+  /* systemd-run style options for the container's scope (urun-cgroup.h);
+   * NULL/FALSE: the defaults */
+  const char *unit;
+  const char *slice;
+  const char *description;
+  gboolean collect;
+  const char *const *properties; /* NAME=VALUE */
 } UrunCreateOptions;
 
 /* `create`: sets the container up and leaves init blocked on exec.fifo.

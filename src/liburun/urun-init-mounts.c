@@ -88,7 +88,14 @@ sys_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve)
   memset (&how, 0, sizeof how);
   how.flags = flags | O_CLOEXEC;
   how.resolve = resolve;
-  fd = syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+  /* EAGAIN: a rename or mount raced with a RESOLVE_IN_ROOT walk; the
+   * kernel asks for a retry rather than risk a wrong answer. */
+  for (int tries = 0; tries < 32; tries++)
+    {
+      fd = syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+      if (fd >= 0 || errno != EAGAIN)
+        break;
+    }
   return fd < 0 ? -errno : (int) fd;
 }
 

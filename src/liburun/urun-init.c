@@ -56,11 +56,27 @@ urun_init_fail (UrunInitFailure *failure, UrunInitStep step, int errsv, const ch
   return errsv > 0 ? -errsv : -EIO;
 }
 
+/* exec.fifo, open for writing once `start` has released init, until
+ * execve closes it.  Between the two, `create` has exited and nobody reads
+ * the sync socket, so a failure (a startContainer hook, execve itself) is
+ * written here for `start` to report. */
+static int start_fifo_fd = -1;
+
 static __attribute__ ((noreturn)) void
 report_and_exit (const UrunInitPlan *plan, const UrunInitFailure *failure)
 {
-  urun_sync_send (plan->sync_fd, URUN_SYNC_ERROR, failure->step, failure->errsv, failure->value,
-                  failure->detail);
+  if (start_fifo_fd >= 0)
+    {
+      UrunSyncMessage message;
+
+      urun_sync_message_fill (&message, URUN_SYNC_ERROR, failure->step, failure->errsv,
+                              failure->value, failure->detail);
+      if (write (start_fifo_fd, &message, sizeof message) < 0)
+        _exit (1);
+    }
+  else
+    urun_sync_send (plan->sync_fd, URUN_SYNC_ERROR, failure->step, failure->errsv,
+                    failure->value, failure->detail);
   /* The exit codes of a shell: 127 for a program that is not there, 126
    * for one that cannot be executed. */
   if (failure->step == URUN_STEP_EXEC_NOT_FOUND)
@@ -284,15 +300,9 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
   if (plan->domainname != NULL
       && setdomainname (plan->domainname, strlen (plan->domainname)) < 0)
     return urun_init_fail (failure, URUN_STEP_DOMAINNAME, errno, plan->domainname);
-  if (set_sysctls (plan, failure) < 0)
-    return -1;
   for (size_t i = 0; i < plan->n_rlimits; i++)
     if (setrlimit (plan->rlimits[i].resource, &plan->rlimits[i].limit) < 0)
-      {
-        char name[32];
-        snprintf (name, sizeof name, "resource %d", plan->rlimits[i].resource);
-        return urun_init_fail (failure, URUN_STEP_RLIMIT, errno, name);
-      }
+      return urun_init_fail (failure, URUN_STEP_RLIMIT, errno, plan->rlimits[i].name);
   if (plan->has_oom_score_adj)
     {
       char value[16];
@@ -391,6 +401,51 @@ find_executable (const UrunInitPlan *plan, char *out, size_t size)
   return result;
 }
 
+/* Creates the directory @path and its missing parents, 0755, like
+ * `mkdir -p`.  Returns 0 or -errno. */
+static int
+make_directories (const char *path)
+{
+  char buffer[PATH_MAX];
+  char *p;
+
+  if (urun_init_strlcpy (buffer, path, sizeof buffer) >= sizeof buffer)
+    return -ENAMETOOLONG;
+  for (p = buffer + 1; *p != '\0'; p++)
+    {
+      if (*p != '/')
+        continue;
+      *p = '\0';
+      if (mkdir (buffer, 0755) < 0 && errno != EEXIST)
+        return -errno;
+      *p = '/';
+    }
+  if (mkdir (buffer, 0755) < 0 && errno != EEXIST)
+    return -errno;
+  return 0;
+}
+
+/* Enters the process's cwd.  A missing cwd is created, as runc and crun
+ * do: images name a WORKDIR that their layers need not contain.  This runs
+ * after pivot_root, as the container's root, so the path and any symlink
+ * in it resolve inside the container. */
+static int
+enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  int r;
+
+  if (plan->cwd == NULL || chdir (plan->cwd) == 0)
+    return 0;
+  if (errno != ENOENT)
+    return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
+  r = make_directories (plan->cwd);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_CWD, r, plan->cwd);
+  if (chdir (plan->cwd) < 0)
+    return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
+  return 0;
+}
+
 static int
 wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
@@ -401,7 +456,9 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
     return wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
 
   /* Opening the fifo for writing blocks until `start` opens it for
-   * reading; the byte tells `start` that init is on its way. */
+   * reading; the byte tells `start` that init is on its way.  The fd stays
+   * open (close-on-exec) so that `start` sees end-of-file only once the
+   * process runs, or a failure record before it. */
   snprintf (path, sizeof path, "/proc/self/fd/%d", plan->exec_fifo_fd);
   do
     fd = open (path, O_WRONLY | O_CLOEXEC);
@@ -414,7 +471,7 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
       close (fd);
       return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, saved, "exec.fifo");
     }
-  close (fd);
+  start_fifo_fd = fd;
   return 0;
 }
 
@@ -454,6 +511,12 @@ urun_init_main (const UrunInitPlan *plan)
   for (size_t i = 0; i < plan->n_child_close_fds; i++)
     close (plan->child_close_fds[i]);
 
+  /* execCPUAffinity.initial first: all of init's work, in stages or not,
+   * is "the runtime's process before the transition to the container's
+   * cgroup" and runs on those CPUs (urun-init-security.c). */
+  if (urun_init_security_start (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
   /* 1. The namespaces to join and those to create, in stages, when the
    *    clone could not do it all. */
   if (plan->staged && enter_namespaces_in_stages (plan, &failure) < 0)
@@ -465,6 +528,14 @@ urun_init_main (const UrunInitPlan *plan)
   if (wait_for_message (plan, URUN_SYNC_GO, &failure) < 0)
     report_and_exit (plan, &failure);
   if (!plan->staged && become_root (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* Sysctls now, through the /proc inherited from urun: a sysctl applies to
+   * the namespaces of the process that writes it, which are already the
+   * container's (the spec validation admits namespaced keys only, so the
+   * host is never reached); later, the container's own /proc/sys is
+   * read-only (readonlyPaths). */
+  if (set_sysctls (plan, &failure) < 0)
     report_and_exit (plan, &failure);
 
   /* Not dumpable: until execve, /proc/<init>/exe is urun's own binary and
@@ -506,15 +577,29 @@ urun_init_main (const UrunInitPlan *plan)
   if (urun_init_enter_root (plan, &failure) < 0)
     report_and_exit (plan, &failure);
 
+  /* The terminal after the pivot, so that the pty comes from the
+   * container's devpts; while still root, for the /dev/console bind and
+   * the chown of the slave (see urun-init-terminal.c). */
+  if (urun_init_setup_terminal (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  if (urun_init_attach_notify (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
   /* 6. Identity and limits, while still root in the container. */
   if (set_identity_and_limits (plan, &failure) < 0)
     report_and_exit (plan, &failure);
-  if (plan->cwd != NULL && chdir (plan->cwd) < 0)
-    {
-      urun_init_fail (&failure, URUN_STEP_CWD, errno, plan->cwd);
-      report_and_exit (plan, &failure);
-    }
+  if (enter_cwd (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  /* The security profile around the uid change (urun-init-security.c):
+   * what needs the namespace's full privileges before it (scheduler, I/O
+   * priority, the bounding set, KEEPCAPS, seccomp without noNewPrivileges,
+   * which needs CAP_SYS_ADMIN), the capability sets after it, since the
+   * uid change clears the effective set. */
+  if (urun_init_security_before_user (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
   if (set_user (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  if (urun_init_security_after_user (plan, &failure) < 0)
     report_and_exit (plan, &failure);
 
   /* 7. Look the program up now, as the user, so that a missing or
@@ -541,6 +626,12 @@ urun_init_main (const UrunInitPlan *plan)
     report_and_exit (plan, &failure);
 
   reset_signals ();
+  /* Last before execve: personality, memory policy, the final CPU
+   * affinity, LSM labels, no_new_privs and, under noNewPrivileges, the
+   * seccomp filter, so that the filter need allow nothing of init's work
+   * but execve. */
+  if (urun_init_security_before_exec (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
   execve (executable, plan->argv, plan->envp);
   urun_init_fail (&failure, errno == ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, errno,
                   plan->argv[0]);

@@ -41,3 +41,35 @@ __attribute__ ((noreturn)) void urun_init_main (const UrunInitPlan *plan);
  */
 int urun_init_prepare_root (const UrunInitPlan *plan, UrunInitFailure *failure);
 int urun_init_enter_root (const UrunInitPlan *plan, UrunInitFailure *failure);
+
+/* ---- urun-init-security.c -------------------------------------------------
+ * The process's security profile, in four parts that urun_init_main()
+ * calls at the points where each must happen (the file explains why):
+ *   urun_init_security_start(): first thing, execCPUAffinity.initial;
+ *   urun_init_security_before_user(): still uid 0 with every capability:
+ *     scheduler, ioPriority, the bounding set, PR_SET_KEEPCAPS, and the
+ *     seccomp filter without noNewPrivileges;
+ *   urun_init_security_after_user(): after setresuid: capset() of the
+ *     effective, permitted and inheritable sets, ambient; a NOTIFY filter
+ *     under noNewPrivileges (its fd must reach the parent before READY);
+ *   urun_init_security_before_exec(): right before execve: personality,
+ *     memory policy, execCPUAffinity.final, AppArmor/SELinux exec labels,
+ *     no_new_privs, and the seccomp filter under noNewPrivileges.
+ * A NOTIFY filter's fd goes to the parent as URUN_SYNC_SECCOMP_FD. */
+int urun_init_security_start (const UrunInitPlan *plan, UrunInitFailure *failure);
+int urun_init_security_before_user (const UrunInitPlan *plan, UrunInitFailure *failure);
+int urun_init_security_after_user (const UrunInitPlan *plan, UrunInitFailure *failure);
+int urun_init_security_before_exec (const UrunInitPlan *plan, UrunInitFailure *failure);
+
+/* ---- urun-init-terminal.c -------------------------------------------------
+ * With plan->terminal (after urun_init_enter_root(), as the container's
+ * root): a pty from the container's devpts; consoleSize; the slave bound
+ * onto /dev/console and owned by the process's user; the master sent to the
+ * parent (URUN_SYNC_TERMINAL); setsid, TIOCSCTTY, and the slave as fds 0-2.
+ * Does nothing without plan->terminal. */
+int urun_init_setup_terminal (const UrunInitPlan *plan, UrunInitFailure *failure);
+
+/* ---- urun-init-notify.c ---------------------------------------------------
+ * After the pivot: attaches the parent's detached mount of the
+ * NOTIFY_SOCKET directory at plan->notify_dir (when set). */
+int urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure);

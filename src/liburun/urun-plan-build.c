@@ -223,10 +223,13 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
                       "config.json: process.args: expected at least one argument, the "
                       "program to run");
 
-  if (process->terminal)
-    return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
-                      "config.json: process.terminal: terminals are not implemented yet; "
-                      "set it to false");
+  plan->terminal = process->terminal;
+  plan->create_console = process->terminal;
+  if (process->terminal && process->console_size != NULL)
+    {
+      plan->console_rows = (unsigned short) MIN (process->console_size->height, G_MAXUSHORT);
+      plan->console_cols = (unsigned short) MIN (process->console_size->width, G_MAXUSHORT);
+    }
 
   plan->argv = urun_plan_owner_strdupv (owner, process->args);
   plan->envp = plan_environment (owner, process, options);
@@ -256,6 +259,7 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
             return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
                               "config.json: process.rlimits[%" G_GSIZE_FORMAT "].type: unknown "
                               "rlimit \"%s\"", i, process->rlimits[i].type);
+          plan->rlimits[i].name = urun_plan_owner_strdup (owner, process->rlimits[i].type);
           plan->rlimits[i].limit.rlim_cur = process->rlimits[i].soft;
           plan->rlimits[i].limit.rlim_max = process->rlimits[i].hard;
         }
@@ -369,6 +373,8 @@ urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *options, GError **
   plan_identity (owner, spec, options);
   plan_container_hooks (owner, spec);
   if (!urun_plan_build_mounts (owner, spec, options, error))
+    return NULL;
+  if (!urun_plan_build_security (owner, spec, options, error))
     return NULL;
   return g_steal_pointer (&owner);
 }

@@ -25,6 +25,8 @@ typedef struct
   gboolean no_new_keyring;
   int preserve_fds;          /* --preserve-fds N */
   int listen_fds;            /* LISTEN_FDS of the caller, 0 if none */
+  GPtrArray *warnings;       /* (element-type utf8): warnings for the user, or NULL */
+  int cap_last;              /* 0: read /proc/sys/kernel/cap_last_cap (tests set it) */
 } UrunPlanOptions;
 
 typedef struct
@@ -57,5 +59,20 @@ int urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd);
  * maskedPaths and readonlyPaths. */
 gboolean urun_plan_build_mounts (UrunPlanOwner *owner, const UrunSpec *spec,
                                  const UrunPlanOptions *options, GError **error);
+
+/* urun-plan-security.c: the security profile of the process: capability
+ * masks (a capability the running kernel lacks is one warning and is
+ * skipped), noNewPrivileges, the seccomp filter compiled to BPF, AppArmor
+ * and SELinux labels (an error when the LSM is not enabled), personality,
+ * scheduler, ioPriority, execCPUAffinity and memoryPolicy. */
+gboolean urun_plan_build_security (UrunPlanOwner *owner, const UrunSpec *spec,
+                                   const UrunPlanOptions *options, GError **error);
+
+/* Parses a CPU or NUMA node list ("0-3,7") into a bit mask of unsigned
+ * longs sized to hold its highest bit; *out_nbits is that bit + 1.  An
+ * empty list gives an empty mask (NULL, 0).  Fails for anything else with
+ * URUN_ERROR_INVALID_CONFIG naming @what. */
+gboolean urun_plan_parse_id_list (const char *list, const char *what, gulong **out_mask,
+                                  gsize *out_nbits, GError **error);
 
 G_END_DECLS

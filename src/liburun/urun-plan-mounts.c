@@ -176,7 +176,13 @@ make_userns_fd (GArray *uid_mappings, GArray *gid_mappings, GError **error)
     }
   if (pid == 0)
     {
-      char ok = unshare (CLONE_NEWUSER) == 0 ? 1 : 0;
+      char ok;
+
+      /* Our copy of the write end would keep the read below from ever
+       * seeing end-of-file. */
+      close (done[1]);
+      close (ready[0]);
+      ok = unshare (CLONE_NEWUSER) == 0 ? 1 : 0;
 
       if (write (ready[1], &ok, 1) != 1 || !ok)
         _exit (1);

@@ -50,6 +50,7 @@ typedef struct
 typedef struct
 {
   int resource;            /* RLIMIT_* */
+  const char *name;        /* "RLIMIT_NOFILE", for error messages */
   struct rlimit limit;
 } UrunPlanRlimit;
 
@@ -133,6 +134,43 @@ typedef struct
   char *const *envp;
   const char *path_env;          /* PATH for the lookup of argv[0], inside */
 
+  /* The security profile of the process (urun-plan-security.c builds it,
+   * urun-init-security.c applies it; the order is explained there). */
+  bool has_capabilities;         /* FALSE: leave the capabilities alone */
+  uint64_t cap_bounding;         /* bit N: capability N */
+  uint64_t cap_effective;
+  uint64_t cap_permitted;
+  uint64_t cap_inheritable;
+  uint64_t cap_ambient;
+  int cap_last;                  /* the running kernel's last capability */
+  bool no_new_privileges;
+  const void *seccomp_bpf;       /* struct sock_filter[], or NULL: no filter */
+  unsigned short seccomp_len;    /* number of instructions */
+  unsigned seccomp_flags;        /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+  bool seccomp_notify;           /* NEW_LISTENER: send the fd to the parent */
+  const char *apparmor_exec;     /* "exec <profile>", or NULL */
+  const char *selinux_label;     /* for /proc/self/attr/exec, or NULL */
+  bool has_personality;
+  unsigned long personality;
+  bool has_scheduler;
+  uint32_t sched_policy;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_flags;
+  uint64_t sched_runtime;
+  uint64_t sched_deadline;
+  uint64_t sched_period;
+  bool has_ioprio;
+  int ioprio;                    /* IOPRIO_PRIO_VALUE (class, level) */
+  const void *cpu_affinity_initial; /* cpu_set_t bytes, or NULL */
+  size_t cpu_affinity_initial_size;
+  const void *cpu_affinity_final;   /* cpu_set_t bytes, or NULL: leave */
+  size_t cpu_affinity_final_size;
+  bool has_mempolicy;
+  int mempolicy_mode;            /* MPOL_* | MPOL_F_* */
+  const unsigned long *mempolicy_nodes; /* nodemask, or NULL */
+  unsigned long mempolicy_maxnode;      /* as set_mempolicy(2) wants it */
+
   /* Hooks run by init itself: createContainer before pivot_root,
    * startContainer right before execve. */
   UrunPlanHook *create_container_hooks;
@@ -150,4 +188,22 @@ typedef struct
   int sync_fd;                   /* init's end of the socketpair */
   int exec_fifo_fd;              /* O_PATH fd of exec.fifo (create), or -1 (run) */
   int preserve_fds;              /* fds 3 .. 3+N-1 are kept for the process */
+
+  /* The terminal (urun-init-terminal.c).  With process.terminal, init
+   * opens a pty from the container's own devpts after pivot_root, sends
+   * the master to the parent (URUN_SYNC_TERMINAL), binds the slave onto
+   * /dev/console (the file create_console made) and makes the slave the
+   * controlling terminal and fds 0-2. */
+  bool terminal;
+  unsigned short console_rows;   /* process.consoleSize; 0: the pty's default */
+  unsigned short console_cols;
+
+  /* NOTIFY_SOCKET (urun-notify.h).  When notify_dir is set, the parent
+   * cloned `<state>/notify` as a detached read-only mount (open_tree) and
+   * init attaches it there after the pivot (urun-init-notify.c): the
+   * state directory is 0700 and init, once it is root of a user
+   * namespace, may not walk to it by name.  Where the parent cannot clone
+   * mounts (rootless), the bind is a plain entry of mounts[] instead. */
+  const char *notify_dir;        /* container path, or NULL */
+  int notify_tree_fd;            /* the detached mount, when notify_dir is set */
 } UrunInitPlan;

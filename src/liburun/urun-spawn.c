@@ -26,6 +26,8 @@ urun_init_process_clear (UrunInitProcess *process)
 {
   urun_close_fdp (&process->pidfd);
   urun_close_fdp (&process->sync_fd);
+  urun_close_fdp (&process->terminal_fd);
+  urun_close_fdp (&process->seccomp_fd);
 }
 
 /* clone3() gives a pidfd with the new process, so later signals cannot hit
@@ -93,8 +95,8 @@ urun_spawn_kill (UrunInitProcess *process)
   reap (process);
 }
 
-static gboolean
-fail_from_message (const UrunSyncMessage *message, GError **error)
+gboolean
+urun_spawn_fail_from_message (const UrunSyncMessage *message, GError **error)
 {
   const char *step = urun_init_step_name (message->step);
 
@@ -170,7 +172,7 @@ follow_stages (UrunInitProcess *process, const UrunIdMapPlan *idmap, GError **er
           return TRUE;
         case URUN_SYNC_ERROR:
           reap (process);
-          return fail_from_message (&message, error);
+          return urun_spawn_fail_from_message (&message, error);
         default:
           return urun_fail (error, URUN_ERROR_FAILED,
                             "unexpected message %u from the container's init", message.type);
@@ -237,8 +239,13 @@ urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func
   for (;;)
     {
       UrunSyncMessage message;
-      int r = urun_sync_receive (process->sync_fd, &message);
+      int passed_fd = -1;
+      int r = urun_sync_receive_fd (process->sync_fd, &message, &passed_fd);
 
+      if (passed_fd >= 0
+          && (r < 0
+              || (message.type != URUN_SYNC_TERMINAL && message.type != URUN_SYNC_SECCOMP_FD)))
+        urun_close_fdp (&passed_fd);
       if (r == -EPIPE || r == -ECONNRESET)
         return fail_died (process, error);
       if (r < 0)
@@ -248,9 +255,23 @@ urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func
         {
         case URUN_SYNC_READY:
           return TRUE;
+        case URUN_SYNC_TERMINAL:
+          if (passed_fd < 0)
+            return urun_fail (error, URUN_ERROR_FAILED,
+                              "the container's init sent no pty master");
+          urun_close_fdp (&process->terminal_fd);
+          process->terminal_fd = passed_fd;
+          break;
+        case URUN_SYNC_SECCOMP_FD:
+          if (passed_fd < 0)
+            return urun_fail (error, URUN_ERROR_FAILED,
+                              "the container's init sent no seccomp notify fd");
+          urun_close_fdp (&process->seccomp_fd);
+          process->seccomp_fd = passed_fd;
+          break;
         case URUN_SYNC_ERROR:
           reap (process);
-          return fail_from_message (&message, error);
+          return urun_spawn_fail_from_message (&message, error);
         case URUN_SYNC_RUN_RUNTIME_HOOKS:
           if (hooks_func != NULL && !hooks_func (user_data, error))
             return FALSE;
@@ -262,4 +283,26 @@ urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func
                             "unexpected message %u from the container's init", message.type);
         }
     }
+}
+
+gboolean
+urun_spawn_wait_exec (UrunInitProcess *process, GError **error)
+{
+  UrunSyncMessage message;
+  int r;
+
+  /* init's end of the socket is close-on-exec: end-of-file means the
+   * process runs (or init died, which its exit status will tell). */
+  r = urun_sync_receive (process->sync_fd, &message);
+  if (r == -EPIPE || r == -ECONNRESET)
+    return TRUE;
+  if (r < 0)
+    return urun_fail_errno (error, r, "read from the container's init");
+  if (message.type == URUN_SYNC_ERROR)
+    {
+      reap (process);
+      return urun_spawn_fail_from_message (&message, error);
+    }
+  return urun_fail (error, URUN_ERROR_FAILED, "unexpected message %u from the container's init",
+                    message.type);
 }

@@ -12,6 +12,7 @@
 
 #include "urun-idmap.h"
 #include "urun-plan.h"
+#include "urun-sync.h"
 
 G_BEGIN_DECLS
 
@@ -22,9 +23,11 @@ typedef struct
   int sync_fd;     /* the parent's end of the socketpair */
   gboolean reaped; /* init was waited for */
   int wait_status; /* its status, when reaped */
+  int terminal_fd; /* the pty master init sent (process.terminal), or -1 */
+  int seccomp_fd;  /* the seccomp notify fd init sent (SCMP_ACT_NOTIFY), or -1 */
 } UrunInitProcess;
 
-#define URUN_INIT_PROCESS_INIT { 0, -1, -1, FALSE, 0 }
+#define URUN_INIT_PROCESS_INIT { 0, -1, -1, FALSE, 0, -1, -1 }
 
 /* Clones init into the plan's namespaces and writes the user namespace's
  * maps (@idmap); returns with init waiting for urun_spawn_go().  On the
@@ -39,7 +42,9 @@ gboolean urun_spawn_go (UrunInitProcess *process, GError **error);
 /* Called when init asks for the prestart/createRuntime hooks. */
 typedef gboolean (*UrunRuntimeHooksFunc) (gpointer user_data, GError **error);
 
-/* Waits until init reports READY, running @hooks_func when init asks.  An
+/* Waits until init reports READY, running @hooks_func when init asks, and
+ * keeping the pty master init sends on the way in process->terminal_fd
+ * and the seccomp notify fd in process->seccomp_fd.  An
  * init that reports an error, or dies, fails with one error naming init's
  * step, the path concerned and the errno text; a missing program is
  * URUN_ERROR_COMMAND_NOT_FOUND with podman's wording. */
@@ -48,6 +53,15 @@ gboolean urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc h
 
 /* Tells a READY init (of `run`) to go on to execve. */
 gboolean urun_spawn_continue (UrunInitProcess *process, GError **error);
+
+/* After urun_spawn_continue(): waits until init has run execve (or failed
+ * before, in a startContainer hook or execve itself). */
+gboolean urun_spawn_wait_exec (UrunInitProcess *process, GError **error);
+
+/* The GError for an init's URUN_SYNC_ERROR message: one message naming
+ * init's step, the path concerned and the errno text; a missing program is
+ * URUN_ERROR_COMMAND_NOT_FOUND with podman's wording. */
+gboolean urun_spawn_fail_from_message (const UrunSyncMessage *message, GError **error);
 
 /* Kills init with SIGKILL and reaps it; for failure paths.  Safe to call on
  * a process that already exited or was never spawned. */

@@ -529,7 +529,8 @@ static const UrunMountOption mount_options[] = {
   RECURSIVE ("rnosymfollow", URUN_MOUNT_ATTR_NOSYMFOLLOW, 0),
   RECURSIVE ("rsymfollow", 0, URUN_MOUNT_ATTR_NOSYMFOLLOW),
   RECURSIVE ("rrelatime", URUN_MOUNT_ATTR_RELATIME, URUN_MOUNT_ATTR__ATIME),
-  RECURSIVE ("rnorelatime", 0, URUN_MOUNT_ATTR__ATIME),
+  /* relatime is the absence of the other modes: nothing to set or clear. */
+  RECURSIVE ("rnorelatime", 0, 0),
   RECURSIVE ("rnoatime", URUN_MOUNT_ATTR_NOATIME, URUN_MOUNT_ATTR__ATIME),
   RECURSIVE ("ratime", 0, URUN_MOUNT_ATTR__ATIME),
   RECURSIVE ("rstrictatime", URUN_MOUNT_ATTR_STRICTATIME, URUN_MOUNT_ATTR__ATIME),

@@ -526,3 +526,13 @@ urun_spec_process_load_file (const char *path, GError **error)
   filename = g_path_get_basename (path);
   return urun_spec_process_load_data (data, (gssize) len, filename, error);
 }
+
+UrunSpecResources *
+urun_spec_resources_load_data (const char *data, gssize len, const char *filename,
+                               GError **error)
+{
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (filename != NULL, NULL);
+
+  return load (&urun_spec_type_resources, data, len, filename, error);
+}

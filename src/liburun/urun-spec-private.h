@@ -54,6 +54,7 @@ struct UrunSpecType
 
 extern const UrunSpecType urun_spec_type_spec;
 extern const UrunSpecType urun_spec_type_process;
+extern const UrunSpecType urun_spec_type_resources;
 
 /* Frees what @obj (a struct described by @type) owns, not @obj itself. */
 void urun_spec_type_clear (const UrunSpecType *type, gpointer obj);

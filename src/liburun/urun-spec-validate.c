@@ -563,6 +563,62 @@ is_ifname (const char *name)
 }
 
 static gboolean
+has_namespace (const UrunSpecLinux *linux_, UrunNamespaceType wanted)
+{
+  for (gsize i = 0; i < linux_->n_namespaces; i++)
+    {
+      UrunNamespaceType type;
+
+      if (urun_namespace_type_from_name (linux_->namespaces[i].type, &type) && type == wanted)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* config-linux.md: linux.sysctl sets kernel parameters "in the container".
+ * Only the keys that belong to a namespace the container has are that; any
+ * other key would change the host (init writes it as root).  The list is
+ * the kernel's namespaced sysctls: the IPC ones, the network ones and the
+ * two names of the UTS namespace. */
+static gboolean
+validate_sysctl (Check *c, const UrunSpecLinux *linux_)
+{
+  static const char *const ipc_keys[] = {
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+    "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+  };
+
+  for (gsize i = 0; i < linux_->n_sysctl; i++)
+    {
+      const char *key = linux_->sysctl[i].key;
+      g_autofree char *quoted = urun_spec_quote (key);
+      g_autofree char *where = g_strdup_printf ("linux.sysctl[%s]", quoted);
+      UrunNamespaceType needed = URUN_NAMESPACE_N_TYPES;
+      const char *ns_name = NULL;
+
+      if (g_str_has_prefix (key, "fs.mqueue."))
+        needed = URUN_NAMESPACE_IPC;
+      for (gsize k = 0; k < G_N_ELEMENTS (ipc_keys); k++)
+        if (strcmp (key, ipc_keys[k]) == 0)
+          needed = URUN_NAMESPACE_IPC;
+      if (g_str_has_prefix (key, "net."))
+        needed = URUN_NAMESPACE_NETWORK;
+      if (strcmp (key, "kernel.hostname") == 0 || strcmp (key, "kernel.domainname") == 0)
+        needed = URUN_NAMESPACE_UTS;
+      if (needed == URUN_NAMESPACE_N_TYPES)
+        return fail_at (c, where, "%s is not a namespaced sysctl: it would change the host",
+                        quoted);
+      ns_name = needed == URUN_NAMESPACE_IPC       ? "ipc"
+                : needed == URUN_NAMESPACE_NETWORK ? "network"
+                                                   : "uts";
+      if (!has_namespace (linux_, needed))
+        return fail_at (c, where, "%s needs a %s namespace in linux.namespaces", quoted,
+                        ns_name);
+    }
+  return TRUE;
+}
+
+static gboolean
 validate_linux (Check *c, const UrunSpecLinux *linux_)
 {
   g_autofree char *where = NULL;
@@ -570,6 +626,8 @@ validate_linux (Check *c, const UrunSpecLinux *linux_)
 #define AT(...) (g_free (where), where = g_strdup_printf (__VA_ARGS__))
 
   if (!validate_namespaces (c, linux_))
+    return FALSE;
+  if (!validate_sysctl (c, linux_))
     return FALSE;
 
   for (gsize i = 0; i < linux_->n_time_offsets; i++)
@@ -662,6 +720,29 @@ validate_linux (Check *c, const UrunSpecLinux *linux_)
   return TRUE;
 }
 
+/* config.md: the hostname and domainname are those of the container's UTS
+ * namespace.  Without one listed they would be set on the runtime's own
+ * namespace, the host's: refuse, as runc and crun do.  A namespace joined by
+ * path counts, since it is the container's. */
+static gboolean
+validate_uts_names (Check *c, const UrunSpec *spec)
+{
+  const char *field = spec->hostname != NULL ? "hostname" : "domainname";
+
+  if (spec->hostname == NULL && spec->domainname == NULL)
+    return TRUE;
+  if (spec->linux_ != NULL)
+    for (gsize i = 0; i < spec->linux_->n_namespaces; i++)
+      {
+        UrunNamespaceType type;
+
+        if (urun_namespace_type_from_name (spec->linux_->namespaces[i].type, &type)
+            && type == URUN_NAMESPACE_UTS)
+          return TRUE;
+      }
+  return fail_at (c, field, "setting the %s needs a uts namespace in linux.namespaces", field);
+}
+
 /* ---- entry points ----------------------------------------------------------------- */
 
 gboolean
@@ -696,6 +777,8 @@ urun_spec_validate (const UrunSpec *spec, const char *filename, GError **error)
     if (spec->annotations[i].key == NULL || spec->annotations[i].key[0] == '\0')
       return fail_at (&c, "annotations[\"\"]", "expected a non-empty key");
   if (spec->linux_ != NULL && !validate_linux (&c, spec->linux_))
+    return FALSE;
+  if (!validate_uts_names (&c, spec))
     return FALSE;
   return TRUE;
 }

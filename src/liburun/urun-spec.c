@@ -324,6 +324,8 @@ static const UrunSpecField resources_fields[] = {
   F_END,
 };
 static const UrunSpecType resources_type = TYPE (UrunSpecResources, resources_fields);
+/* For `update --resources FILE`, whose document is a bare resources object. */
+const UrunSpecType urun_spec_type_resources = TYPE (UrunSpecResources, resources_fields);
 
 static const UrunSpecField intel_rdt_fields[] = {
   F_STR (UrunSpecIntelRdt, "closID", clos_id),
@@ -518,6 +520,15 @@ urun_spec_free (UrunSpec *spec)
     return;
   urun_spec_type_clear (&urun_spec_type_spec, spec);
   g_free (spec);
+}
+
+void
+urun_spec_resources_free (UrunSpecResources *resources)
+{
+  if (resources == NULL)
+    return;
+  urun_spec_type_clear (&urun_spec_type_resources, resources);
+  g_free (resources);
 }
 
 void

@@ -473,6 +473,13 @@ gboolean urun_spec_process_validate (const UrunSpecProcess *process, const char 
 void urun_spec_process_free (UrunSpecProcess *process);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpecProcess, urun_spec_process_free)
 
+/* A bare linux.resources object, as given to `update --resources FILE`.
+ * Paths in errors start at the top: `resources.json: memory.limit: ...`. */
+UrunSpecResources *urun_spec_resources_load_data (const char *data, gssize len,
+                                                  const char *filename, GError **error);
+void urun_spec_resources_free (UrunSpecResources *resources);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpecResources, urun_spec_resources_free)
+
 /* The value of @key in a map, or NULL. */
 const char *urun_spec_map_lookup (const UrunSpecKeyValue *map, gsize n_map, const char *key);
 

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "urun-state-private.h"
+#include "urun-cgroup.h"
 #include "urun-userns.h"
 #include "urun-error.h"
 #include "urun-fd.h"
@@ -44,12 +45,11 @@
 
 /* ---- status ------------------------------------------------------------ */
 
-/* TODO(cgroup): read cgroup.freeze (v2) or freezer.state (v1) of
- * record->cgroup.path once urun places containers in cgroups. */
+/* cgroup.freeze (v2) or freezer.state (v1) of the container's cgroup. */
 static gboolean
 cgroup_is_frozen (const UrunStateRecord *record)
 {
-  return FALSE;
+  return urun_cgroup_is_frozen (&record->cgroup);
 }
 
 UrunContainerStatus

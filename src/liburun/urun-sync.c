@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static const char *const step_names[URUN_STEP_LAST_] = {
   [URUN_STEP_NONE] = "init",
@@ -36,6 +37,17 @@ static const char *const step_names[URUN_STEP_LAST_] = {
   [URUN_STEP_CLOSE_FDS] = "close file descriptors",
   [URUN_STEP_EXEC] = "exec",
   [URUN_STEP_EXEC_NOT_FOUND] = "exec",
+  [URUN_STEP_TERMINAL] = "set up the terminal",
+  [URUN_STEP_CAPABILITIES] = "set capabilities",
+  [URUN_STEP_NO_NEW_PRIVS] = "set no_new_privs",
+  [URUN_STEP_SECCOMP] = "load the seccomp filter",
+  [URUN_STEP_APPARMOR] = "set the AppArmor profile",
+  [URUN_STEP_SELINUX] = "set the SELinux label",
+  [URUN_STEP_PERSONALITY] = "set personality",
+  [URUN_STEP_SCHEDULER] = "set the scheduler",
+  [URUN_STEP_IOPRIO] = "set the I/O priority",
+  [URUN_STEP_CPU_AFFINITY] = "set the CPU affinity",
+  [URUN_STEP_MEMORY_POLICY] = "set the memory policy",
 };
 
 const char *
@@ -46,50 +58,127 @@ urun_init_step_name (UrunInitStep step)
   return step_names[step];
 }
 
-int
-urun_sync_send (int fd, UrunSyncType type, UrunInitStep step, int errsv, int value,
-                const char *detail)
+void
+urun_sync_message_fill (UrunSyncMessage *message, UrunSyncType type, UrunInitStep step, int errsv,
+              int value, const char *detail)
 {
-  UrunSyncMessage message;
-  ssize_t n;
-
-  memset (&message, 0, sizeof message);
-  message.type = type;
-  message.step = step;
-  message.errsv = errsv < 0 ? -errsv : errsv;
-  message.value = value;
+  memset (message, 0, sizeof *message);
+  message->type = type;
+  message->step = step;
+  message->errsv = errsv < 0 ? -errsv : errsv;
+  message->value = value;
   if (detail != NULL)
     {
-      size_t len = strnlen (detail, sizeof message.detail - 1);
-      memcpy (message.detail, detail, len);
+      size_t len = strnlen (detail, sizeof message->detail - 1);
+      memcpy (message->detail, detail, len);
     }
+}
 
+/* Sends @message with @passed_fd as SCM_RIGHTS when it is >= 0. */
+static int
+send_message (int fd, UrunSyncMessage *message, int passed_fd)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = { .iov_base = message, .iov_len = sizeof *message };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+  ssize_t n;
+
+  if (passed_fd >= 0)
+    {
+      struct cmsghdr *cmsg;
+
+      memset (&control, 0, sizeof control);
+      msg.msg_control = control.buf;
+      msg.msg_controllen = sizeof control.buf;
+      cmsg = CMSG_FIRSTHDR (&msg);
+      cmsg->cmsg_level = SOL_SOCKET;
+      cmsg->cmsg_type = SCM_RIGHTS;
+      cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (cmsg), &passed_fd, sizeof (int));
+    }
   do
-    n = send (fd, &message, sizeof message, MSG_NOSIGNAL);
+    n = sendmsg (fd, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return -errno;
-  if ((size_t) n != sizeof message)
+  if ((size_t) n != sizeof *message)
     return -EMSGSIZE;
   return 0;
 }
 
 int
-urun_sync_receive (int fd, UrunSyncMessage *out)
+urun_sync_send (int fd, UrunSyncType type, UrunInitStep step, int errsv, int value,
+                const char *detail)
 {
   UrunSyncMessage message;
+
+  urun_sync_message_fill (&message, type, step, errsv, value, detail);
+  return send_message (fd, &message, -1);
+}
+
+int
+urun_sync_send_fd (int fd, UrunSyncType type, int passed_fd, const char *detail)
+{
+  UrunSyncMessage message;
+
+  if (passed_fd < 0)
+    return -EBADF;
+  urun_sync_message_fill (&message, type, URUN_STEP_NONE, 0, 0, detail);
+  return send_message (fd, &message, passed_fd);
+}
+
+int
+urun_sync_receive_fd (int fd, UrunSyncMessage *out, int *out_fd)
+{
+  UrunSyncMessage message;
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = { .iov_base = &message, .iov_len = sizeof message };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+  struct cmsghdr *cmsg;
+  int passed_fd = -1;
   ssize_t n;
 
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
   do
-    n = recv (fd, &message, sizeof message, MSG_CMSG_CLOEXEC);
+    n = recvmsg (fd, &msg, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return -errno;
+  for (cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS
+        && cmsg->cmsg_len >= CMSG_LEN (sizeof (int)))
+      memcpy (&passed_fd, CMSG_DATA (cmsg), sizeof (int));
+  /* Never keep a passed fd with a message that is refused, nor one the
+   * caller did not ask for. */
+  if (n == 0 || (size_t) n != sizeof message || message.type < URUN_SYNC_GO
+      || message.type >= URUN_SYNC_LAST_ || out_fd == NULL)
+    {
+      if (passed_fd >= 0)
+        close (passed_fd);
+      passed_fd = -1;
+    }
   if (n == 0)
     return -EPIPE;
   if ((size_t) n != sizeof message || message.type < URUN_SYNC_GO || message.type >= URUN_SYNC_LAST_)
     return -EBADMSG;
   message.detail[sizeof message.detail - 1] = '\0';
   *out = message;
+  if (out_fd != NULL)
+    *out_fd = passed_fd;
   return 0;
+}
+
+int
+urun_sync_receive (int fd, UrunSyncMessage *out)
+{
+  return urun_sync_receive_fd (fd, out, NULL);
 }

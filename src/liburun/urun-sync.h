@@ -35,6 +35,13 @@ typedef enum
    * namespaces with pid `value` (in the parent's pid namespace); the
    * sender exits. */
   URUN_SYNC_INIT_PID,
+  /* child -> parent: the pty master of process.terminal, as SCM_RIGHTS
+   * (urun_sync_send_fd()); detail is the slave's path in the container. */
+  URUN_SYNC_TERMINAL,
+  /* child -> parent: the seccomp notify fd (SCM_RIGHTS) of a filter with
+   * SCMP_ACT_NOTIFY, for the parent to pass on to linux.seccomp's
+   * listenerPath; sent before READY. */
+  URUN_SYNC_SECCOMP_FD,
   URUN_SYNC_LAST_,
 } UrunSyncType;
 
@@ -68,6 +75,17 @@ typedef enum
   URUN_STEP_CLOSE_FDS,
   URUN_STEP_EXEC,
   URUN_STEP_EXEC_NOT_FOUND,
+  URUN_STEP_TERMINAL,
+  URUN_STEP_CAPABILITIES,
+  URUN_STEP_NO_NEW_PRIVS,
+  URUN_STEP_SECCOMP,
+  URUN_STEP_APPARMOR,
+  URUN_STEP_SELINUX,
+  URUN_STEP_PERSONALITY,
+  URUN_STEP_SCHEDULER,
+  URUN_STEP_IOPRIO,
+  URUN_STEP_CPU_AFFINITY,
+  URUN_STEP_MEMORY_POLICY,
   URUN_STEP_LAST_
 } UrunInitStep;
 
@@ -83,6 +101,10 @@ typedef struct
   char detail[URUN_SYNC_DETAIL_MAX]; /* NUL-terminated: a path, a name */
 } UrunSyncMessage;
 
+/* Fills @message; @detail may be NULL and is truncated to fit. */
+void urun_sync_message_fill (UrunSyncMessage *message, UrunSyncType type, UrunInitStep step,
+                             int errsv, int value, const char *detail);
+
 /* Sends one message of @type.  @detail may be NULL; it is truncated to fit.
  * Returns 0 or -errno.  Async-signal-safe: no allocation, no locks. */
 int urun_sync_send (int fd, UrunSyncType type, UrunInitStep step, int errsv, int value,
@@ -92,6 +114,15 @@ int urun_sync_send (int fd, UrunSyncType type, UrunInitStep step, int errsv, int
  * the socket (it died), -EBADMSG for a short or malformed message, or
  * -errno. */
 int urun_sync_receive (int fd, UrunSyncMessage *out);
+
+/* Like urun_sync_send(), with @passed_fd attached as SCM_RIGHTS (one fd,
+ * one message: a SEQPACKET message and its fd arrive together). */
+int urun_sync_send_fd (int fd, UrunSyncType type, int passed_fd, const char *detail);
+
+/* Like urun_sync_receive(), and stores a passed fd (O_CLOEXEC) in
+ * @out_fd, or -1 when the message carried none.  @out_fd may be NULL: a
+ * passed fd is then closed. */
+int urun_sync_receive_fd (int fd, UrunSyncMessage *out, int *out_fd);
 
 /* The name of @step for messages ("mount", "pivot_root", ...). */
 const char *urun_init_step_name (UrunInitStep step);

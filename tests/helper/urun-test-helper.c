@@ -16,6 +16,12 @@
  *   write-file PATH TEXT   write TEXT (no newline added) to PATH, mode 0644
  *   ls PATH                print the names in directory PATH, sorted, one per
  *                          line (without . and ..)
+ *   notify MSG             send MSG (sd_notify(3) text, "\n" between
+ *                          assignments) as one datagram to $NOTIFY_SOCKET
+ *   syscall NAME [ARG...]  make one system call and print "ok" or
+ *                          "errno N NAME" (exit 0 either way): mkdir PATH,
+ *                          getppid, getpriority WHICH WHO, open-wronly PATH,
+ *                          open-rdonly PATH
  *
  * Errors go to stderr as "urun-test-helper: ..." with exit status 1; a usage
  * error exits with 2.  */
@@ -26,16 +32,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,12 +64,15 @@ static int
 usage (void)
 {
   fputs ("usage: urun-test-helper [report | exit N | sleep SECS | pause [READY_FILE]\n"
-         "                         | cat-file PATH | write-file PATH TEXT | ls PATH]\n",
+         "                         | cat-file PATH | write-file PATH TEXT | ls PATH\n"
+         "                         | notify MSG | syscall NAME [ARG...]]\n",
          stderr);
   return 2;
 }
 
 /* ---- report: credentials and process ---------------------------------- */
+
+static void report_session_keyring (JsonOut *j);
 
 static void
 report_ids (JsonOut *j)
@@ -146,6 +160,8 @@ report_process (JsonOut *j, char **argv)
     json_int (j, strtol (buf, NULL, 10));
   else
     json_null (j);
+
+  report_session_keyring (j);
 
   json_key (j, "stdin_tty");
   json_bool (j, isatty (STDIN_FILENO));
@@ -374,6 +390,37 @@ report_cgroups (JsonOut *j)
   json_end_array (j);
 }
 
+/* "session_keyring": {"serial": N, "description": "type;uid;gid;perm;name"}
+ * of the process's session keyring, without creating one; null when the
+ * kernel has no keyrings or refuses.  The description may be null when
+ * the keyring cannot be viewed.  */
+static void
+report_session_keyring (JsonOut *j)
+{
+  /* KEYCTL_GET_KEYRING_ID, KEYCTL_DESCRIBE, KEY_SPEC_SESSION_KEYRING from
+   * <linux/keyctl.h>, spelled out to keep the helper's includes small.  */
+  long serial = syscall (SYS_keyctl, 0, -3, 0);
+  char desc[512];
+  long n;
+
+  json_key (j, "session_keyring");
+  if (serial < 0)
+    {
+      json_null (j);
+      return;
+    }
+  json_begin_object (j);
+  json_key (j, "serial");
+  json_int (j, serial);
+  json_key (j, "description");
+  n = syscall (SYS_keyctl, 6, serial, desc, sizeof desc);
+  if (n > 0 && (size_t) n <= sizeof desc)
+    json_string (j, desc);
+  else
+    json_null (j);
+  json_end_object (j);
+}
+
 /* mountinfo escapes space, tab, newline and backslash as \ooo.  */
 static void
 unescape_octal (char *s)
@@ -405,22 +452,26 @@ report_mounts (JsonOut *j)
   json_begin_array (j);
   while (f != NULL && getline (&line, &cap, f) > 0)
     {
-      /* id parent maj:min root mount-point options [optional...] - fstype source super */
-      char *field[6] = { NULL }, *save = NULL, *tok, *fstype, *source, *super;
+      /* id parent maj:min root mount-point options [optional...] - fstype source super
+       * Every token is split first: the optional fields vary in number, and
+       * only the lone "-" after them marks where fstype starts. */
+      char *field[64] = { NULL }, *save = NULL, *tok, *fstype = NULL, *source = NULL,
+           *super = NULL;
       int n = 0;
 
       line[strcspn (line, "\n")] = '\0';
-      for (tok = strtok_r (line, " ", &save); tok != NULL && n < 6; tok = strtok_r (NULL, " ", &save))
+      for (tok = strtok_r (line, " ", &save); tok != NULL && n < 64; tok = strtok_r (NULL, " ", &save))
         field[n++] = tok;
       if (n < 6)
         continue;
-      /* field[5] is already past the options; skip optional fields up to "-". */
-      tok = field[5];
-      while (tok != NULL && strcmp (tok, "-") != 0)
-        tok = strtok_r (NULL, " ", &save);
-      fstype = strtok_r (NULL, " ", &save);
-      source = strtok_r (NULL, " ", &save);
-      super = strtok_r (NULL, " ", &save);
+      for (int i = 6; i < n; i++)
+        if (strcmp (field[i], "-") == 0)
+          {
+            fstype = i + 1 < n ? field[i + 1] : NULL;
+            source = i + 2 < n ? field[i + 2] : NULL;
+            super = i + 3 < n ? field[i + 3] : NULL;
+            break;
+          }
 
       unescape_octal (field[3]);
       unescape_octal (field[4]);
@@ -565,6 +616,35 @@ report_dev (JsonOut *j)
   json_end_array (j);
 }
 
+/* Scheduling as the process has it: policy, nice, I/O priority (the raw
+ * ioprio_get value), allowed CPUs and the NUMA memory policy mode. */
+static void
+report_sched (JsonOut *j)
+{
+  char status[8192], v[256];
+  int mode = -1;
+  unsigned long nodes[16];
+
+  json_key (j, "sched_policy");
+  json_int (j, sched_getscheduler (0));
+  errno = 0;
+  json_key (j, "nice");
+  json_int (j, getpriority (PRIO_PROCESS, 0));
+  json_key (j, "ioprio");
+  json_int (j, syscall (SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0));
+  json_key (j, "cpus_allowed_list");
+  if (read_small_file ("/proc/self/status", status, sizeof status) >= 0
+      && status_field (status, "Cpus_allowed_list", v, sizeof v) == 0)
+    json_string (j, v);
+  else
+    json_null (j);
+  json_key (j, "mempolicy_mode");
+  if (syscall (SYS_get_mempolicy, &mode, nodes, 8 * sizeof nodes, NULL, 0) == 0)
+    json_int (j, mode);
+  else
+    json_null (j);
+}
+
 static int
 cmd_report (char **argv)
 {
@@ -577,6 +657,7 @@ cmd_report (char **argv)
   report_fds (&j);
   report_rlimits (&j);
   report_status (&j);
+  report_sched (&j);
   report_namespaces (&j);
   report_cgroups (&j);
   report_mounts (&j);
@@ -709,6 +790,66 @@ cmd_ls (const char *path)
   return fflush (stdout) == 0 ? 0 : fail ("stdout", errno);
 }
 
+/* What sd_notify() does, without libsystemd: "@name" is abstract. */
+static int
+cmd_notify (const char *message)
+{
+  const char *path = getenv ("NOTIFY_SOCKET");
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  socklen_t len;
+  int fd;
+
+  if (path == NULL || path[0] == '\0')
+    return fail ("NOTIFY_SOCKET", ENOENT);
+  if (strlen (path) >= sizeof addr.sun_path)
+    return fail (path, ENAMETOOLONG);
+  strcpy (addr.sun_path, path);
+  if (path[0] == '@')
+    addr.sun_path[0] = '\0';
+  len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (path) + (path[0] != '@'));
+  fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return fail ("socket", errno);
+  if (sendto (fd, message, strlen (message), MSG_NOSIGNAL, (struct sockaddr *) &addr, len) < 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      return fail (path, saved);
+    }
+  close (fd);
+  return 0;
+}
+
+/* One system call with a known effect, for seccomp and permission tests. */
+static int
+cmd_syscall (int argc, char **argv)
+{
+  const char *name = argv[0];
+  long r;
+
+  if (strcmp (name, "mkdir") == 0 && argc == 2)
+    r = mkdir (argv[1], 0755);
+  else if (strcmp (name, "getppid") == 0 && argc == 1)
+    r = syscall (SYS_getppid);
+  else if (strcmp (name, "getpriority") == 0 && argc == 3)
+    r = syscall (SYS_getpriority, strtol (argv[1], NULL, 0), strtol (argv[2], NULL, 0));
+  else if (strcmp (name, "open-wronly") == 0 && argc == 2)
+    r = open (argv[1], O_WRONLY | O_CLOEXEC);
+  else if (strcmp (name, "open-rdonly") == 0 && argc == 2)
+    r = open (argv[1], O_RDONLY | O_CLOEXEC);
+  else
+    return usage ();
+  if (r < 0)
+    {
+      const char *errname = strerrorname_np (errno);
+      printf ("errno %d %s\n", errno, errname != NULL ? errname : "?");
+    }
+  else
+    puts ("ok");
+  return fflush (stdout) == 0 ? 0 : fail ("stdout", errno);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -728,5 +869,9 @@ main (int argc, char **argv)
     return cmd_write_file (argv[2], argv[3]);
   if (strcmp (cmd, "ls") == 0 && argc == 3)
     return cmd_ls (argv[2]);
+  if (strcmp (cmd, "notify") == 0 && argc == 3)
+    return cmd_notify (argv[2]);
+  if (strcmp (cmd, "syscall") == 0 && argc >= 3)
+    return cmd_syscall (argc - 2, argv + 2);
   return usage ();
 }

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""bench.py: the measuring half of bench/run-bench.sh (see there).
+
+Runs each runtime's commands as children and takes wall time from a
+monotonic clock and CPU time from wait4()'s rusage of that child.
+
+Peak RSS cannot come from the same wait4(): ru_maxrss is the high-water mark
+over the child's whole life, and a child spawned by this Python process
+starts out with Python's memory (vfork or fork) before its execve.  So every
+other iteration runs the same commands under GNU time (`/usr/bin/time -f
+%M`), a small process whose child starts at about 1 MiB (the floor: what
+/bin/true itself reports), and the RSS columns come from those iterations;
+the wall and CPU columns from the others.  Prints medians and the paired
+ratios of urun to crun and runc.
+"""
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+DEVNULL = os.open(os.devnull, os.O_RDWR)
+WORK = None
+
+
+def runtimes(urun, work):
+    def cmd(base, state):
+        return lambda *args: base + ["--root", state] + list(args)
+
+    return {
+        "urun": cmd([urun], os.path.join(work, "state-urun")),
+        "crun": cmd(["crun", "--cgroup-manager=disabled"], os.path.join(work, "state-crun")),
+        "runc": cmd(["runc"], os.path.join(work, "state-runc")),
+    }
+
+
+def measure(argv, check=True, rss=False):
+    """Runs argv; returns (wall seconds, cpu seconds, peak RSS KiB or None).
+
+    With rss, argv runs under GNU time and only the RSS is meaningful."""
+    out = None
+    if rss:
+        out = tempfile.NamedTemporaryFile(prefix="rss.", dir=WORK, delete=False)
+        out.close()
+        argv = ["/usr/bin/time", "-f", "%M", "-o", out.name] + argv
+    t0 = time.monotonic()
+    pid = os.posix_spawnp(argv[0], argv, os.environ,
+                          file_actions=[(os.POSIX_SPAWN_DUP2, DEVNULL, 0),
+                                        (os.POSIX_SPAWN_DUP2, DEVNULL, 1)])
+    _, wstatus, ru = os.wait4(pid, 0)
+    wall = time.monotonic() - t0
+    status = os.waitstatus_to_exitcode(wstatus)
+    if check and status != 0:
+        raise RuntimeError("%s exited with %d" % (" ".join(argv), status))
+    peak = None
+    if rss:
+        with open(out.name) as f:
+            peak = int(f.read().split()[-1])
+        os.unlink(out.name)
+    return wall, ru.ru_utime + ru.ru_stime, peak
+
+
+def wait_stopped(rt, cid, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        out = subprocess.run(rt("state", cid), capture_output=True, text=True)
+        if out.returncode == 0 and '"stopped"' in out.stdout.replace(" ", ""):
+            return
+        time.sleep(0.005)
+    raise RuntimeError("%s did not stop" % cid)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--urun", required=True)
+    ap.add_argument("--bundle", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("-n", type=int, default=100)
+    args = ap.parse_args()
+
+    global WORK
+    WORK = args.work
+    rts = runtimes(args.urun, args.work)
+    names = list(rts)
+    ops = ["run", "create", "start", "delete"]
+    # results[op][runtime] = list of (wall, cpu, rss), one per iteration
+    results = {op: {n: [] for n in names} for op in ops}
+
+    # One untimed round first: page cache, apt's fresh binaries.
+    for name in names:
+        measure(rts[name]("run", "--bundle", args.bundle, "warmup"))
+
+    # Even iterations time, odd ones take the peak RSS (see the docstring).
+    floor = []
+    for i in range(2 * args.n):
+        rss = i % 2 == 1
+        order = names[:]
+        random.shuffle(order)
+        for name in order:
+            rt = rts[name]
+            cid = "b%d" % i
+            steps = [("run", rt("run", "--bundle", args.bundle, cid + "r")),
+                     ("create", rt("create", "--bundle", args.bundle, cid)),
+                     ("start", rt("start", cid)),
+                     ("delete", rt("delete", cid))]
+            for op, argv in steps:
+                if op == "delete":
+                    wait_stopped(rt, cid)
+                w = measure(argv, rss=rss)
+                if rss:
+                    results[op][name][i // 2] = results[op][name][i // 2][:2] + (w[2],)
+                else:
+                    results[op][name].append(w[:2] + (None,))
+        if rss:
+            floor.append(measure(["/bin/true"], rss=True)[2])
+        if (i + 1) % 20 == 0:
+            print("# %d/%d" % ((i + 1) // 2, args.n), file=sys.stderr, flush=True)
+
+    def med(xs):
+        return statistics.median(xs)
+
+    print()
+    print("medians over %d iterations (wall and CPU in ms, peak RSS in KiB)" % args.n)
+    print("%-8s %-5s %9s %9s %9s" % ("op", "rt", "wall", "cpu", "rss"))
+    for op in ops:
+        for name in names:
+            rs = results[op][name]
+            print("%-8s %-5s %9.2f %9.2f %9d" % (op, name, med([r[0] for r in rs]) * 1000,
+                                                  med([r[1] for r in rs]) * 1000,
+                                                  med([r[2] for r in rs])))
+    print("(peak RSS floor of the GNU time launcher, /bin/true: %d KiB)" % med(floor))
+    print()
+    print("paired ratios (median of per-iteration ratios; < 1 means urun is better)")
+    print("%-8s %-10s %9s %9s %9s" % ("op", "ratio", "wall", "cpu", "rss"))
+    for op in ops:
+        u = results[op]["urun"]
+        for other in ("crun", "runc"):
+            o = results[op][other]
+            ratios = []
+            for k in range(3):
+                pairs = [(a[k], b[k]) for a, b in zip(u, o) if b[k] > 0]
+                ratios.append(med([a / b for a, b in pairs]) if pairs else float("nan"))
+            print("%-8s %-10s %9.2f %9.2f %9.2f" % (op, "urun/" + other, *ratios))
+    total = {n: sum(med([r[0] for r in results[op][n]]) for op in ("create", "start", "delete"))
+             for n in names}
+    print()
+    print("create+start+delete, sum of medians (ms): " +
+          ", ".join("%s %.2f" % (n, total[n] * 1000) for n in names))
+
+
+if __name__ == "__main__":
+    main()

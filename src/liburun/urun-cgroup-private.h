@@ -1,0 +1,118 @@
+/* urun-cgroup-private.h: what urun-cgroup*.c and urun-systemd.c share.
+ *
+ * Zone: host side (GLib).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "urun-cgroup.h"
+
+G_BEGIN_DECLS
+
+/* The layout of the cgroup file systems on this host. */
+typedef enum
+{
+  URUN_CGROUP_MODE_UNIFIED, /* /sys/fs/cgroup is cgroup2 */
+  URUN_CGROUP_MODE_HYBRID,  /* v1 controllers, cgroup2 at /sys/fs/cgroup/unified */
+  URUN_CGROUP_MODE_LEGACY,  /* v1 only */
+  URUN_CGROUP_MODE_NONE,    /* no cgroup file system mounted */
+} UrunCgroupMode;
+
+/* Detected with statfs() (never from /proc/self/cgroup, which shows the
+ * host's lines inside a container); overridable for tests by
+ * URUN_CGROUP_ROOT, the directory that plays /sys/fs/cgroup. */
+UrunCgroupMode urun_cgroup_mode (void);
+
+/* The cgroup2 mount point (/sys/fs/cgroup or /sys/fs/cgroup/unified), or
+ * NULL in legacy mode.  Owned by the module. */
+const char *urun_cgroup_v2_root (void);
+
+/* The mount point of the v1 hierarchy holding @controller, or NULL. */
+char *urun_cgroup_v1_mount (const char *controller);
+
+/* One file to write into a cgroup. */
+typedef struct
+{
+  char *controller;   /* "memory", "cpu", ... (v1: the hierarchy), NULL: core */
+  char *file;         /* "memory.max" */
+  char *value;
+  const char *limit;  /* the spec's name of the limit, "memory.limit", for messages */
+  gboolean systemd;   /* also expressed as a systemd unit property */
+} UrunCgroupWrite;
+
+void urun_cgroup_write_free (UrunCgroupWrite *write);
+
+/* The writes that apply @resources on cgroup v2, in order.  Limits that v2
+ * cannot express are appended to @dropped as "LIMIT (REASON)".  Device rules
+ * are not included (v2 needs BPF: systemd's DevicePolicy, or dropped).
+ * Invalid combinations (a swap limit below the memory limit) fail. */
+GPtrArray *urun_cgroup_resources_v2 (const UrunSpecResources *resources, GPtrArray *dropped,
+                                     GError **error);
+
+/* The same for cgroup v1; the device rules of the spec are followed by the
+ * devices every container may use (null, zero, full, tty, random, urandom,
+ * pts, ptmx, tun) and by @devices (linux.devices), as runc and crun do. */
+GPtrArray *urun_cgroup_resources_v1 (const UrunSpecResources *resources,
+                                     const UrunSpecDevice *devices, gsize n_devices,
+                                     GPtrArray *dropped, GError **error);
+
+/* TRUE when @resources asks for any limit at all (device rules included). */
+gboolean urun_cgroup_resources_any (const UrunSpecResources *resources);
+
+/* The systemd unit name and slice for @request: --unit, or
+ * `slice:prefix:name` of linux.cgroupsPath, or urun-<id>.scope; --slice,
+ * or the slice of cgroupsPath, or the default (machine.slice for root,
+ * app.slice for rootless).  Errors name the bad input. */
+gboolean urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out_unit,
+                                    char **out_slice, GError **error);
+
+/* The cgroupfs path (below the hierarchy root, starting with "/") for
+ * @request, given @base: the directory that relative paths and the default
+ * name are placed in ("/" for root, the delegated subtree when rootless). */
+gboolean urun_cgroup_fs_path (const UrunCgroupRequest *request, const char *base,
+                              char **out_path, GError **error);
+
+/* The cgroup v2 path of @pid from /proc/PID/cgroup (the "0::" line). */
+char *urun_cgroup_path_of_pid (pid_t pid, GError **error);
+
+/* Writes @value to @dir/@file.  Raw helper style: 0 or -errno. */
+int urun_cgroup_write_file (const char *dir, const char *file, const char *value);
+
+/* Reads @dir/@file, trailing newline removed; NULL (errno set) on failure. */
+char *urun_cgroup_read_file (const char *dir, const char *file);
+
+/* Applies @writes into the v2 directory @dir; writes whose controller is
+ * not in @dir's cgroup.controllers, or that fail, are recorded in
+ * @dropped.  Fails only on an error that means misuse (EINVAL on a value
+ * the user gave) when @strict. */
+gboolean urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
+                               GPtrArray *dropped, GError **error);
+
+/* ---- urun-systemd.c ------------------------------------------------------- */
+
+/* Starts the scope for @pid per @request on the right bus; fills the unit,
+ * path and dropped limits of @outcome. */
+gboolean urun_systemd_enter (const UrunCgroupRequest *request, pid_t pid,
+                             UrunStateCgroup *outcome, GError **error);
+
+/* Stops @unit and waits for it; a unit that does not exist is fine; a
+ * failed one is reset. */
+gboolean urun_systemd_stop (const char *unit, gboolean rootless, GError **error);
+
+/* SetUnitProperties(@unit, runtime, the properties of @resources); the
+ * limits systemd cannot express go into @leftover_writes' caller. */
+gboolean urun_systemd_update (const char *unit, gboolean rootless,
+                              const UrunSpecResources *resources, GPtrArray *dropped,
+                              GError **error);
+
+/* TRUE when the manager of that kind is reachable: the system manager must
+ * be running (/run/systemd/system) and its bus answer. */
+gboolean urun_systemd_available (gboolean rootless, GError **error);
+
+/* Moves @pid into @unit (AttachProcessesToUnit, below @subcgroup or at its
+ * top when NULL); for processes joining a running container. */
+gboolean urun_systemd_attach (const char *unit, gboolean rootless, pid_t pid,
+                              const char *subcgroup, GError **error);
+
+G_END_DECLS

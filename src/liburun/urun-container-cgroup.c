@@ -1,0 +1,321 @@
+/* urun-container-cgroup.c: container operations through its cgroup (see
+ * urun-container-cgroup.h).  Zone: host side (GLib).
+ */
+#include "config.h"
+
+#include "urun-cgroup.h"
+#include "urun-container-cgroup.h"
+#include "urun-error.h"
+#include "urun-fd.h"
+#include "urun-proc.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void
+fill_request (const UrunRuntime *runtime, const UrunCreateOptions *options, const UrunSpec *spec,
+              gboolean rootless, UrunCgroupRequest *request)
+{
+  *request = (UrunCgroupRequest) { 0 };
+  request->manager = runtime->cgroup_manager;
+  request->rootless = rootless;
+  request->id = options->id;
+  request->spec = spec;
+  request->unit = options->unit;
+  request->slice = options->slice;
+  request->description = options->description;
+  request->collect = options->collect;
+  request->properties = options->properties;
+}
+
+gboolean
+urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCreateOptions *options,
+                             const UrunSpec *spec, gboolean rootless, GError **error)
+{
+  UrunCgroupRequest request;
+
+  fill_request (runtime, options, spec, rootless, &request);
+  return urun_cgroup_request_check (&request, error);
+}
+
+gboolean
+urun_container_enter_cgroup (const UrunRuntime *runtime, const UrunCreateOptions *options,
+                             const UrunSpec *spec, gboolean rootless, pid_t pid,
+                             UrunStateRecord *record, GPtrArray *warnings, GError **error)
+{
+  UrunCgroupRequest request;
+  UrunStateCgroup outcome = { 0 };
+
+  fill_request (runtime, options, spec, rootless, &request);
+  if (!urun_cgroup_enter (&request, pid, &outcome, warnings, error))
+    return FALSE;
+  urun_state_cgroup_clear (&record->cgroup);
+  record->cgroup = outcome;
+  return TRUE;
+}
+
+/* The container's state, opened (locked unless @no_lock) and loaded. */
+typedef struct
+{
+  UrunStateStore *store;
+  UrunContainerState *state;
+  UrunStateRecord *record;
+  UrunContainerStatus status;
+} Loaded;
+
+static void
+loaded_clear (Loaded *l)
+{
+  g_clear_pointer (&l->record, urun_state_record_free);
+  g_clear_pointer (&l->state, urun_container_state_free);
+  g_clear_pointer (&l->store, urun_state_store_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Loaded, loaded_clear)
+
+static gboolean
+load (const UrunRuntime *runtime, const char *id, gboolean no_lock, Loaded *l, GError **error)
+{
+  g_autofree char *root = runtime->state_root ? g_strdup (runtime->state_root)
+                                              : urun_state_default_root ();
+
+  l->store = urun_state_store_open (root, FALSE, error);
+  if (l->store == NULL)
+    return FALSE;
+  l->state = urun_state_open (l->store, id, no_lock ? URUN_STATE_OPEN_NO_LOCK
+                                                    : URUN_STATE_OPEN_DEFAULT, error);
+  if (l->state == NULL)
+    return FALSE;
+  l->record = urun_container_state_load (l->state, error);
+  if (l->record == NULL)
+    return FALSE;
+  l->status = urun_state_status (l->record, urun_container_state_get_dirfd (l->state));
+  return TRUE;
+}
+
+static gboolean
+fail_status (GError **error, const char *verb, const char *id, UrunContainerStatus status,
+             const char *wanted)
+{
+  return urun_fail (error, URUN_ERROR_WRONG_STATE, "cannot %s container `%s`: it is %s, not %s",
+                    verb, id, urun_container_status_to_string (status), wanted);
+}
+
+gboolean
+urun_container_pause (const UrunRuntime *runtime, const char *id, GError **error)
+{
+  g_auto (Loaded) l = { 0 };
+
+  if (!load (runtime, id, FALSE, &l, error))
+    return FALSE;
+  if (l.status != URUN_STATUS_RUNNING)
+    return fail_status (error, "pause", id, l.status, "running");
+  if (!urun_cgroup_freeze (&l.record->cgroup, TRUE, error))
+    {
+      g_prefix_error (error, "container `%s`: ", id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+urun_container_resume (const UrunRuntime *runtime, const char *id, GError **error)
+{
+  g_auto (Loaded) l = { 0 };
+
+  if (!load (runtime, id, FALSE, &l, error))
+    return FALSE;
+  if (l.status != URUN_STATUS_PAUSED)
+    return fail_status (error, "resume", id, l.status, "paused");
+  if (!urun_cgroup_freeze (&l.record->cgroup, FALSE, error))
+    {
+      g_prefix_error (error, "container `%s`: ", id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+urun_container_update (const UrunRuntime *runtime, const char *id,
+                       const UrunSpecResources *resources, GPtrArray *warnings, GError **error)
+{
+  g_auto (Loaded) l = { 0 };
+
+  if (!load (runtime, id, FALSE, &l, error))
+    return FALSE;
+  if (l.status == URUN_STATUS_STOPPED || l.status == URUN_STATUS_CREATING)
+    return fail_status (error, "update", id, l.status, "created, running or paused");
+  if (!urun_cgroup_update (&l.record->cgroup, l.record->rootless, resources, warnings, error))
+    {
+      g_prefix_error (error, "container `%s`: ", id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Without a cgroup: init and every process of its pid namespace, when it
+ * has one of its own. */
+static void
+pid_namespace_members (pid_t init, GArray *pids)
+{
+  g_autofree char *init_ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) init);
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  struct stat init_ns, own_ns;
+  const char *name;
+
+  g_array_append_val (pids, init);
+  if (proc == NULL || stat (init_ns_path, &init_ns) < 0 || stat ("/proc/self/ns/pid", &own_ns) < 0
+      || init_ns.st_ino == own_ns.st_ino)
+    return;
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *ns_path = NULL;
+      struct stat st;
+      gint64 pid = g_ascii_strtoll (name, NULL, 10);
+
+      if (pid <= 0 || pid == init)
+        continue;
+      ns_path = g_strdup_printf ("/proc/%s/ns/pid", name);
+      if (stat (ns_path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
+        {
+          pid_t p = (pid_t) pid;
+
+          g_array_append_val (pids, p);
+        }
+    }
+}
+
+static gint
+compare_pids (gconstpointer a, gconstpointer b)
+{
+  return *(const pid_t *) a - *(const pid_t *) b;
+}
+
+GArray *
+urun_container_pids (const UrunRuntime *runtime, const char *id, GError **error)
+{
+  g_auto (Loaded) l = { 0 };
+  GArray *pids;
+
+  if (!load (runtime, id, TRUE, &l, error))
+    return NULL;
+  if (l.status == URUN_STATUS_STOPPED || l.status == URUN_STATUS_CREATING)
+    {
+      fail_status (error, "list the processes of", id, l.status, "running");
+      return NULL;
+    }
+  if (l.record->cgroup.driver != URUN_CGROUP_DRIVER_NONE)
+    return urun_cgroup_pids (&l.record->cgroup, error);
+  pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  pid_namespace_members (l.record->pid, pids);
+  g_array_sort (pids, compare_pids);
+  return pids;
+}
+
+static JsonNode *
+event_node (const char *type, const char *id, JsonNode *data)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, type);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "data");
+  if (data != NULL)
+    json_builder_add_value (b, data);
+  else
+    {
+      json_builder_begin_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static gboolean
+emit (UrunEventFunc func, gpointer user_data, const char *type, const char *id, JsonNode *data)
+{
+  g_autoptr (JsonNode) node = event_node (type, id, data);
+
+  return func (node, user_data);
+}
+
+gboolean
+urun_container_events (const UrunRuntime *runtime, const char *id, gboolean stats_only,
+                       guint interval_ms, UrunEventFunc func, gpointer user_data, GError **error)
+{
+  g_auto (Loaded) l = { 0 };
+  URUN_AUTOCLOSE int pidfd = -1;
+  URUN_AUTOCLOSE int watch = -1;
+  guint64 ooms = 0;
+  gint64 next_stats;
+
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (!load (runtime, id, TRUE, &l, error))
+    return FALSE;
+  if (l.status == URUN_STATUS_STOPPED || l.status == URUN_STATUS_CREATING)
+    return fail_status (error, "show the events of", id, l.status, "running");
+  if (stats_only)
+    {
+      JsonNode *stats = urun_cgroup_stats (&l.record->cgroup, error);
+
+      if (stats == NULL)
+        return FALSE;
+      emit (func, user_data, "stats", id, stats);
+      return TRUE;
+    }
+
+  /* The pidfd says when init exits, without polling /proc; checked
+   * against the recorded start time after it is taken. */
+  pidfd = (int) syscall (SYS_pidfd_open, l.record->pid, 0);
+  if (pidfd < 0 || !urun_proc_is_alive (l.record->pid, l.record->init_start_time))
+    return urun_fail (error, URUN_ERROR_WRONG_STATE, "container `%s` is not running", id);
+  watch = urun_cgroup_watch_events (&l.record->cgroup);
+  urun_cgroup_oom_kills (&l.record->cgroup, &ooms);
+  next_stats = g_get_monotonic_time ();
+  for (;;)
+    {
+      struct pollfd fds[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = watch, .events = POLLIN } };
+      gint64 now = g_get_monotonic_time ();
+      int timeout, r;
+
+      if (now >= next_stats)
+        {
+          JsonNode *stats = urun_cgroup_stats (&l.record->cgroup, NULL);
+
+          if (stats != NULL && !emit (func, user_data, "stats", id, stats))
+            return TRUE;
+          next_stats = now + (gint64) interval_ms * 1000;
+        }
+      timeout = (int) MAX (0, (next_stats - g_get_monotonic_time ()) / 1000);
+      r = poll (fds, watch >= 0 ? 2 : 1, timeout);
+      if (r < 0 && errno != EINTR)
+        return urun_fail_errno (error, errno, "wait for events of container `%s`", id);
+      if (r <= 0)
+        continue;
+      if (watch >= 0 && (fds[1].revents & POLLIN))
+        {
+          char buf[4096];
+          guint64 now_ooms = 0;
+
+          while (read (watch, buf, sizeof buf) > 0)
+            ;
+          if (urun_cgroup_oom_kills (&l.record->cgroup, &now_ooms) && now_ooms > ooms)
+            {
+              ooms = now_ooms;
+              if (!emit (func, user_data, "oom", id, NULL))
+                return TRUE;
+            }
+        }
+      if (fds[0].revents & (POLLIN | POLLHUP))
+        {
+          emit (func, user_data, "exit", id, NULL);
+          return TRUE;
+        }
+    }
+}

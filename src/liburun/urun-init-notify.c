@@ -1,0 +1,60 @@
+/* urun-init-notify.c: attaches the NOTIFY_SOCKET directory the parent
+ * cloned (see urun_init_attach_notify() in urun-init.h and urun-notify.h).
+ *
+ * Zone: init.  No GLib, no allocation, no stdio.
+ */
+#include "config.h"
+
+#include "urun-init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* mkdir -p, 0755.  After the pivot every component resolves inside the
+ * container's root. */
+static int
+make_directories (const char *path)
+{
+  char buffer[PATH_MAX];
+
+  if (urun_init_strlcpy (buffer, path, sizeof buffer) >= sizeof buffer)
+    return -ENAMETOOLONG;
+  for (char *p = buffer + 1;; p++)
+    {
+      if (*p != '/' && *p != '\0')
+        continue;
+      {
+        char saved = *p;
+
+        *p = '\0';
+        if (mkdir (buffer, 0755) < 0 && errno != EEXIST)
+          return -errno;
+        *p = saved;
+        if (saved == '\0')
+          return 0;
+      }
+    }
+}
+
+int
+urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  int r;
+
+  if (plan->notify_dir == NULL)
+    return 0;
+  r = make_directories (plan->notify_dir);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, r, plan->notify_dir);
+  /* The tree is read-only, nosuid, nodev and noexec already: the parent
+   * set that on it before the clone. */
+  if (move_mount (plan->notify_tree_fd, "", AT_FDCWD, plan->notify_dir, MOVE_MOUNT_F_EMPTY_PATH)
+      < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT, errno, plan->notify_dir);
+  return 0;
+}
