@@ -3,13 +3,21 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "urun-features.h"
+
+#include <stdio.h>
 
 int
 urun_cmd_features (UrunCli *cli, int argc, char **argv, GError **error)
 {
-  if (!urun_cli_parse_command (cli, NULL, FALSE, &argc, &argv, error))
+  g_autoptr (JsonNode) features = NULL;
+  g_autofree char *text = NULL;
+
+  if (!urun_cli_parse_command (cli, NULL, FALSE, &argc, &argv, error)
+      || !urun_cli_check_args (cli, argc, 0, 0, error))
     return -1;
-  if (!urun_cli_check_args (cli, argc, 0, 0, error))
-    return -1;
-  return urun_cli_not_implemented (cli, error);
+  features = urun_features_build ();
+  text = json_to_string (features, TRUE);
+  puts (text);
+  return 0;
 }

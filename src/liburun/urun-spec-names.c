@@ -692,3 +692,34 @@ urun_personality_domain_from_name (const char *name, gulong *out_persona)
   *out_persona = (gulong) nv->value;
   return TRUE;
 }
+
+/* ---- listing, for `features` -------------------------------------------- */
+
+#define LIST_NAMES(table, field)                                              \
+  G_STMT_START                                                                \
+  {                                                                           \
+    GPtrArray *names = g_ptr_array_sized_new (G_N_ELEMENTS (table) + 1);      \
+    for (gsize i = 0; i < G_N_ELEMENTS (table); i++)                          \
+      g_ptr_array_add (names, (gpointer) table[i].field);                     \
+    g_ptr_array_add (names, NULL);                                            \
+    return (const char **) g_ptr_array_free (names, FALSE);                   \
+  }                                                                           \
+  G_STMT_END
+
+const char **
+urun_seccomp_arch_names (void)
+{
+  LIST_NAMES (seccomp_archs, name);
+}
+
+const char **
+urun_seccomp_flag_names (void)
+{
+  LIST_NAMES (seccomp_flags, name);
+}
+
+const char **
+urun_mount_option_names (void)
+{
+  LIST_NAMES (mount_options, name);
+}

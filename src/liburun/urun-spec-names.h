@@ -162,4 +162,10 @@ gboolean urun_mempolicy_flag_from_name (const char *name, guint *out_flag);
 /* linux.personality.domain: "LINUX" -> PER_LINUX, "LINUX32" -> PER_LINUX32. */
 gboolean urun_personality_domain_from_name (const char *name, gulong *out_persona);
 
+/* Every name of a vocabulary, for `features`: a NULL-terminated array of
+ * static strings; free the array (not the strings) with g_free(). */
+const char **urun_seccomp_arch_names (void);
+const char **urun_seccomp_flag_names (void);
+const char **urun_mount_option_names (void);
+
 G_END_DECLS
