@@ -60,7 +60,7 @@ open_slave (int master, const char *path)
 
 /* Binds the slave onto /dev/console, so that programs that write to the
  * console (and systemd as a payload) reach the terminal.  The file
- * usually exists already (urun-init-mounts.c makes it for create_console). */
+ * usually exists already (urun-init-devices.c makes it for create_console). */
 static int
 bind_console (int slave, const char *slave_path)
 {
@@ -142,7 +142,10 @@ urun_init_setup_terminal (const UrunInitPlan *plan, UrunInitFailure *failure)
       goto fail;
     }
 
-  r = bind_console (slave, slave_path);
+  /* Only for the container's own process: an `exec` shares the
+   * container's mount namespace, and must not take /dev/console away from
+   * the terminal of init (urun-init-exec.c leaves create_console off). */
+  r = plan->create_console ? bind_console (slave, slave_path) : 0;
   if (r < 0)
     {
       close (master);

@@ -546,9 +546,11 @@ urun_init_main (const UrunInitPlan *plan)
    * makes the payload dumpable again. */
   prctl (PR_SET_DUMPABLE, 0);
 
-  /* Die with the parent while it still waits for us; cleared before READY,
-   * because `create` exits and leaves init running.  Set after the uid
-   * change, which would clear it. */
+  /* Die with the parent while it still waits for us.  Set after
+   * become_root(), whose uid change would clear it; set_user() clears it
+   * again later, and from there a dead parent shows as a failed send of
+   * READY, on which init exits.  Cleared before READY in any case, because
+   * `create` exits and leaves init running. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 
   /* 3. The root filesystem, up to the point where the hooks run. */
@@ -636,4 +638,36 @@ urun_init_main (const UrunInitPlan *plan)
   urun_init_fail (&failure, errno == ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, errno,
                   plan->argv[0]);
   report_and_exit (plan, &failure);
+}
+
+/* ---- steps shared with `exec` (urun-init-exec.c) -------------------------- */
+
+int
+urun_init_set_user (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  return set_user (plan, failure);
+}
+
+int
+urun_init_enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  return enter_cwd (plan, failure);
+}
+
+int
+urun_init_find_executable (const UrunInitPlan *plan, char *out, size_t size)
+{
+  return find_executable (plan, out, size);
+}
+
+int
+urun_init_prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  return prepare_fds (plan, failure);
+}
+
+void
+urun_init_reset_signals (void)
+{
+  reset_signals ();
 }

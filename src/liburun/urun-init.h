@@ -73,3 +73,19 @@ int urun_init_setup_terminal (const UrunInitPlan *plan, UrunInitFailure *failure
  * After the pivot: attaches the parent's detached mount of the
  * NOTIFY_SOCKET directory at plan->notify_dir (when set). */
 int urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure);
+
+/* ---- urun-init.c: steps that `exec` shares with init ----------------------
+ * (urun-init-exec.c; the same code, so that both apply a process alike)
+ *   urun_init_set_user(): setgroups (when can_setgroups), setresgid,
+ *     setresuid, umask;
+ *   urun_init_enter_cwd(): chdir to plan->cwd, creating it when missing;
+ *   urun_init_find_executable(): argv[0] looked up in plan->path_env into
+ *     @out; 0, -ENOENT (nowhere) or -EACCES (found, not executable);
+ *   urun_init_prepare_fds(): fds 3 .. 3+preserve_fds-1 survive execve,
+ *     every other fd from there on is made close-on-exec;
+ *   urun_init_reset_signals(): default dispositions, empty mask. */
+int urun_init_set_user (const UrunInitPlan *plan, UrunInitFailure *failure);
+int urun_init_enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure);
+int urun_init_find_executable (const UrunInitPlan *plan, char *out, size_t size);
+int urun_init_prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure);
+void urun_init_reset_signals (void);

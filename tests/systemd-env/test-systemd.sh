@@ -192,6 +192,7 @@ is "$out" "" "no state left"
 out=$(env "$BUSVAR=unix:path=$URUN_TEST_TMPDIR/nobus" "$URUN" --root "$URUN_TEST_STATE_ROOT" \
         create --bundle "$b" lad 2>&1)
 is "$?" 0 "default manager without a bus falls back"
+lad_out=$out
 run_urun state lad
 cg=$(json_get "$out" 'r["urun"]["cgroup"]')
 json_check "the next rung is cgroupfs, with why systemd was not used" "$cg" "
@@ -202,6 +203,7 @@ ok "the cgroupfs directory exists" test -d "$lad_dir"
 if [ -n "$(no_controller "$lad_dir" memory)" ]; then
   json_check "limits that cannot be applied there are recorded" "$cg" "
 assert any(d.startswith('memory.limit') for d in r['droppedLimits']), r"
+  like "$lad_out" "warning: resource limits not applied: memory.limit" "... with one warning"
 else
   skip "the memory controller exists here: nothing dropped"
 fi

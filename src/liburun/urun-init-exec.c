@@ -1,0 +1,198 @@
+/* urun-init-exec.c: the child of `exec` (see urun-init-exec.h).
+ *
+ * Zone: init.  No GLib, no allocation, no stdio: this runs in a child cloned
+ * from urun and only walks the plan the parent prepared.
+ *
+ * Two processes, as in init's staged path (urun-init.c):
+ *   the stage   cloned by urun with no new namespace; waits until the
+ *               parent has put it in the container's cgroup, joins the
+ *               namespaces of the container's init, takes its root, and
+ *               forks the process with CLONE_PARENT;
+ *   the process a child of urun (CLONE_PARENT), inside the container's pid
+ *               namespace (setns() of a pid namespace only applies to the
+ *               children of the caller, hence the fork); it applies the
+ *               terminal, limits, cwd, security profile and user with the
+ *               very functions init uses, and runs execve().
+ * Nothing of the container is built here: its mounts, hostname, sysctls
+ * and hooks belong to init, and are already there.
+ */
+#include "config.h"
+
+#include "urun-init-exec.h"
+#include "urun-init.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static __attribute__ ((noreturn)) void
+report_and_exit (const UrunInitPlan *plan, const UrunInitFailure *failure)
+{
+  urun_sync_send (plan->sync_fd, URUN_SYNC_ERROR, failure->step, failure->errsv, failure->value,
+                  failure->detail);
+  /* A shell's codes: 127 for a program that is not there, 126 for one that
+   * cannot be run; urun itself exits with the same (urun-main.c). */
+  if (failure->step == URUN_STEP_EXEC_NOT_FOUND)
+    _exit (127);
+  if (failure->step == URUN_STEP_EXEC)
+    _exit (126);
+  _exit (1);
+}
+
+static const char *
+namespace_name (int nstype)
+{
+  switch (nstype)
+    {
+    case CLONE_NEWUSER:
+      return "user";
+    case CLONE_NEWNS:
+      return "mnt";
+    case CLONE_NEWPID:
+      return "pid";
+    case CLONE_NEWNET:
+      return "net";
+    case CLONE_NEWIPC:
+      return "ipc";
+    case CLONE_NEWUTS:
+      return "uts";
+    case CLONE_NEWCGROUP:
+      return "cgroup";
+#ifdef CLONE_NEWTIME
+    case CLONE_NEWTIME:
+      return "time";
+#endif
+    default:
+      return "namespace";
+    }
+}
+
+/* The stage's work: returns in the process (a new child of urun, in the
+ * container's pid namespace); the stage itself reports and exits. */
+static int
+enter_container (const UrunExecPlan *exec, UrunInitFailure *failure)
+{
+  const UrunInitPlan *plan = &exec->process;
+  UrunSyncMessage message;
+  pid_t pid;
+  int r;
+
+  /* Wait until the parent has moved us into the container's cgroup: the
+   * process is forked below and inherits it, so it never runs outside. */
+  r = urun_sync_receive (plan->sync_fd, &message);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_SYNC, r, NULL);
+  if (message.type != URUN_SYNC_GO)
+    return urun_init_fail (failure, URUN_STEP_SYNC, EPROTO, NULL);
+
+  /* The parent ordered the joins: namespaces that the container's user
+   * namespace does not own (a host network namespace given by path)
+   * first, while our capabilities still reach them; then the user
+   * namespace, which gives every capability inside; then the rest. */
+  for (size_t i = 0; i < plan->n_joins; i++)
+    if (setns (plan->joins[i].fd, plan->joins[i].nstype) < 0)
+      return urun_init_fail (failure, URUN_STEP_JOIN_NAMESPACE, errno,
+                             namespace_name (plan->joins[i].nstype));
+
+  /* setns() of the mount namespace already put us at its root, which is
+   * the container's root after pivot_root (and after --no-pivot's move onto
+   * "/", which the kernel follows).  The root of init itself is the one
+   * source of truth, though: take it, so that a root that is not the
+   * namespace's (a chroot) is honoured as well. */
+  if (exec->root_fd >= 0)
+    {
+      if (fchdir (exec->root_fd) < 0 || chroot (".") < 0)
+        return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, "the container's root");
+    }
+  if (chdir ("/") < 0)
+    return urun_init_fail (failure, URUN_STEP_CWD, errno, "/");
+
+  /* CLONE_PARENT: the process is urun's child, so that urun can wait for
+   * it (and conmon, a subreaper, gets it back when urun exits). */
+  pid = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "fork into the pid namespace");
+  if (pid == 0)
+    return 0;
+  urun_sync_send (plan->sync_fd, URUN_SYNC_INIT_PID, URUN_STEP_NONE, 0, (int) pid, NULL);
+  _exit (0);
+}
+
+static int
+set_rlimits (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  for (size_t i = 0; i < plan->n_rlimits; i++)
+    if (setrlimit (plan->rlimits[i].resource, &plan->rlimits[i].limit) < 0)
+      return urun_init_fail (failure, URUN_STEP_RLIMIT, errno, plan->rlimits[i].name);
+  return 0;
+}
+
+void
+urun_init_exec_main (const UrunExecPlan *exec)
+{
+  const UrunInitPlan *plan = &exec->process;
+  UrunInitFailure failure;
+  char executable[PATH_MAX];
+  int r;
+
+  memset (&failure, 0, sizeof failure);
+  for (size_t i = 0; i < plan->n_child_close_fds; i++)
+    close (plan->child_close_fds[i]);
+
+  /* Not dumpable from the start: the process below runs urun's binary
+   * inside the container's pid namespace until execve, and nothing there
+   * may open /proc/<pid>/exe or our fds (CVE-2019-5736).  execve() makes
+   * the payload dumpable again. */
+  prctl (PR_SET_DUMPABLE, 0);
+  if (urun_init_security_start (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  if (enter_container (exec, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* The process, in the container's namespaces and root, still root there
+   * (or whoever urun is, with every capability of the user namespace). */
+  if (urun_init_setup_terminal (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  /* Limits while still privileged: raising a hard limit needs
+   * CAP_SYS_RESOURCE. */
+  if (set_rlimits (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  if (urun_init_enter_cwd (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  /* The security profile around the uid change, as init does (the order is
+   * explained in urun-init-security.c). */
+  if (urun_init_security_before_user (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  if (urun_init_set_user (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  if (urun_init_security_after_user (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+
+  /* The lookup as the user and inside the container, so that a missing
+   * program gets podman's 127 wording from the parent. */
+  r = urun_init_find_executable (plan, executable, sizeof executable);
+  if (r < 0)
+    {
+      urun_init_fail (&failure, r == -ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, r,
+                      plan->argv[0]);
+      report_and_exit (plan, &failure);
+    }
+  /* Every fd of urun (the sync socket included) closes at execve; the
+   * parent reads that end-of-file as "the process runs". */
+  if (urun_init_prepare_fds (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  urun_init_reset_signals ();
+  if (urun_init_security_before_exec (plan, &failure) < 0)
+    report_and_exit (plan, &failure);
+  execve (executable, plan->argv, plan->envp);
+  urun_init_fail (&failure, errno == ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, errno,
+                  plan->argv[0]);
+  report_and_exit (plan, &failure);
+}

@@ -1,0 +1,125 @@
+/* urun-init-paths.c: maskedPaths and readonlyPaths, after the pivot (see
+ * urun_init_mask_path() in urun-init-fs.h).
+ *
+ * Zone: init.  No GLib, no allocation, no stdio.
+ *
+ * Why the new mount API here: after pivot_root the container may have no
+ * /proc, so these paths cannot be mounted on through /proc/self/fd/N as the
+ * other mounts are.  open_tree()/move_mount()/mount_setattr() address
+ * mounts by fd alone (Linux 5.12).
+ */
+#include "config.h"
+
+#include "urun-init-fs.h"
+#include "urun-fd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Resolves a container path after the pivot, without following a symlink
+ * in its last component.  ENOENT and a symlink are "nothing to do": 0 and
+ * *out_fd -1. */
+static int
+open_path_nofollow (const char *path, int *out_fd, struct stat *out_st)
+{
+  int fd = urun_init_openat2 (AT_FDCWD, path, O_PATH | O_NOFOLLOW, URUN_INIT_RESOLVE_CONTAINER);
+
+  *out_fd = -1;
+  if (fd == -ENOENT || fd == -ENOTDIR)
+    return 0;
+  if (fd < 0)
+    return fd;
+  if (fstat (fd, out_st) < 0)
+    {
+      int r = -errno;
+      close (fd);
+      return r;
+    }
+  if (S_ISLNK (out_st->st_mode))
+    {
+      close (fd);
+      return 0;
+    }
+  *out_fd = fd;
+  return 0;
+}
+
+/* Moves the detached mount @tree onto @target_fd. */
+static int
+attach_tree (int tree, int target_fd)
+{
+  if (move_mount (tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return -errno;
+  return 0;
+}
+
+/* A masked path: a directory gets an empty read-only tmpfs, anything else
+ * /dev/null.  Both by fd, so /proc need not be mounted. */
+int
+urun_init_mask_path (const char *path, UrunInitFailure *failure)
+{
+  URUN_AUTOCLOSE int target = -1;
+  URUN_AUTOCLOSE int tree = -1;
+  struct stat st;
+  int r = open_path_nofollow (path, &target, &st);
+
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_MASK_PATH, r, path);
+  if (target < 0)
+    return 0;
+
+  if (S_ISDIR (st.st_mode))
+    {
+      URUN_AUTOCLOSE int fs = fsopen ("tmpfs", FSOPEN_CLOEXEC);
+
+      if (fs < 0 || fsconfig (fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0
+          || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return urun_init_fail (failure, URUN_STEP_MASK_PATH, errno, path);
+      tree = fsmount (fs, FSMOUNT_CLOEXEC,
+                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
+                      | MOUNT_ATTR_NOEXEC);
+    }
+  else
+    tree = open_tree (AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    return urun_init_fail (failure, URUN_STEP_MASK_PATH, errno, path);
+  r = attach_tree (tree, target);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_MASK_PATH, r, path);
+  return 0;
+}
+
+/* A read-only path: a recursive bind of itself, made read-only all the way
+ * down before it is attached.  mount_setattr() changes only the attribute
+ * named, so the flags the kernel locks in a user namespace stay as they
+ * are. */
+int
+urun_init_readonly_path (const char *path, UrunInitFailure *failure)
+{
+  URUN_AUTOCLOSE int target = -1;
+  URUN_AUTOCLOSE int tree = -1;
+  struct mount_attr attr;
+  struct stat st;
+  int r = open_path_nofollow (path, &target, &st);
+
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_READONLY_PATH, r, path);
+  if (target < 0)
+    return 0;
+  tree = open_tree (target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE
+                    | AT_EMPTY_PATH);
+  if (tree < 0)
+    return urun_init_fail (failure, URUN_STEP_READONLY_PATH, errno, path);
+  memset (&attr, 0, sizeof attr);
+  attr.attr_set = MOUNT_ATTR_RDONLY;
+  if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return urun_init_fail (failure, URUN_STEP_READONLY_PATH, errno, path);
+  r = attach_tree (tree, target);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_READONLY_PATH, r, path);
+  return 0;
+}
