@@ -6,7 +6,7 @@
 #   1. meson test in build/ (all suites: unit, integration-root,
 #      integration-rootless, ...);
 #   2. a sanitizer build in build-asan/ (ASan + UBSan, LeakSanitizer on) and
-#      its unit suite;
+#      its unit and integration suites (DESIGN.md §7);
 #   3. one closing line "N passed, N failed, N skipped" over both runs.
 #
 # Exits non-zero when anything failed.  RUN_ALL_BUILD_DIR and
@@ -92,12 +92,13 @@ if setup "$build"; then
 fi
 tally "$build" "$build" "$rc"
 
-# ---- 2. the sanitizer build, unit suite -----------------------------------
-say "meson test -C $asan --suite unit (address,undefined sanitizers)"
+# ---- 2. the sanitizer build, unit and integration suites -----------------
+say "meson test -C $asan (address,undefined sanitizers: unit, integration)"
 rm -f "$asan/meson-logs/testlog.json"
 rc=1
-if setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false; then
-  meson test -C "$asan" --suite unit --print-errorlogs
+if setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=true; then
+  meson test -C "$asan" --suite unit --suite integration-root --suite integration-rootless \
+    --print-errorlogs
   rc=$?
 fi
 tally "$asan" "$asan" "$rc"
