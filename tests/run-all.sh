@@ -4,7 +4,8 @@
 # and to run the rootless suite as urun-tester).
 #
 #   1. meson test in build/ (all suites: unit, integration-root,
-#      integration-rootless, ...);
+#      integration-rootless, e2e (urun under real podman, tests/e2e; it
+#      skips when podman is missing), ...);
 #   2. a sanitizer build in build-asan/ (ASan + UBSan, LeakSanitizer on) and
 #      its unit and integration suites (DESIGN.md §7);
 #   3. one closing line "N passed, N failed, N skipped" over both runs.
@@ -81,6 +82,18 @@ setup ()
     meson setup "$dir" "$@"
   fi
 }
+
+# ---- 0. the systemd test environment (tests/systemd-env/) ------------------
+# A real systemd (system + user manager) in an nspawn container over the
+# host's root, for the systemd suite; the tree is bound read-only so that
+# the tests see the fresh build.  Stopped on exit.  Without it the systemd
+# suite skips with the reason.
+say "starting the systemd test environment"
+if SDENV_BIND_RO=$top SDENV_INSTALL=0 tests/systemd-env/start-systemd-env.sh >/dev/null; then
+  trap 'tests/systemd-env/stop-systemd-env.sh >/dev/null 2>&1' EXIT
+else
+  say "the systemd test environment did not start: the systemd suite will skip"
+fi
 
 # ---- 1. the main build, every suite --------------------------------------
 say "meson test -C $build (all suites)"

@@ -17,10 +17,15 @@ set -euo pipefail
 #   bash zsh fish (completion tests), python3 (JSON checks), util-linux
 #   (setpriv, runuser), procps, file (static-link check), passwd (useradd),
 #   coreutils/findutils/grep/sed (the scripts).
+# e2e (tests/e2e): podman conmon slirp4netns catatonit (urun as podman's
+#   runtime, root and rootless).
+# systemd suite (tests/systemd-env): systemd-container (systemd-nspawn),
+#   systemd, dbus, dbus-user-session (the user manager's bus).
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev
 libjson-glib-dev libseccomp-dev libsystemd-dev gettext scdoc busybox-static
 uidmap bash zsh fish python3 util-linux procps file passwd coreutils
-findutils grep sed"
+findutils grep sed podman conmon slirp4netns catatonit
+systemd systemd-container dbus dbus-user-session"
 
 TEST_USER=urun-tester
 # Ranges (start:count) the user must have, besides any that useradd gives it;

@@ -5,6 +5,7 @@
 
 #include "urun-cli.h"
 #include "urun-error.h"
+#include "urun-exec.h"
 
 int
 urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
@@ -76,5 +77,44 @@ urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
                  _("`exec` takes either a command or --process FILE, not both"));
       return -1;
     }
-  return urun_cli_not_implemented (cli, error);
+  {
+    g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GPtrArray) command = g_ptr_array_new ();
+    UrunExecOptions options = {
+      .process_file = process,
+      .cwd = cwd,
+      .env = (const char *const *) env,
+      .user = user,
+      .additional_gids = (const char *const *) additional_gids,
+      .caps = (const char *const *) caps,
+      .no_new_privs = no_new_privs,
+      .apparmor = apparmor,
+      .process_label = process_label,
+      .tty = tty,
+      .console_socket = console_socket,
+      .detach = detach,
+      .pid_file = pid_file,
+      .preserve_fds = preserve_fds,
+      .cgroup = cgroup,
+    };
+    UrunRuntime runtime;
+    int exit_status = 0;
+    gboolean ok;
+
+    /* `exec ID -- CMD ARGS`, as runc accepts it. */
+    for (int i = argc > 2 && g_strcmp0 (argv[2], "--") == 0 ? 3 : 2; i < argc; i++)
+      g_ptr_array_add (command, argv[i]);
+    g_ptr_array_add (command, NULL);
+    if (process == NULL && command->len == 1)
+      {
+        urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
+                   _("`exec` needs a command to run, or --process FILE"));
+        return -1;
+      }
+    options.args = process == NULL ? (const char *const *) command->pdata : NULL;
+    urun_cli_runtime (cli, &runtime);
+    ok = urun_container_exec (&runtime, argv[1], &options, &exit_status, warnings, error);
+    urun_cli_print_warnings (warnings);
+    return ok ? exit_status : -1;
+  }
 }

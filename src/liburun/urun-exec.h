@@ -63,7 +63,8 @@ gboolean urun_container_exec (const UrunRuntime *runtime, const char *id,
  * - with @given (the --process object): @given as it is, except that what
  *   it leaves out is taken from @config_process (the container's
  *   `process`): capabilities, rlimits, apparmorProfile, selinuxLabel,
- *   scheduler, ioPriority, execCPUAffinity and user.umask;
+ *   scheduler, ioPriority, execCPUAffinity and user.umask; the options
+ *   below, when given, still apply on top (-t sets terminal);
  * - without: @config_process with args = options->args, terminal =
  *   options->tty (never the container's), cwd, apparmorProfile and
  *   selinuxLabel replaced when given, -e appended (a later NAME replaces an

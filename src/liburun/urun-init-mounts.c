@@ -110,7 +110,7 @@ mount_cgroup (const UrunInitPlan *plan, int root_fd, int dest_fd, const UrunPlan
   struct statfs st;
   unsigned long flags = m->flags.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
   int unified = statfs ("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
-  int own_ns = (plan->clone_flags & CLONE_NEWCGROUP) != 0;
+  int own_ns = plan->new_cgroupns;
 
   if (unified && (own_ns || !plan->new_userns))
     {

@@ -529,6 +529,11 @@ urun_init_main (const UrunInitPlan *plan)
     report_and_exit (plan, &failure);
   if (!plan->staged && become_root (plan, &failure) < 0)
     report_and_exit (plan, &failure);
+  if (plan->new_cgroupns && unshare (CLONE_NEWCGROUP) < 0)
+    {
+      urun_init_fail (&failure, URUN_STEP_UNSHARE, errno, "cgroup namespace");
+      report_and_exit (plan, &failure);
+    }
 
   /* Sysctls now, through the /proc inherited from urun: a sysctl applies to
    * the namespaces of the process that writes it, which are already the

@@ -132,6 +132,8 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
         }
       else if (type == URUN_NAMESPACE_TIME)
         plan->new_timens = TRUE;
+      else if (type == URUN_NAMESPACE_CGROUP)
+        plan->new_cgroupns = TRUE;
       else
         plan->clone_flags |= flag;
     }

@@ -165,8 +165,12 @@ apply_env (JsonObject *result, const char *const *env, GError **error)
 static gboolean
 apply_user (JsonObject *result, const UrunExecOptions *options, GError **error)
 {
-  JsonObject *user = ensure_object (result, "user");
+  JsonObject *user;
 
+  if (options->user == NULL
+      && (options->additional_gids == NULL || options->additional_gids[0] == NULL))
+    return TRUE;
+  user = ensure_object (result, "user");
   if (!json_object_has_member (user, "uid"))
     json_object_set_int_member (user, "uid", 0);
   if (!json_object_has_member (user, "gid"))
@@ -268,8 +272,24 @@ apply_caps (JsonObject *result, const char *const *caps, GError **error)
   return TRUE;
 }
 
+/* The options that change a process, whichever way it was given. */
 static gboolean
-apply_command_line (JsonObject *result, const UrunExecOptions *options, GError **error)
+apply_overrides (JsonObject *result, const UrunExecOptions *options, GError **error)
+{
+  if (options->cwd != NULL)
+    json_object_set_string_member (result, "cwd", options->cwd);
+  if (options->apparmor != NULL)
+    json_object_set_string_member (result, "apparmorProfile", options->apparmor);
+  if (options->process_label != NULL)
+    json_object_set_string_member (result, "selinuxLabel", options->process_label);
+  if (options->no_new_privs)
+    json_object_set_boolean_member (result, "noNewPrivileges", TRUE);
+  return apply_env (result, options->env, error) && apply_user (result, options, error)
+         && apply_caps (result, options->caps, error);
+}
+
+static void
+apply_command_line (JsonObject *result, const UrunExecOptions *options)
 {
   JsonArray *args = json_array_new ();
 
@@ -281,18 +301,8 @@ apply_command_line (JsonObject *result, const UrunExecOptions *options, GError *
   json_object_set_boolean_member (result, "terminal", options->tty);
   /* Init's own business, not applied to an exec. */
   json_object_remove_member (result, "oomScoreAdj");
-  if (options->cwd != NULL)
-    json_object_set_string_member (result, "cwd", options->cwd);
   if (!json_object_has_member (result, "cwd"))
     json_object_set_string_member (result, "cwd", "/");
-  if (options->apparmor != NULL)
-    json_object_set_string_member (result, "apparmorProfile", options->apparmor);
-  if (options->process_label != NULL)
-    json_object_set_string_member (result, "selinuxLabel", options->process_label);
-  if (options->no_new_privs)
-    json_object_set_boolean_member (result, "noNewPrivileges", TRUE);
-  return apply_env (result, options->env, error) && apply_user (result, options, error)
-         && apply_caps (result, options->caps, error);
 }
 
 UrunSpecProcess *
@@ -309,13 +319,18 @@ urun_exec_process_build (JsonObject *config_process, JsonObject *given,
     {
       result = copy_object (given);
       merge_given (result, config_process);
+      /* Beyond runc, which ignores them with --process: the options the
+       * user gave still apply on top of the file. */
+      if (options->tty)
+        json_object_set_boolean_member (result, "terminal", TRUE);
     }
   else
     {
       result = copy_object (config_process);
-      if (!apply_command_line (result, options, error))
-        return NULL;
+      apply_command_line (result, options);
     }
+  if (!apply_overrides (result, options, error))
+    return NULL;
   root = json_node_init_object (json_node_alloc (), result);
   text = json_to_string (root, FALSE);
   return urun_spec_process_load_data (text, -1, filename, error);

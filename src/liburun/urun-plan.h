@@ -91,6 +91,10 @@ typedef struct
    * written before a process enters it.  Init unshares it, writes
    * /proc/self/timens_offsets, and execve() moves the process in. */
   bool new_timens;
+  /* Nor a cgroup namespace: its root is the cgroup of the process that
+   * creates it, so init creates it only after the parent has placed it in
+   * the container's cgroup (after GO). */
+  bool new_cgroupns;
   const char *timens_offsets;    /* "monotonic S N\nboottime S N\n", or NULL */
 
   /* The root filesystem. */

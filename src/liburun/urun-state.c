@@ -455,6 +455,14 @@ urun_container_state_make_exec_fifo (UrunContainerState *state, GError **error)
   if (mkfifoat (state->dirfd, URUN_STATE_EXEC_FIFO, 0600) < 0)
     return urun_fail_errno (error, errno, "create %s of container `%s`", URUN_STATE_EXEC_FIFO,
                             state->id);
+  /* Why writable by others: init opens the fifo (through its O_PATH fd)
+   * after it has become the container's user, e.g. uid 1000 for podman's
+   * --user; with 0600 that open fails and init dies unseen after `create`
+   * returned.  Only init's fd reaches the fifo: the state directory is
+   * 0700.  fchmodat, not the mode of mkfifoat, which the umask trims. */
+  if (fchmodat (state->dirfd, URUN_STATE_EXEC_FIFO, 0622, 0) < 0)
+    return urun_fail_errno (error, errno, "chmod %s of container `%s`", URUN_STATE_EXEC_FIFO,
+                            state->id);
   return TRUE;
 }
 

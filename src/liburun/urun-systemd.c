@@ -320,6 +320,7 @@ typedef struct
   sd_bus_slot *slot;
   GHashTable *removed; /* job path -> result */
   gboolean rootless;
+  gboolean broken;     /* it did not answer: no more calls on it */
 } Bus;
 
 static void
@@ -328,7 +329,9 @@ bus_clear (Bus *b)
   g_clear_pointer (&b->slot, sd_bus_slot_unref);
   if (b->bus != NULL)
     {
-      sd_bus_flush (b->bus);
+      /* Flushing waits for a handshake that a mute bus never gives. */
+      if (!b->broken)
+        sd_bus_flush (b->bus);
       g_clear_pointer (&b->bus, sd_bus_close_unref);
     }
   g_clear_pointer (&b->removed, g_hash_table_unref);
@@ -357,7 +360,10 @@ user_bus_address (void)
 static gboolean
 fail_bus (GError **error, gboolean rootless, int r, const char *what)
 {
-  g_autofree char *addr = rootless ? user_bus_address () : g_strdup ("/run/dbus/system_bus_socket");
+  const char *system = g_getenv ("DBUS_SYSTEM_BUS_ADDRESS");
+  g_autofree char *addr = rootless ? user_bus_address ()
+                                   : g_strdup (system && *system ? system
+                                                                 : "/run/dbus/system_bus_socket");
 
   return urun_fail (error, r == -EACCES || r == -EPERM ? URUN_ERROR_PERMISSION_DENIED
                                                        : URUN_ERROR_NOT_SUPPORTED,
@@ -404,6 +410,35 @@ bus_open (Bus *b, gboolean rootless, GError **error)
   if (r < 0)
     return fail_bus (error, rootless, r, "connect");
   sd_bus_set_method_call_timeout (b->bus, URUN_SYSTEMD_TIMEOUT_SEC * G_USEC_PER_SEC);
+  /* sd-bus waits for the authentication with its own, long timeout (not
+   * the method call timeout): a socket that accepts and never talks would
+   * hold urun for minutes.  Wait for the handshake with ours. */
+  {
+    gint64 deadline = g_get_monotonic_time () + URUN_SYSTEMD_TIMEOUT_SEC * G_USEC_PER_SEC;
+
+    while ((r = sd_bus_is_ready (b->bus)) == 0)
+      {
+        gint64 left = deadline - g_get_monotonic_time ();
+
+        if (left <= 0)
+          {
+            b->broken = TRUE;
+            return fail_bus (error, rootless, -ETIMEDOUT, "authenticate");
+          }
+        r = sd_bus_process (b->bus, NULL);
+        if (r < 0)
+          break;
+        if (r == 0)
+          r = sd_bus_wait (b->bus, (uint64_t) left);
+        if (r < 0 && r != -EINTR)
+          break;
+      }
+    if (r < 0)
+      {
+        b->broken = TRUE;
+        return fail_bus (error, rootless, r, "connect");
+      }
+  }
   /* Before any job is asked for: see the file's header. */
   r = sd_bus_match_signal (b->bus, &b->slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
                            on_job_removed, b);
@@ -415,6 +450,9 @@ bus_open (Bus *b, gboolean rootless, GError **error)
 static gboolean
 fail_call (GError **error, Bus *b, const char *method, const char *unit, sd_bus_error *e, int r)
 {
+  if (!sd_bus_error_is_set (e) || sd_bus_error_has_name (e, SD_BUS_ERROR_NO_REPLY)
+      || sd_bus_error_has_name (e, SD_BUS_ERROR_TIMEOUT))
+    b->broken = TRUE;
   if (sd_bus_error_is_set (e))
     {
       if (sd_bus_error_has_name (e, SD_BUS_ERROR_NO_REPLY)
@@ -744,6 +782,9 @@ stop_quietly (Bus *b, const char *unit)
 {
   g_autoptr (GError) ignored = NULL;
 
+  /* Each call on a bus that did not answer would wait the timeout again. */
+  if (b->broken)
+    return;
   call_job (b, "StopUnit", unit, fill_mode_replace, NULL, "stop", NULL, &ignored);
   g_clear_error (&ignored);
   call_simple (b, "ResetFailedUnit", unit, NULL, NULL, NULL, &ignored);

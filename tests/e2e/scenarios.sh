@@ -7,7 +7,7 @@
 # "urun"), E2E_SCRATCH (a writable private directory), E2E_DIR (this
 # directory's staged copy: lib-e2e.sh, pty-harness.py, notify-recv.py),
 # E2E_IMAGE_TAR and E2E_INFRA_TAR (rootfs tarballs to import), E2E_CGROUPS
-# (usable|why they are not), plus podman's CONTAINERS_CONF,
+# (usable|why they are not), E2E_NPROC (the highest nproc limit allowed), plus podman's CONTAINERS_CONF,
 # CONTAINERS_STORAGE_CONF, HOME, XDG_* and TMPDIR.
 # shellcheck source=tests/e2e/lib-e2e.sh
 . "$E2E_DIR/lib-e2e.sh"
@@ -149,9 +149,9 @@ else
   if detached upd --memory 64m --pids-limit 50; then
     is "$(cg_read upd memory memory.limit_in_bytes):$(cg_read upd pids pids.max)" "67108864:50" \
       "run --memory 64m --pids-limit 50 set the cgroup"
-    ok "update --memory 128m --pids-limit 60" pm update --memory 128m --pids-limit 60 upd
-    is "$(cg_read upd memory memory.limit_in_bytes):$(cg_read upd pids pids.max)" "134217728:60" \
-      "update changed the cgroup"
+    ok "update --memory 128m" pm update --memory 128m upd
+    is "$(cg_read upd memory memory.limit_in_bytes)" 134217728 "update changed the cgroup"
+    skip "update --pids-limit: podman 4.3's update has no such option"
     gone upd
   fi
 fi
@@ -165,7 +165,13 @@ run_pm run --rm --cap-drop all --cap-add net_admin "$IMG" grep CapEff /proc/self
 like "$out" 'CapEff:[[:space:]]+0000000000001000$' "--cap-drop all --cap-add NET_ADMIN"
 run_pm run --rm --cap-drop chown "$IMG" sh -c 'touch /tmp/f; chown 1 /tmp/f'
 is "$status" 1 "--cap-drop CHOWN: chown fails"
-bnd=$(awk '/^CapBnd/ {print $2}' /proc/self/status)
+# Root gets the host's bounding set; in rootless podman's user namespace
+# every capability the kernel has.
+if [ $rootless = 1 ]; then
+  bnd=$(printf '%016x' $(((1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1)))
+else
+  bnd=$(awk '/^CapBnd/ {print $2}' /proc/self/status)
+fi
 run_pm run --rm --privileged "$IMG" sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status'
 is "$(echo $out)" "CapEff: $bnd Seccomp: 0" "--privileged: every capability, no seccomp"
 run_pm run --rm "$IMG" grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status
@@ -203,12 +209,17 @@ run_pm run --rm --shm-size 16m "$IMG" grep ' /dev/shm ' /proc/mounts
 like "$out" 'size=16384k' "--shm-size"
 run_pm run --rm --oom-score-adj 123 "$IMG" cat /proc/self/oom_score_adj
 is "$out" 123 "--oom-score-adj"
-run_pm run --rm --ulimit nofile=1024:2048 "$IMG" sh -c 'ulimit -n; ulimit -Hn'
+# With --ulimit podman drops default_ulimits and asks for nproc 1048576,
+# more than root may set here (see run-e2e.sh): give nproc explicitly.
+run_pm run --rm --ulimit nofile=1024:2048 --ulimit "nproc=$E2E_NPROC:$E2E_NPROC" "$IMG" sh -c 'ulimit -n; ulimit -Hn'
 is "$(echo $out)" "1024 2048" "--ulimit"
 out=$(pm run --rm --preserve-fds 1 "$IMG" sh -c 'echo via-fd3 >&3; ls /proc/self/fd' 3>"$S/fd3" 5</dev/null 2>&1)
 is "$(cat "$S/fd3"):$(echo $out)" "via-fd3:0 1 2 3 4" "--preserve-fds 1 passes fd 3, nothing more"
-run_pm run --rm --cgroups=disabled "$IMG" echo no-cgroups
-is "$status:$out" "0:no-cgroups" "--cgroups=disabled (urun in runtime_supports_nocgroup)"
+out=$(pm run --rm --cgroups=disabled "$IMG" echo no-cgroups 2>"$S/stderr")
+status=$?
+is "$status:$out" "0:no-cgroups" "--cgroups=disabled (urun in runtime_supports_nocgroup)" ||
+  diag "$(cat "$S/stderr")"
+[ -s "$S/stderr" ] && diag "--cgroups=disabled, stderr: $(cat "$S/stderr")"
 
 # ---- networks -------------------------------------------------------------------------
 run_pm run --rm --network none "$IMG" sh -c 'grep -c : /proc/net/dev'
@@ -255,6 +266,20 @@ else
   _result 0 "pod create"
 fi
 
+# ---- concurrency: podman stops and removes several containers at once ------------------
+many_ok=1
+for i in 1 2 3 4; do
+  pm_q run -d --name "many-$i" "$IMG" sleep 100000 || many_ok=0
+done
+is "$many_ok" 1 "four containers running"
+ok "stop four at once" pm stop -t 1 many-1 many-2 many-3 many-4
+is "$(state many-1) $(state many-2) $(state many-3) $(state many-4)" "exited exited exited exited" \
+  "all four stopped"
+run_pm run -d --name many-5 "$IMG" sleep 100000
+ok "rm -f four stopped and one running at once" pm rm -f -t 0 many-1 many-2 many-3 many-4 many-5
+run_pm ps -a --filter name=many- --format '{{.Names}}'
+is "$status:$out" "0:" "... all gone"
+
 # ---- --sdnotify=container ----------------------------------------------------------------
 python3 "$E2E_DIR/notify-recv.py" "$S/notify.sock" "$S/notify.out" &
 recv=$!
@@ -282,10 +307,11 @@ else
 fi
 
 # ---- healthcheck, cp, --pid=host --------------------------------------------------------
-if detached hc --health-cmd 'test -e /tmp/healthy' --health-interval disable; then
+mkdir -p "$S/hc"
+if detached hc -v "$S/hc:/hc" --health-cmd 'test -e /hc/healthy' --health-interval disable; then
   run_pm healthcheck run hc
   is "$status" 1 "healthcheck run: unhealthy"
-  pm exec hc touch /tmp/healthy >/dev/null 2>&1
+  touch "$S/hc/healthy"
   run_pm healthcheck run hc
   is "$status:$out" "0:" "healthcheck run: healthy"
   gone hc

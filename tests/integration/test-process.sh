@@ -190,6 +190,10 @@ for t in pid net ipc uts mnt cgroup user time; do
     is "$got" "$(host_ns "$t")" "namespace $t, not requested, is the host's"
   fi
 done
+# The cgroup namespace is made once init is in the container's cgroup, so
+# every hierarchy reads as its root inside ("4:memory:/", "0::/").
+is "$(json_get "$report" '"ok" if all(l.endswith(":/") for l in r["cgroups"]) else r["cgroups"]')" ok \
+  "inside its cgroup namespace the container sees each of its cgroups as /"
 
 # A type left out is the host's: uts (without a hostname).
 edit_config "$b" '

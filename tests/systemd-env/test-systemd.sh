@@ -169,10 +169,21 @@ run_urun list -q
 is "$out" "" "no state left by bad input"
 is "$("${SC[@]}" list-units --all --no-legend 'urun-x*' 2>/dev/null)" "" "no unit left by bad input"
 
+# urun with the bus at $1, output in $out (a file, not $(...): a created
+# container's init would hold the pipe open).
+urun_with_bus ()
+{
+  local bus=$1
+  shift
+  env "$BUSVAR=unix:path=$bus" timeout 30 "$URUN" --root "$URUN_TEST_STATE_ROOT" "$@" \
+    >"$URUN_TEST_TMPDIR/bus.out" 2>&1
+  status=$?
+  out=$(cat "$URUN_TEST_TMPDIR/bus.out")
+}
+
 # A bus that does not exist, and one that accepts and never answers.
-out=$(env "$BUSVAR=unix:path=$URUN_TEST_TMPDIR/nobus" "$URUN" --root "$URUN_TEST_STATE_ROOT" \
-        --systemd-cgroup create --bundle "$b" nb1 2>&1)
-is "$?" 1 "--systemd-cgroup with a bus that is not there fails"
+urun_with_bus "$URUN_TEST_TMPDIR/nobus" --systemd-cgroup create --bundle "$b" nb1
+is "$status" 1 "--systemd-cgroup with a bus that is not there fails"
 like "$out" "does not answer at unix:path=$URUN_TEST_TMPDIR/nobus \\(connect: No such file or directory\\)" "... naming the bus"
 python3 -c '
 import socket, sys, time
@@ -180,18 +191,16 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8); time.sleep(
   "$URUN_TEST_TMPDIR/mute" &
 mute=$!
 wait_for_file "$URUN_TEST_TMPDIR/mute"
-out=$(env "$BUSVAR=unix:path=$URUN_TEST_TMPDIR/mute" timeout 30 "$URUN" --root "$URUN_TEST_STATE_ROOT" \
-        --systemd-cgroup create --bundle "$b" nb2 2>&1)
-is "$?" 1 "--systemd-cgroup with a bus that never answers fails (after the timeout)"
+urun_with_bus "$URUN_TEST_TMPDIR/mute" --systemd-cgroup create --bundle "$b" nb2
+is "$status" 1 "--systemd-cgroup with a bus that never answers fails (after the timeout)"
 like "$out" "does not answer|did not answer" "... saying it did not answer"
 kill "$mute" 2>/dev/null
 run_urun list -q
 is "$out" "" "no state left"
 
 # ---- the fallback ladder: no bus -> cgroupfs (delegated subtree) -> ... --------------------
-out=$(env "$BUSVAR=unix:path=$URUN_TEST_TMPDIR/nobus" "$URUN" --root "$URUN_TEST_STATE_ROOT" \
-        create --bundle "$b" lad 2>&1)
-is "$?" 0 "default manager without a bus falls back"
+urun_with_bus "$URUN_TEST_TMPDIR/nobus" create --bundle "$b" lad
+is "$status" 0 "default manager without a bus falls back"
 lad_out=$out
 run_urun state lad
 cg=$(json_get "$out" 'r["urun"]["cgroup"]')
@@ -203,7 +212,7 @@ ok "the cgroupfs directory exists" test -d "$lad_dir"
 if [ -n "$(no_controller "$lad_dir" memory)" ]; then
   json_check "limits that cannot be applied there are recorded" "$cg" "
 assert any(d.startswith('memory.limit') for d in r['droppedLimits']), r"
-  like "$lad_out" "warning: resource limits not applied: memory.limit" "... with one warning"
+  like "$lad_out" "warning: resource limits not applied: .*memory.limit \\(the memory controller is not available" "... with one warning"
 else
   skip "the memory controller exists here: nothing dropped"
 fi
