@@ -17,6 +17,7 @@
 #include "urun-idmap.h"
 #include "urun-monitor.h"
 #include "urun-notify.h"
+#include "urun-pid-file.h"
 #include "urun-plan-build.h"
 #include "urun-proc.h"
 #include "urun-seccomp.h"
@@ -190,21 +191,6 @@ load_saved_config (UrunContainerState *state, GError **error)
   if (g_io_channel_read_to_end (channel, &contents, &length, error) != G_IO_STATUS_NORMAL)
     return NULL;
   return urun_spec_load_data (contents, (gssize) length, SAVED_CONFIG, error);
-}
-
-static gboolean
-write_pid_file (const char *path, pid_t pid, GError **error)
-{
-  g_autofree char *contents = g_strdup_printf ("%d", (int) pid);
-
-  /* g_file_set_contents() writes a temporary file and renames it: a
-   * reader such as conmon never sees a partial pid. */
-  if (!g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
-    {
-      g_prefix_error (error, "write the pid file: ");
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -454,7 +440,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!hand_over_terminal (creation, error))
     goto fail;
 
-  if (options->pid_file != NULL && !write_pid_file (options->pid_file, creation->init.pid, error))
+  if (options->pid_file != NULL
+      && !urun_pid_file_write (options->pid_file, creation->init.pid, error))
     goto fail;
   return TRUE;
 

@@ -27,6 +27,7 @@
 #include "urun-fd.h"
 #include "urun-init-exec.h"
 #include "urun-monitor.h"
+#include "urun-pid-file.h"
 #include "urun-proc.h"
 #include "urun-seccomp.h"
 #include "urun-spawn.h"
@@ -539,20 +540,6 @@ send_seccomp_fd (Exec *exec, GError **error)
   return ok;
 }
 
-static gboolean
-write_pid_file (const char *path, pid_t pid, GError **error)
-{
-  g_autofree char *contents = g_strdup_printf ("%d", (int) pid);
-
-  /* Temporary file and rename: conmon never reads a partial pid. */
-  if (!g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
-    {
-      g_prefix_error (error, "write the pid file: ");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecOptions *options,
                      int *out_exit_status, GPtrArray *warnings, GError **error)
@@ -624,7 +611,7 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
       urun_close_fdp (&exec.child.terminal_fd);
       urun_close_fdp (&exec.console_fd);
     }
-  if (options->pid_file != NULL && !write_pid_file (options->pid_file, exec.child.pid, error))
+  if (options->pid_file != NULL && !urun_pid_file_write (options->pid_file, exec.child.pid, error))
     goto fail;
 
   if (!foreground)

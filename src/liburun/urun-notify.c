@@ -124,23 +124,12 @@ proxy_new (int dirfd, const char *name, const char *host_socket, GError **error)
   return g_steal_pointer (&proxy);
 }
 
-static const char *
-env_lookup (char *const *env, const char *name)
-{
-  gsize len = strlen (name);
-
-  for (gsize i = 0; env != NULL && env[i] != NULL; i++)
-    if (strncmp (env[i], name, len) == 0 && env[i][len] == '=')
-      return env[i] + len + 1;
-  return NULL;
-}
-
 /* The path of the socket inside the container: the config's own
  * NOTIFY_SOCKET when it is a file path we can bind a directory for. */
 static char *
 container_socket_path (const UrunSpec *spec)
 {
-  const char *wanted = spec->process ? env_lookup (spec->process->env, "NOTIFY_SOCKET") : NULL;
+  const char *wanted = spec->process ? g_environ_getenv ((char **) spec->process->env, "NOTIFY_SOCKET") : NULL;
   g_autofree char *canonical = NULL;
   g_autofree char *dir = NULL;
 

@@ -70,8 +70,8 @@ urun_plan_owner_free (UrunPlanOwner *owner)
   g_free (owner);
 }
 
-static UrunPlanOwner *
-plan_owner_new (void)
+UrunPlanOwner *
+urun_plan_owner_new (void)
 {
   UrunPlanOwner *owner = g_new0 (UrunPlanOwner, 1);
 
@@ -80,6 +80,7 @@ plan_owner_new (void)
   owner->plan.sync_fd = -1;
   owner->plan.exec_fifo_fd = -1;
   owner->plan.state_fd = -1;
+  owner->plan.notify_tree_fd = -1;
   return owner;
 }
 
@@ -173,17 +174,6 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
   return TRUE;
 }
 
-static const char *
-env_lookup (char *const *env, const char *name)
-{
-  gsize len = strlen (name);
-
-  for (gsize i = 0; env != NULL && env[i] != NULL; i++)
-    if (strncmp (env[i], name, len) == 0 && env[i][len] == '=')
-      return env[i] + len + 1;
-  return NULL;
-}
-
 /* The process's environment, with LISTEN_PID=1 when fds are passed on by
  * socket activation: inside, the payload is pid 1. */
 static char **
@@ -235,7 +225,7 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
 
   plan->argv = urun_plan_owner_strdupv (owner, process->args);
   plan->envp = plan_environment (owner, process, options);
-  path = env_lookup (process->env, "PATH");
+  path = g_environ_getenv ((char **) process->env, "PATH");
   plan->path_env = urun_plan_owner_strdup (owner, path ? path : DEFAULT_PATH);
   plan->cwd = urun_plan_owner_strdup (owner, process->cwd);
 
@@ -364,7 +354,7 @@ plan_rootfs (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
 UrunPlanOwner *
 urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *options, GError **error)
 {
-  g_autoptr (UrunPlanOwner) owner = plan_owner_new ();
+  g_autoptr (UrunPlanOwner) owner = urun_plan_owner_new ();
 
   g_return_val_if_fail (spec != NULL && options != NULL, NULL);
 

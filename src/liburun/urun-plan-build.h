@@ -44,6 +44,9 @@ UrunPlanOwner *urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *opt
 void urun_plan_owner_free (UrunPlanOwner *owner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunPlanOwner, urun_plan_owner_free)
 
+/* An empty owner whose plan has every fd at -1. */
+UrunPlanOwner *urun_plan_owner_new (void);
+
 /* Keeps @data alive as long as @owner; returns it. */
 gpointer urun_plan_owner_keep (UrunPlanOwner *owner, gpointer data);
 /* Copies @text into @owner; returns the copy (NULL stays NULL). */

@@ -336,36 +336,11 @@ urun_exec_process_build (JsonObject *config_process, JsonObject *given,
   return urun_spec_process_load_data (text, -1, filename, error);
 }
 
-static const char *
-env_lookup (char *const *env, const char *name)
-{
-  gsize len = strlen (name);
-
-  for (gsize i = 0; env != NULL && env[i] != NULL; i++)
-    if (strncmp (env[i], name, len) == 0 && env[i][len] == '=')
-      return env[i] + len + 1;
-  return NULL;
-}
-
-static UrunPlanOwner *
-exec_owner_new (void)
-{
-  UrunPlanOwner *owner = g_new0 (UrunPlanOwner, 1);
-
-  owner->allocations = g_ptr_array_new_with_free_func (g_free);
-  owner->fds = g_array_new (FALSE, FALSE, sizeof (int));
-  owner->plan.sync_fd = -1;
-  owner->plan.exec_fifo_fd = -1;
-  owner->plan.state_fd = -1;
-  owner->plan.notify_tree_fd = -1;
-  return owner;
-}
-
 UrunPlanOwner *
 urun_plan_exec_build (const UrunSpec *spec, const UrunSpecProcess *process,
                       const UrunPlanOptions *options, GError **error)
 {
-  g_autoptr (UrunPlanOwner) owner = exec_owner_new ();
+  g_autoptr (UrunPlanOwner) owner = urun_plan_owner_new ();
   UrunInitPlan *plan = &owner->plan;
   UrunSpec with_process;
   const char *path;
@@ -388,7 +363,7 @@ urun_plan_exec_build (const UrunSpec *spec, const UrunSpecProcess *process,
   plan->argv = urun_plan_owner_strdupv (owner, process->args);
   plan->envp = process->env ? urun_plan_owner_strdupv (owner, process->env)
                             : urun_plan_owner_keep (owner, g_new0 (char *, 1));
-  path = env_lookup (process->env, "PATH");
+  path = g_environ_getenv ((char **) process->env, "PATH");
   plan->path_env = urun_plan_owner_strdup (owner, path ? path : DEFAULT_PATH);
   plan->cwd = urun_plan_owner_strdup (owner, process->cwd ? process->cwd : "/");
 
