@@ -74,16 +74,15 @@ urun_sync_message_fill (UrunSyncMessage *message, UrunSyncType type, UrunInitSte
     }
 }
 
-/* Sends @message with @passed_fd as SCM_RIGHTS when it is >= 0. */
-static int
-send_message (int fd, UrunSyncMessage *message, int passed_fd)
+ssize_t
+urun_send_with_fd (int socket_fd, const void *data, size_t len, int passed_fd)
 {
   union
   {
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } control;
-  struct iovec iov = { .iov_base = message, .iov_len = sizeof *message };
+  struct iovec iov = { .iov_base = (void *) data, .iov_len = len };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
   ssize_t n;
 
@@ -101,10 +100,19 @@ send_message (int fd, UrunSyncMessage *message, int passed_fd)
       memcpy (CMSG_DATA (cmsg), &passed_fd, sizeof (int));
     }
   do
-    n = sendmsg (fd, &msg, MSG_NOSIGNAL);
+    n = sendmsg (socket_fd, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
+  return n < 0 ? -errno : n;
+}
+
+/* Sends @message with @passed_fd as SCM_RIGHTS when it is >= 0. */
+static int
+send_message (int fd, UrunSyncMessage *message, int passed_fd)
+{
+  ssize_t n = urun_send_with_fd (fd, message, sizeof *message, passed_fd);
+
   if (n < 0)
-    return -errno;
+    return (int) n;
   if ((size_t) n != sizeof *message)
     return -EMSGSIZE;
   return 0;

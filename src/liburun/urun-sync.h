@@ -11,6 +11,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <sys/types.h>
 
 typedef enum
 {
@@ -123,6 +124,10 @@ int urun_sync_send_fd (int fd, UrunSyncType type, int passed_fd, const char *det
  * @out_fd, or -1 when the message carried none.  @out_fd may be NULL: a
  * passed fd is then closed. */
 int urun_sync_receive_fd (int fd, UrunSyncMessage *out, int *out_fd);
+
+/* sendmsg() of @len bytes with @passed_fd attached as SCM_RIGHTS when it
+ * is >= 0.  Returns the bytes sent or -errno.  No allocation. */
+ssize_t urun_send_with_fd (int socket_fd, const void *data, size_t len, int passed_fd);
 
 /* The name of @step for messages ("mount", "pivot_root", ...). */
 const char *urun_init_step_name (UrunInitStep step);

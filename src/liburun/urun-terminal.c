@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "urun-terminal.h"
+#include "urun-sync.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 
@@ -65,32 +66,12 @@ urun_terminal_connect (const char *path, GError **error)
 gboolean
 urun_terminal_send_master (int socket_fd, int master_fd, const char *name, GError **error)
 {
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } control;
   const char *payload = name != NULL && name[0] != '\0' ? name : "/dev/ptmx";
-  struct iovec iov = { .iov_base = (void *) payload, .iov_len = strlen (payload) };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-  struct cmsghdr *cmsg;
-  ssize_t n;
+  ssize_t n = urun_send_with_fd (socket_fd, payload, strlen (payload), master_fd);
 
-  memset (&control, 0, sizeof control);
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &master_fd, sizeof (int));
-
-  do
-    n = sendmsg (socket_fd, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
   if (n < 0)
-    return urun_fail_errno (error, errno, "send the pty master to the console socket");
-  if ((size_t) n != iov.iov_len)
+    return urun_fail_errno (error, (int) n, "send the pty master to the console socket");
+  if ((size_t) n != strlen (payload))
     return urun_fail (error, URUN_ERROR_FAILED,
                       "send the pty master to the console socket: short write");
   return TRUE;
