@@ -3,7 +3,9 @@
 # of the tree after tests/setup-debian.sh (root is needed for the root suite
 # and to run the rootless suite as urun-tester).
 #
-#   1. meson test in build/ (all suites: unit, integration-root,
+#   0. starts the systemd test environment (tests/systemd-env/) for the
+#      systemd suite, and stops it at exit;
+#   1. meson test in build/ (all suites: unit, integration-root, systemd,
 #      integration-rootless, e2e (urun under real podman, tests/e2e; it
 #      skips when podman is missing), ...);
 #   2. a sanitizer build in build-asan/ (ASan + UBSan, LeakSanitizer on) and

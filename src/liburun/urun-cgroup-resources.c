@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "urun-cgroup-private.h"
+#include "urun-state.h"
 #include "urun-error.h"
 
 #include <string.h>
@@ -465,6 +466,25 @@ valid_unit_word (const char *s)
   return TRUE;
 }
 
+
+/* The cgroup and scope name of a container without linux.cgroupsPath:
+ * "urun-<id>".  Ids are unique within one state root only, while cgroup
+ * and unit names are host-wide; so a container of another root (--root)
+ * also carries the first 8 hex digits of its root's SHA-256, and two roots
+ * may hold the same id without their cgroups colliding. */
+static char *
+default_name (const UrunCgroupRequest *request)
+{
+  g_autofree char *default_root = urun_state_default_root ();
+  g_autofree char *digest = NULL;
+
+  if (request->state_root == NULL || g_strcmp0 (request->state_root, default_root) == 0)
+    return g_strdup_printf ("urun-%s", request->id);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, request->state_root, -1);
+  digest[8] = '\0';
+  return g_strdup_printf ("urun-%s-%s", digest, request->id);
+}
+
 gboolean
 urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out_unit, char **out_slice,
                            GError **error)
@@ -513,7 +533,10 @@ urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out_unit, ch
         unit = g_strdup_printf ("%s.scope", request->unit);
     }
   if (unit == NULL)
-    unit = g_strdup_printf ("urun-%s.scope", request->id);
+    {
+      g_autofree char *name = default_name (request);
+      unit = g_strconcat (name, ".scope", NULL);
+    }
   if (request->slice != NULL)
     {
       g_clear_pointer (&slice, g_free);
@@ -548,7 +571,7 @@ urun_cgroup_fs_path (const UrunCgroupRequest *request, const char *base, char **
                                                              : NULL;
   g_autofree char *result = NULL;
   g_auto (GStrv) parts = NULL;
-  g_autofree char *name = g_strdup_printf ("urun-%s", request->id);
+  g_autofree char *name = default_name (request);
 
   if (path == NULL || *path == '\0')
     result = g_build_filename ("/", base, name, NULL);

@@ -45,6 +45,7 @@ typedef struct
   UrunCgroupManager manager;
   gboolean rootless;
   const char *id;
+  const char *state_root;         /* --root, or NULL for the default root */
   const UrunSpec *spec;           /* linux.cgroupsPath, linux.resources, annotations */
   /* systemd-run style options of create/run; NULL/FALSE: defaults */
   const char *unit;               /* NAME or NAME.scope */

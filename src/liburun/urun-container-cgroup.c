@@ -23,6 +23,7 @@ fill_request (const UrunRuntime *runtime, const UrunCreateOptions *options, cons
   request->manager = runtime->cgroup_manager;
   request->rootless = rootless;
   request->id = options->id;
+  request->state_root = runtime->state_root;
   request->spec = spec;
   request->unit = options->unit;
   request->slice = options->slice;

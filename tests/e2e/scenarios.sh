@@ -33,6 +33,8 @@ run_pm run --rm "$IMG" echo hello-from-urun
 is "$status:$out" "0:hello-from-urun" "run --rm prints and exits 0"
 run_pm run --rm "$IMG" sh -c 'exit 42'
 is "$status" 42 "run --rm passes the exit code (42)"
+out=$(echo through-conmon | pm run --rm -i "$IMG" cat 2>&1)
+is "$out" through-conmon "run -i: stdin through conmon"
 run_pm run --rm --user 1000:1000 "$IMG" id -u
 is "$out" 1000 "run --user 1000:1000"
 
@@ -44,6 +46,9 @@ if detached stopk; then
   is "$status:$(state stopk)" "0:exited" "stop a container that ignores TERM"
   like "$((t1 - t0)):$(pm inspect -f '{{.State.ExitCode}}' stopk)" '^([2-9]|1[0-9]):137$' \
     "stop waits the timeout, then KILL (exit 137)"
+  ok "restart" pm restart -t 1 stopk
+  is "$(state stopk)" running "running again after restart"
+  ok "stop again" pm stop -t 1 stopk
   ok "rm a stopped container" pm rm stopk
   run_pm inspect stopk
   [ "$status" -ne 0 ] && _result 1 "rm removed it" || _result 0 "rm removed it"

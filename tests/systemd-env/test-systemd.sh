@@ -44,6 +44,12 @@ c["linux"]["resources"]["pids"] = {"limit": 64}
 c["linux"]["resources"]["cpu"] = {"quota": 50000, "period": 100000}
 c.setdefault("annotations", {})["org.systemd.property.TimeoutStopUSec"] = "uint64 15000000"'
 
+# Without linux.cgroupsPath the unit is urun-ID.scope; a state root other
+# than the default (these tests use --root) adds 8 hex digits of its
+# SHA-256, so that two roots can hold the same id.
+root_tag=$(printf %s "$URUN_TEST_STATE_ROOT" | sha256sum | cut -c1-8)
+U1=urun-$root_tag-c1.scope
+
 # ---- the default ladder takes systemd; the scope ------------------------------------
 run_urun create --bundle "$b" c1
 is "$status" 0 "create (default cgroup manager)"
@@ -51,23 +57,23 @@ run_urun state c1
 pid=$(json_get "$out" 'r["pid"]')
 json_check "the state records the systemd driver, the unit and the path" "$(cgroup_json c1)" "
 assert r['driver'] == 'systemd', r
-assert r['unit'] == 'urun-c1.scope', r
-assert r['path'].endswith('/$default_slice/urun-c1.scope'), r"
+assert r['unit'] == '$U1', r
+assert r['path'].endswith('/$default_slice/$U1'), r"
 path=$(json_get "$(cgroup_json c1)" 'r["path"]')
 dir=$R$path
-is "$(prop urun-c1.scope ActiveState)" active "the scope is active"
-is "$(prop urun-c1.scope Delegate)" yes "the scope has Delegate=yes"
-is "$(prop urun-c1.scope ControlGroup)" "$path" "systemd's ControlGroup is the recorded path"
+is "$(prop "$U1" ActiveState)" active "the scope is active"
+is "$(prop "$U1" Delegate)" yes "the scope has Delegate=yes"
+is "$(prop "$U1" ControlGroup)" "$path" "systemd's ControlGroup is the recorded path"
 like "$(cat "$dir/cgroup.procs" 2>/dev/null)" "(^|[^0-9])$pid([^0-9]|$)" "init ($pid) is in the scope's cgroup"
-is "$(prop urun-c1.scope Slice)" "$default_slice" "the default slice is $default_slice"
-is "$(prop urun-c1.scope MemoryMax)" 67108864 "MemoryMax from linux.resources.memory.limit"
-is "$(prop urun-c1.scope TasksMax)" 64 "TasksMax from linux.resources.pids.limit"
-is "$(prop urun-c1.scope CPUQuotaPerSecUSec)" 500ms "CPUQuotaPerSecUSec from cpu.quota/period"
-is "$(prop urun-c1.scope TimeoutStopUSec)" 15s "an org.systemd.property.* annotation"
-is "$(prop urun-c1.scope MemoryAccounting)" yes "accounting is on"
+is "$(prop "$U1" Slice)" "$default_slice" "the default slice is $default_slice"
+is "$(prop "$U1" MemoryMax)" 67108864 "MemoryMax from linux.resources.memory.limit"
+is "$(prop "$U1" TasksMax)" 64 "TasksMax from linux.resources.pids.limit"
+is "$(prop "$U1" CPUQuotaPerSecUSec)" 500ms "CPUQuotaPerSecUSec from cpu.quota/period"
+is "$(prop "$U1" TimeoutStopUSec)" 15s "an org.systemd.property.* annotation"
+is "$(prop "$U1" MemoryAccounting)" yes "accounting is on"
 if [ "$URUN_TEST_MODE" = root ]; then
-  is "$(prop urun-c1.scope DevicePolicy)" strict "DevicePolicy=strict from the deny-all device rule"
-  like "$(prop urun-c1.scope DeviceAllow)" "/dev/char/1:3 rwm" "DeviceAllow has /dev/null"
+  is "$(prop "$U1" DevicePolicy)" strict "DevicePolicy=strict from the deny-all device rule"
+  like "$(prop "$U1" DeviceAllow)" "/dev/char/1:3 rwm" "DeviceAllow has /dev/null"
 fi
 ok "the delegated cgroup is owned by the caller" test -O "$dir"
 why=$(no_controller "$dir" memory)
@@ -90,10 +96,10 @@ run_urun start c1
 is "$status" 0 "start"
 run_urun update --pids-limit 77 c1
 is "$status" 0 "update --pids-limit"
-is "$(prop urun-c1.scope TasksMax)" 77 "update went through SetUnitProperties (TasksMax)"
+is "$(prop "$U1" TasksMax)" 77 "update went through SetUnitProperties (TasksMax)"
 run_urun update --resources - c1 <<<'{"memory": {"limit": 134217728}}'
 is "$status" 0 "update --resources -"
-is "$(prop urun-c1.scope MemoryMax)" 134217728 "... MemoryMax updated"
+is "$(prop "$U1" MemoryMax)" 134217728 "... MemoryMax updated"
 run_urun pause c1
 is "$status" 0 "pause"
 run_urun state c1
@@ -117,7 +123,7 @@ ok "events ends with the container" timeout 5 bash -c "while kill -0 $ev 2>/dev/
 like "$(tail -n 1 "$URUN_TEST_TMPDIR/events")" '"type":"exit"' "the last event is the exit"
 run_urun delete c1
 is "$status" 0 "delete"
-is "$(prop urun-c1.scope LoadState)" not-found "no scope left after delete"
+is "$(prop "$U1" LoadState)" not-found "no scope left after delete"
 ok "no cgroup left after delete" test ! -d "$dir"
 
 # ---- systemd-run style options ------------------------------------------------------------
@@ -136,25 +142,25 @@ is "$status" 0 "delete --force"
 is "$(prop myapp.scope LoadState)" not-found "no myapp.scope left"
 
 # ---- a leftover failed unit of the same name is reset ------------------------------------
-"${SRUN[@]}" --quiet --scope --unit=urun-left.scope -p RuntimeMaxSec=1 sleep 30 >/dev/null 2>&1 &
+"${SRUN[@]}" --quiet --scope --unit=urun-$root_tag-left.scope -p RuntimeMaxSec=1 sleep 30 >/dev/null 2>&1 &
 for _ in $(seq 100); do
-  [ "$(prop urun-left.scope ActiveState)" = failed ] && break
+  [ "$(prop urun-$root_tag-left.scope ActiveState)" = failed ] && break
   sleep 0.1
 done
-is "$(prop urun-left.scope ActiveState)" failed "a failed leftover urun-left.scope exists"
+is "$(prop urun-$root_tag-left.scope ActiveState)" failed "a failed leftover urun-$root_tag-left.scope exists"
 run_urun create --bundle "$b" left
 is "$status" 0 "create over the failed leftover (reset and retried)"
-is "$(prop urun-left.scope ActiveState)" active "urun-left.scope is active again, with our container"
+is "$(prop urun-$root_tag-left.scope ActiveState)" active "urun-$root_tag-left.scope is active again, with our container"
 run_urun delete --force left
-is "$(prop urun-left.scope LoadState)" not-found "and gone after delete"
+is "$(prop urun-$root_tag-left.scope LoadState)" not-found "and gone after delete"
 
 # ---- a failed create leaves no scope, no cgroup -------------------------------------------
 nb=$URUN_TEST_TMPDIR/nb
 make_bundle "$nb" && set_args "$nb" /no/such/program && edit_config "$nb" 'c["process"]["terminal"] = False'
 run_urun create --bundle "$nb" bad
 is "$status" 127 "create of a missing program fails"
-is "$(prop urun-bad.scope LoadState)" not-found "no scope left after the failed create"
-ok "no cgroup left after the failed create" test ! -d "$R${path%/urun-c1.scope}/urun-bad.scope"
+is "$(prop urun-$root_tag-bad.scope LoadState)" not-found "no scope left after the failed create"
+ok "no cgroup left after the failed create" test ! -d "$R${path%/$U1}/urun-$root_tag-bad.scope"
 run_urun list -q
 is "$out" "" "no state left after the failed create"
 
