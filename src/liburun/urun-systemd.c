@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #if HAVE_SYSTEMD
-#include <systemd/sd-bus.h>
+#include "urun-sd-bus.h"
 #endif
 
 #define SD_DEST "org.freedesktop.systemd1"
@@ -394,6 +394,8 @@ bus_open (Bus *b, gboolean rootless, GError **error)
 
   b->rootless = rootless;
   b->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!urun_sd_bus_load (error))
+    return FALSE;
   if (rootless)
     {
       g_autofree char *addr = user_bus_address ();
