@@ -432,17 +432,26 @@ make_directories (const char *path)
 static int
 enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
+  char where[PATH_MAX];
   int r;
 
-  if (plan->cwd == NULL || chdir (plan->cwd) == 0)
+  if (plan->cwd == NULL)
     return 0;
-  if (errno != ENOENT)
-    return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
-  r = make_directories (plan->cwd);
-  if (r < 0)
-    return urun_init_fail (failure, URUN_STEP_CWD, r, plan->cwd);
   if (chdir (plan->cwd) < 0)
-    return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
+    {
+      if (errno != ENOENT)
+        return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
+      r = make_directories (plan->cwd);
+      if (r < 0)
+        return urun_init_fail (failure, URUN_STEP_CWD, r, plan->cwd);
+      if (chdir (plan->cwd) < 0)
+        return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
+    }
+  /* A cwd such as /proc/self/fd/N leads through an fd init still holds to
+   * a directory outside the container (CVE-2024-21626).  getcwd() fails
+   * for a directory the root cannot reach: refuse it. */
+  if (getcwd (where, sizeof where) == NULL || where[0] != '/')
+    return urun_init_fail (failure, URUN_STEP_CWD, errno == ERANGE ? ERANGE : EPERM, plan->cwd);
   return 0;
 }
 
@@ -475,6 +484,25 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
   return 0;
 }
 
+/* Every fd of urun above the preserved ones, inherited strays included,
+ * closes at execve.  CLOEXEC rather than close: init's own fds (the sync
+ * socket, exec.fifo, the state memfd, namespace fds) must stay usable until
+ * execve.  Done first thing too, so that no hook init forks ever inherits a
+ * stray fd of the host.  Returns 0 or -1 with errno. */
+static int
+mark_fds_cloexec (const UrunInitPlan *plan)
+{
+  unsigned first = 3 + (unsigned) plan->preserve_fds;
+
+  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return 0;
+  if (errno != ENOSYS && errno != EINVAL)
+    return -1;
+  for (int fd = (int) first; fd < 65536; fd++)
+    fcntl (fd, F_SETFD, FD_CLOEXEC);
+  return 0;
+}
+
 static int
 prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
@@ -487,16 +515,9 @@ prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
       if (flags >= 0 && (flags & FD_CLOEXEC))
         fcntl ((int) fd, F_SETFD, flags & ~FD_CLOEXEC);
     }
-  /* Every other fd of urun, inherited strays included, closes at execve.
-   * CLOEXEC rather than close: the sync socket must stay usable to report
-   * a failing execve. */
-  if (syscall (SYS_close_range, first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    {
-      if (errno != ENOSYS && errno != EINVAL)
-        return urun_init_fail (failure, URUN_STEP_CLOSE_FDS, errno, NULL);
-      for (int fd = (int) first_closed; fd < 65536; fd++)
-        fcntl (fd, F_SETFD, FD_CLOEXEC);
-    }
+  /* Again, for what was opened since the start (see mark_fds_cloexec). */
+  if (mark_fds_cloexec (plan) < 0)
+    return urun_init_fail (failure, URUN_STEP_CLOSE_FDS, errno, NULL);
   return 0;
 }
 
@@ -510,6 +531,11 @@ urun_init_main (const UrunInitPlan *plan)
   memset (&failure, 0, sizeof failure);
   for (size_t i = 0; i < plan->n_child_close_fds; i++)
     close (plan->child_close_fds[i]);
+  if (mark_fds_cloexec (plan) < 0)
+    {
+      urun_init_fail (&failure, URUN_STEP_CLOSE_FDS, errno, NULL);
+      report_and_exit (plan, &failure);
+    }
 
   /* execCPUAffinity.initial first: all of init's work, in stages or not,
    * is "the runtime's process before the transition to the container's
