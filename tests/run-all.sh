@@ -88,14 +88,19 @@ setup ()
 # ---- 0. the systemd test environment (tests/systemd-env/) ------------------
 # A real systemd (system + user manager) in an nspawn container over the
 # host's root, for the systemd suite; the tree is bound read-only so that
-# the tests see the fresh build.  Stopped on exit.  Without it the systemd
-# suite skips with the reason.
+# the tests see the fresh build.  Stopped on exit.  This machine can always
+# run it, so a failure to start is a failure of the run, not a skip (the
+# suite itself would only skip, with the reason).
+sdenv_failed=0
 say "starting the systemd test environment"
-if SDENV_BIND_RO=$top SDENV_INSTALL=0 tests/systemd-env/start-systemd-env.sh >/dev/null; then
+if SDENV_BIND_RO=$top SDENV_INSTALL=0 tests/systemd-env/start-systemd-env.sh >/tmp/urun-sdenv.$$.log 2>&1; then
   trap 'tests/systemd-env/stop-systemd-env.sh >/dev/null 2>&1' EXIT
 else
-  say "the systemd test environment did not start: the systemd suite will skip"
+  say "the systemd test environment did not start:"
+  sed 's/^/    /' /tmp/urun-sdenv.$$.log
+  sdenv_failed=1
 fi
+rm -f /tmp/urun-sdenv.$$.log
 
 # ---- 1. the main build, every suite --------------------------------------
 say "meson test -C $build (all suites)"
@@ -117,6 +122,8 @@ if setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_t
   rc=$?
 fi
 tally "$asan" "$asan" "$rc"
+
+failed=$((failed + sdenv_failed))
 
 # ---- 3. summary ----------------------------------------------------------
 echo "$passed passed, $failed failed, $skipped skipped"
