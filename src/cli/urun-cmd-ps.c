@@ -43,7 +43,8 @@ print_table (GArray *pids, int n_args, char **args, GError **error)
   lines = g_strsplit (out, "\n", -1);
   if (lines[0] != NULL)
     {
-      g_auto (GStrv) head = g_strsplit_set (g_strstrip (g_strdup (lines[0])), " \t", -1);
+      g_autofree char *header = g_strstrip (g_strdup (lines[0]));
+      g_auto (GStrv) head = g_strsplit_set (header, " \t", -1);
       int col = 0;
 
       for (char **h = head; *h; h++)
