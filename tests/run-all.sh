@@ -87,13 +87,13 @@ setup ()
 
 # ---- 0. the systemd test environment (tests/systemd-env/) ------------------
 # A real systemd (system + user manager) in an nspawn container over the
-# host's root, for the systemd suite; the tree is bound read-only so that
-# the tests see the fresh build.  Stopped on exit.  This machine can always
+# host's root, for the systemd suite (tests/systemd-env/run-in-env.sh
+# sends each test what it needs as a tar stream).  Stopped on exit.  This machine can always
 # run it, so a failure to start is a failure of the run, not a skip (the
 # suite itself would only skip, with the reason).
 sdenv_failed=0
 say "starting the systemd test environment"
-if SDENV_BIND_RO=$top SDENV_INSTALL=0 tests/systemd-env/start-systemd-env.sh >/tmp/urun-sdenv.$$.log 2>&1; then
+if SDENV_INSTALL=0 tests/systemd-env/start-systemd-env.sh >/tmp/urun-sdenv.$$.log 2>&1; then
   trap 'tests/systemd-env/stop-systemd-env.sh >/dev/null 2>&1' EXIT
 else
   say "the systemd test environment did not start:"
