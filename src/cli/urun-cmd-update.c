@@ -196,8 +196,8 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
           if (cpu_period <= 0)
             {
               urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
-                         _("invalid value `%" G_GINT64_FORMAT "` for %s: expected a positive "
-                           "number of microseconds"), cpu_period, "--cpu-period");
+                         _("invalid value `%lld` for %s: expected a positive "
+                           "number of microseconds"), (long long) cpu_period, "--cpu-period");
               return -1;
             }
           res->cpu->period = (guint64) cpu_period, res->cpu->has_period = TRUE;
@@ -207,8 +207,8 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
           if (cpu_share < 0)
             {
               urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
-                         _("invalid value `%" G_GINT64_FORMAT "` for %s: expected a positive "
-                           "number of shares"), cpu_share, "--cpu-share");
+                         _("invalid value `%lld` for %s: expected a positive "
+                           "number of shares"), (long long) cpu_share, "--cpu-share");
               return -1;
             }
           res->cpu->shares = (guint64) cpu_share, res->cpu->has_shares = TRUE;
