@@ -31,7 +31,8 @@ def runtimes(urun, work):
         return lambda *args: base + ["--root", state] + list(args)
 
     return {
-        "urun": cmd([urun], os.path.join(work, "state-urun")),
+        # Without cgroups, like crun here: the same work on both sides.
+        "urun": cmd([urun, "--cgroup-manager=disabled"], os.path.join(work, "state-urun")),
         "crun": cmd(["crun", "--cgroup-manager=disabled"], os.path.join(work, "state-crun")),
         "runc": cmd(["runc"], os.path.join(work, "state-runc")),
     }

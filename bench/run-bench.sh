@@ -22,9 +22,9 @@
 # host ("cgroups in hybrid mode not supported") when
 # /sys/fs/cgroup/unified/cgroup.controllers lists a controller.  Inside
 # `unshare -m --propagation private` an empty file is bind-mounted over it;
-# the host's view stays unchanged.  urun has no cgroup support yet, crun is
-# run with --cgroup-manager=disabled, and runc (which has no such option)
-# makes and removes its own cgroupfs groups, as it always does.
+# the host's view stays unchanged.  urun and crun run with
+# --cgroup-manager=disabled, and runc (which has no such option) makes and
+# removes its own cgroupfs groups, as it always does.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -60,6 +60,34 @@ GPtrArray *urun_cgroup_resources_v1 (const UrunSpecResources *resources,
 /* TRUE when @resources asks for any limit at all (device rules included). */
 gboolean urun_cgroup_resources_any (const UrunSpecResources *resources);
 
+/* The v1 -> v2 weight conversions the OCI runtimes agree on, for the
+ * cgroupfs files and the systemd properties alike: cpu.shares (clamped to
+ * 2..262144) -> cpu.weight and CPUWeight, blkio weight (clamped to
+ * 10..1000) -> io.weight and IOWeight; both 1..10000. */
+guint64 urun_cgroup_shares_to_weight (guint64 shares);
+guint64 urun_cgroup_blkio_to_io_weight (guint64 weight);
+
+/* The devices any container may use: what runc's and crun's defaults
+ * allow besides the spec's own rules (null, zero, full, tty, random,
+ * urandom, pts, ptmx, tun, and mknod of anything). */
+typedef struct
+{
+  const char *type;
+  gint64 major, minor; /* -1: any */
+  const char *access;
+} UrunCgroupDefaultDevice;
+
+extern const UrunCgroupDefaultDevice urun_cgroup_default_devices[];
+extern const gsize urun_cgroup_n_default_devices;
+
+/* linux.resources of @request's spec, or NULL. */
+const UrunSpecResources *urun_cgroup_request_resources (const UrunCgroupRequest *request);
+
+/* Appends to @props the properties of the spec's org.systemd.property.*
+ * annotations.  Errors name the annotation. */
+gboolean urun_cgroup_request_annotation_properties (const UrunCgroupRequest *request,
+                                                    GPtrArray *props, GError **error);
+
 /* The systemd unit name and slice for @request: --unit, or
  * `slice:prefix:name` of linux.cgroupsPath, or urun-<id>.scope; --slice,
  * or the slice of cgroupsPath, or the default (machine.slice for root,
@@ -88,6 +116,13 @@ char *urun_cgroup_read_file (const char *dir, const char *file);
  * the user gave) when @strict. */
 gboolean urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
                                GPtrArray *dropped, GError **error);
+
+/* The limits systemd accepted but cannot enforce, because the controller
+ * is not enabled in the scope's v2 directory @dir (a container without
+ * controllers, a user manager that is delegated none): the systemd
+ * @writes whose controller @dir lacks are truthfully reported in
+ * @dropped. */
+void urun_cgroup_report_unenforced (const char *dir, GPtrArray *writes, GPtrArray *dropped);
 
 /* ---- urun-systemd.c ------------------------------------------------------- */
 

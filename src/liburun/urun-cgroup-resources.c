@@ -112,15 +112,15 @@ swap_v2 (const UrunSpecMemory *m, char **out, GError **error)
   return TRUE;
 }
 
-static guint64
-shares_to_weight (guint64 shares)
+guint64
+urun_cgroup_shares_to_weight (guint64 shares)
 {
   shares = CLAMP (shares, 2, 262144);
   return 1 + ((shares - 2) * 9999) / 262142;
 }
 
-static guint64
-blkio_to_io_weight (guint64 weight)
+guint64
+urun_cgroup_blkio_to_io_weight (guint64 weight)
 {
   weight = CLAMP (weight, 10, 1000);
   return 1 + ((weight - 10) * 9999) / 990;
@@ -192,7 +192,8 @@ urun_cgroup_resources_v2 (const UrunSpecResources *r, GPtrArray *dropped, GError
       const UrunSpecCpu *c = r->cpu;
 
       if (c->has_shares && c->shares > 0)
-        add (w, "cpu", "cpu.weight", g_strdup_printf ("%" G_GUINT64_FORMAT, shares_to_weight (c->shares)),
+        add (w, "cpu", "cpu.weight",
+             g_strdup_printf ("%" G_GUINT64_FORMAT, urun_cgroup_shares_to_weight (c->shares)),
              "cpu.shares", TRUE);
       if (c->has_quota || c->has_period)
         {
@@ -223,14 +224,15 @@ urun_cgroup_resources_v2 (const UrunSpecResources *r, GPtrArray *dropped, GError
 
       if (b->has_weight)
         add (w, "io", "io.weight",
-             g_strdup_printf ("default %" G_GUINT64_FORMAT, blkio_to_io_weight (b->weight)),
+             g_strdup_printf ("default %" G_GUINT64_FORMAT,
+                              urun_cgroup_blkio_to_io_weight (b->weight)),
              "blockIO.weight", TRUE);
       for (gsize i = 0; i < b->n_weight_device; i++)
         if (b->weight_device[i].has_weight)
           add (w, "io", "io.weight",
                g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT " %" G_GUINT64_FORMAT,
                                 b->weight_device[i].major, b->weight_device[i].minor,
-                                blkio_to_io_weight (b->weight_device[i].weight)),
+                                urun_cgroup_blkio_to_io_weight (b->weight_device[i].weight)),
                "blockIO.weightDevice", TRUE);
       if (b->has_leaf_weight)
         drop (dropped, "blockIO.leafWeight", "cgroup v2 has no leaf weight");
@@ -299,20 +301,14 @@ device_rule (const char *type, gboolean has_major, gint64 major, gboolean has_mi
   return g_strdup_printf ("%s %s:%s %s", type, maj, min, access && *access ? access : "rwm");
 }
 
-/* The devices any container may use: what runc's and crun's defaults
- * allow besides the spec's own rules. */
-static const struct
-{
-  const char *type;
-  gint64 major, minor; /* -1: any */
-  const char *access;
-} default_devices[] = {
+const UrunCgroupDefaultDevice urun_cgroup_default_devices[] = {
   { "c", -1, -1, "m" }, { "b", -1, -1, "m" },   /* mknod of anything; no I/O */
   { "c", 1, 3, "rwm" }, { "c", 1, 5, "rwm" },   { "c", 1, 7, "rwm" }, /* null zero full */
   { "c", 5, 0, "rwm" }, { "c", 1, 8, "rwm" },   { "c", 1, 9, "rwm" }, /* tty random urandom */
   { "c", 136, -1, "rwm" }, { "c", 5, 2, "rwm" }, /* pts ptmx */
   { "c", 10, 200, "rwm" },                      /* tun */
 };
+const gsize urun_cgroup_n_default_devices = G_N_ELEMENTS (urun_cgroup_default_devices);
 
 GPtrArray *
 urun_cgroup_resources_v1 (const UrunSpecResources *r, const UrunSpecDevice *devices,
@@ -437,10 +433,12 @@ urun_cgroup_resources_v1 (const UrunSpecResources *r, const UrunSpecDevice *devi
                device_rule (d->type, d->has_major, d->major, d->has_minor, d->minor, d->access),
                "devices", FALSE);
         }
-      for (gsize i = 0; i < G_N_ELEMENTS (default_devices); i++)
+      for (gsize i = 0; i < urun_cgroup_n_default_devices; i++)
         add (w, "devices", "devices.allow",
-             device_rule (default_devices[i].type, TRUE, default_devices[i].major, TRUE,
-                          default_devices[i].minor, default_devices[i].access),
+             device_rule (urun_cgroup_default_devices[i].type, TRUE,
+                          urun_cgroup_default_devices[i].major, TRUE,
+                          urun_cgroup_default_devices[i].minor,
+                          urun_cgroup_default_devices[i].access),
              "devices", FALSE);
       for (gsize i = 0; i < n_devices; i++)
         if (g_strcmp0 (devices[i].type, "c") == 0 || g_strcmp0 (devices[i].type, "b") == 0

@@ -14,6 +14,7 @@
 #include "urun-cgroup-private.h"
 #include "urun-error.h"
 #include "urun-fd.h"
+#include "urun-proc.h"
 #include "urun-systemd-property.h"
 
 #include <errno.h>
@@ -267,6 +268,31 @@ urun_cgroup_request_wants_systemd (const UrunCgroupRequest *request)
          || request->collect || (request->properties != NULL && request->properties[0] != NULL);
 }
 
+const UrunSpecResources *
+urun_cgroup_request_resources (const UrunCgroupRequest *request)
+{
+  return request->spec && request->spec->linux_ ? request->spec->linux_->resources : NULL;
+}
+
+gboolean
+urun_cgroup_request_annotation_properties (const UrunCgroupRequest *request, GPtrArray *props,
+                                           GError **error)
+{
+  if (request->spec == NULL)
+    return TRUE;
+  for (gsize i = 0; i < request->spec->n_annotations; i++)
+    {
+      const char *key = request->spec->annotations[i].key;
+
+      if (g_str_has_prefix (key, "org.systemd.property.")
+          && !urun_systemd_property_parse_annotation (key + strlen ("org.systemd.property."),
+                                                      request->spec->annotations[i].value,
+                                                      props, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 urun_cgroup_request_check (const UrunCgroupRequest *request, GError **error)
 {
@@ -284,17 +310,8 @@ urun_cgroup_request_check (const UrunCgroupRequest *request, GError **error)
   for (gsize i = 0; request->properties != NULL && request->properties[i] != NULL; i++)
     if (!urun_systemd_property_parse (request->properties[i], props, error))
       return FALSE;
-  if (request->spec != NULL)
-    for (gsize i = 0; i < request->spec->n_annotations; i++)
-      {
-        const char *key = request->spec->annotations[i].key;
-
-        if (g_str_has_prefix (key, "org.systemd.property.")
-            && !urun_systemd_property_parse_annotation (key + strlen ("org.systemd.property."),
-                                                        request->spec->annotations[i].value,
-                                                        props, error))
-          return FALSE;
-      }
+  if (!urun_cgroup_request_annotation_properties (request, props, error))
+    return FALSE;
   if (urun_cgroup_request_wants_systemd (request)
       || request->manager == URUN_CGROUP_MANAGER_SYSTEMD)
     return urun_cgroup_systemd_names (request, &unit, &slice, error);
@@ -331,6 +348,21 @@ requested_limits (const UrunSpecResources *resources, GPtrArray *out)
 
 static const char *const stat_controllers[] = { "cpu", "memory", "pids", "io" };
 
+/* The outcome @r of writing @w into @dir: a file this kernel does not have
+ * drops the limit; any other failure is an error. */
+static gboolean
+check_write (int r, const char *dir, const UrunCgroupWrite *w, GPtrArray *dropped,
+             GError **error)
+{
+  if (r == -ENOENT)
+    g_ptr_array_add (dropped, g_strdup_printf ("%s (%s/%s does not exist on this kernel)",
+                                               w->limit, dir, w->file));
+  else if (r < 0)
+    return urun_fail_errno (error, r, "set %s (%s) to `%s` in %s", w->limit, w->file, w->value,
+                            dir);
+  return TRUE;
+}
+
 gboolean
 urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
                       GPtrArray *dropped, GError **error)
@@ -340,7 +372,6 @@ urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
   for (guint i = 0; i < writes->len; i++)
     {
       UrunCgroupWrite *w = g_ptr_array_index (writes, i);
-      int r;
 
       if (skip_systemd && w->systemd)
         continue;
@@ -351,15 +382,27 @@ urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
                                             w->limit, w->controller, dir));
           continue;
         }
-      r = urun_cgroup_write_file (dir, w->file, w->value);
-      if (r == -ENOENT)
-        g_ptr_array_add (dropped, g_strdup_printf ("%s (%s/%s does not exist on this kernel)",
-                                                   w->limit, dir, w->file));
-      else if (r < 0)
-        return urun_fail_errno (error, r, "set %s (%s) to `%s` in %s", w->limit, w->file,
-                                w->value, dir);
+      if (!check_write (urun_cgroup_write_file (dir, w->file, w->value), dir, w, dropped, error))
+        return FALSE;
     }
   return TRUE;
+}
+
+void
+urun_cgroup_report_unenforced (const char *dir, GPtrArray *writes, GPtrArray *dropped)
+{
+  g_autofree char *available = urun_cgroup_read_file (dir, "cgroup.controllers");
+
+  for (guint i = 0; i < writes->len; i++)
+    {
+      UrunCgroupWrite *w = g_ptr_array_index (writes, i);
+
+      if (w->systemd && w->controller != NULL && !has_word (available, w->controller))
+        g_ptr_array_add (dropped,
+                         g_strdup_printf ("%s (systemd took the property, but the %s "
+                                          "controller is not available in %s)",
+                                          w->limit, w->controller, dir));
+    }
 }
 
 /* Enables in @dir's subtree_control the controllers we want that @dir
@@ -440,12 +483,31 @@ make_path (const char *root, const char *path, gboolean cpuset, GPtrArray *creat
   return TRUE;
 }
 
+/* Fails when @dir exists and holds processes: @path (the container's
+ * cgroup path) belongs to someone else. */
 static gboolean
-cgroup_has_procs (const char *dir)
+check_unused (const char *dir, const char *path, GError **error)
 {
-  g_autofree char *procs = urun_cgroup_read_file (dir, "cgroup.procs");
+  g_autofree char *procs = NULL;
 
-  return procs != NULL && *procs != '\0';
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  procs = urun_cgroup_read_file (dir, "cgroup.procs");
+  if (procs != NULL && *procs != '\0')
+    return urun_fail (error, URUN_ERROR_EXISTS,
+                      "cgroup %s already exists and has processes: is another container "
+                      "using linux.cgroupsPath `%s`?", dir, path);
+  return TRUE;
+}
+
+static gboolean
+move_init (const char *dir, const char *pidtext, GError **error)
+{
+  int r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
+
+  if (r < 0)
+    return urun_fail_errno (error, r, "move the container's init into cgroup %s", dir);
+  return TRUE;
 }
 
 /* The top-most cgroup v2 directory above urun's own cgroup that the caller
@@ -501,8 +563,7 @@ enter_fs_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outco
              GError **error)
 {
   const char *root = urun_cgroup_v2_root ();
-  const UrunSpecResources *res = request->spec && request->spec->linux_
-                                   ? request->spec->linux_->resources : NULL;
+  const UrunSpecResources *res = urun_cgroup_request_resources (request);
   g_autoptr (GPtrArray) writes = NULL;
   g_autoptr (GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *base = NULL;
@@ -510,7 +571,6 @@ enter_fs_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outco
   g_autofree char *dir = NULL;
   g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
   g_autofree char *walk = NULL;
-  int r;
 
   writes = urun_cgroup_resources_v2 (res, outcome->dropped_limits, error);
   if (writes == NULL)
@@ -526,10 +586,8 @@ enter_fs_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outco
   if (!urun_cgroup_fs_path (request, base, &path, error))
     return FALSE;
   dir = g_build_filename (root, path, NULL);
-  if (g_file_test (dir, G_FILE_TEST_IS_DIR) && cgroup_has_procs (dir))
-    return urun_fail (error, URUN_ERROR_EXISTS,
-                      "cgroup %s already exists and has processes: is another container "
-                      "using linux.cgroupsPath `%s`?", dir, path);
+  if (!check_unused (dir, path, error))
+    return FALSE;
   if (!make_path (root, path, FALSE, created, error))
     goto fail;
   /* Controllers: each level from the base down to the parent. */
@@ -555,14 +613,9 @@ enter_fs_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outco
     g_ptr_array_add (outcome->dropped_limits,
                      g_strdup ("devices (cgroup v2 device rules need BPF, which urun's "
                                "cgroupfs driver does not load; use the systemd driver)"));
-  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, outcome->dropped_limits, error))
+  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, outcome->dropped_limits, error)
+      || !move_init (dir, pidtext, error))
     goto fail;
-  r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
-  if (r < 0)
-    {
-      urun_fail_errno (error, r, "move the container's init into cgroup %s", dir);
-      goto fail;
-    }
   outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
   outcome->path = g_steal_pointer (&path);
   return TRUE;
@@ -609,12 +662,8 @@ apply_v1 (const char *path, GPtrArray *writes, GPtrArray *dropped, GError **erro
             }
           r = urun_cgroup_write_file (dir, w->file, w->value);
         }
-      if (r == -ENOENT)
-        g_ptr_array_add (dropped, g_strdup_printf ("%s (%s/%s does not exist on this kernel)",
-                                                   w->limit, dir, w->file));
-      else if (r < 0)
-        return urun_fail_errno (error, r, "set %s (%s) to `%s` in %s", w->limit, w->file,
-                                w->value, dir);
+      if (!check_write (r, dir, w, dropped, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -623,8 +672,7 @@ static gboolean
 enter_fs_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
              GError **error)
 {
-  const UrunSpecResources *res = request->spec && request->spec->linux_
-                                   ? request->spec->linux_->resources : NULL;
+  const UrunSpecResources *res = urun_cgroup_request_resources (request);
   const UrunSpecLinux *lx = request->spec ? request->spec->linux_ : NULL;
   g_autoptr (GPtrArray) writes = NULL;
   g_autoptr (GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
@@ -656,14 +704,8 @@ enter_fs_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outco
       dir = g_build_filename (mount, path, NULL);
       if (g_ptr_array_find_with_equal_func (created, dir, g_str_equal, NULL))
         continue; /* co-mounted controllers (cpu,cpuacct) share a directory */
-      if (g_file_test (dir, G_FILE_TEST_IS_DIR) && cgroup_has_procs (dir))
-        {
-          urun_fail (error, URUN_ERROR_EXISTS,
-                     "cgroup %s already exists and has processes: is another container "
-                     "using linux.cgroupsPath `%s`?", dir, path);
-          goto fail;
-        }
-      if (!make_path (mount, path, strcmp (v1_controllers[i], "cpuset") == 0, created, error))
+      if (!check_unused (dir, path, error)
+          || !make_path (mount, path, strcmp (v1_controllers[i], "cpuset") == 0, created, error))
         goto fail;
       any = TRUE;
     }
@@ -705,27 +747,16 @@ enter_fs_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outco
   for (gsize i = 0; i < G_N_ELEMENTS (v1_controllers); i++)
     {
       g_autofree char *dir = v1_dir (v1_controllers[i], path);
-      int r;
 
-      if (dir == NULL)
-        continue;
-      r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
-      if (r < 0)
-        {
-          urun_fail_errno (error, r, "move the container's init into cgroup %s", dir);
-          goto fail;
-        }
+      if (dir != NULL && !move_init (dir, pidtext, error))
+        goto fail;
     }
   if (v2root != NULL)
     {
       g_autofree char *d2 = g_build_filename (v2root, path, NULL);
-      int r = urun_cgroup_write_file (d2, "cgroup.procs", pidtext);
 
-      if (r < 0)
-        {
-          urun_fail_errno (error, r, "move the container's init into cgroup %s", d2);
-          goto fail;
-        }
+      if (!move_init (d2, pidtext, error))
+        goto fail;
     }
   outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
   outcome->path = g_steal_pointer (&path);
@@ -793,8 +824,7 @@ gboolean
 urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *out_outcome,
                    GPtrArray *warnings, GError **error)
 {
-  const UrunSpecResources *res = request->spec && request->spec->linux_
-                                   ? request->spec->linux_->resources : NULL;
+  const UrunSpecResources *res = urun_cgroup_request_resources (request);
   UrunStateCgroup outcome = { 0 };
   g_autoptr (GString) reasons = g_string_new (NULL);
   g_autoptr (GError) local = NULL;
@@ -903,12 +933,6 @@ collect_pids (const char *dir, GArray *pids)
     }
 }
 
-static gint
-compare_pids (gconstpointer a, gconstpointer b)
-{
-  return *(const pid_t *) a - *(const pid_t *) b;
-}
-
 GArray *
 urun_cgroup_pids (const UrunStateCgroup *cg, GError **error)
 {
@@ -924,7 +948,7 @@ urun_cgroup_pids (const UrunStateCgroup *cg, GError **error)
   pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
   if (dir != NULL)
     collect_pids (dir, pids);
-  g_array_sort (pids, compare_pids);
+  urun_proc_sort_pids (pids);
   return pids;
 }
 
@@ -1134,22 +1158,9 @@ urun_cgroup_update (const UrunStateCgroup *cg, gboolean rootless,
         return FALSE;
       if (!urun_cgroup_apply_v2 (d2, writes, systemd, dropped, error))
         return FALSE;
+      /* systemd accepts properties it cannot enforce: say so. */
       if (systemd)
-        {
-          /* systemd accepts properties it cannot enforce: say so. */
-          g_autofree char *available = urun_cgroup_read_file (d2, "cgroup.controllers");
-
-          for (guint i = 0; i < writes->len; i++)
-            {
-              UrunCgroupWrite *w = g_ptr_array_index (writes, i);
-
-              if (w->systemd && w->controller && !has_word (available, w->controller))
-                g_ptr_array_add (dropped,
-                                 g_strdup_printf ("%s (systemd took the property, but the %s "
-                                                  "controller is not available in %s)",
-                                                  w->limit, w->controller, d2));
-            }
-        }
+        urun_cgroup_report_unenforced (d2, writes, dropped);
     }
   else
     {
@@ -1200,14 +1211,64 @@ read_u64 (const char *dir, const char *file, guint64 *out)
 }
 
 static void
+begin_member_object (JsonBuilder *b, const char *name)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+}
+
+/* "stats": those of @keys that the flat-keyed @file (memory.stat) has. */
+static void
+member_keyed_stats (JsonBuilder *b, const char *dir, const char *file, const char *const *keys,
+                    gsize n_keys)
+{
+  guint64 v;
+
+  begin_member_object (b, "stats");
+  for (gsize i = 0; i < n_keys; i++)
+    if (read_keyed (dir, file, keys[i], &v))
+      member_u64 (b, keys[i], v);
+  json_builder_end_object (b);
+}
+
+/* "pids": the same files on v1 and v2. */
+static void
+stats_pids (JsonBuilder *b, const char *dir)
+{
+  guint64 v;
+
+  if (!read_u64 (dir, "pids.current", &v))
+    return;
+  begin_member_object (b, "pids");
+  member_u64 (b, "current", v);
+  member_limit (b, "limit", dir, "pids.max");
+  json_builder_end_object (b);
+}
+
+/* One entry of blkio.ioServiceBytesRecursive, the same on v1 and v2. */
+static void
+add_io_service_bytes (JsonBuilder *b, guint major, guint minor, const char *op, guint64 value)
+{
+  json_builder_begin_object (b);
+  member_u64 (b, "major", major);
+  member_u64 (b, "minor", minor);
+  json_builder_set_member_name (b, "op");
+  json_builder_add_string_value (b, op);
+  member_u64 (b, "value", value);
+  json_builder_end_object (b);
+}
+
+static void
 stats_v2 (JsonBuilder *b, const char *d)
 {
+  static const char *const memory_keys[] = { "anon", "file", "kernel", "sock", "shmem",
+                                              "file_mapped", "file_dirty", "pgfault",
+                                              "pgmajfault" };
+  g_autofree char *io = NULL;
   guint64 v, u, s;
 
-  json_builder_set_member_name (b, "cpu");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "usage");
-  json_builder_begin_object (b);
+  begin_member_object (b, "cpu");
+  begin_member_object (b, "usage");
   if (read_keyed (d, "cpu.stat", "usage_usec", &v))
     member_u64 (b, "total", v * 1000);
   if (read_keyed (d, "cpu.stat", "user_usec", &u))
@@ -1217,8 +1278,7 @@ stats_v2 (JsonBuilder *b, const char *d)
   json_builder_end_object (b);
   if (read_keyed (d, "cpu.stat", "nr_periods", &v))
     {
-      json_builder_set_member_name (b, "throttling");
-      json_builder_begin_object (b);
+      begin_member_object (b, "throttling");
       member_u64 (b, "periods", v);
       if (read_keyed (d, "cpu.stat", "nr_throttled", &v))
         member_u64 (b, "throttledPeriods", v);
@@ -1230,10 +1290,8 @@ stats_v2 (JsonBuilder *b, const char *d)
 
   if (read_u64 (d, "memory.current", &v))
     {
-      json_builder_set_member_name (b, "memory");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "usage");
-      json_builder_begin_object (b);
+      begin_member_object (b, "memory");
+      begin_member_object (b, "usage");
       member_u64 (b, "usage", v);
       member_limit (b, "limit", d, "memory.max");
       if (read_u64 (d, "memory.peak", &v))
@@ -1241,91 +1299,64 @@ stats_v2 (JsonBuilder *b, const char *d)
       json_builder_end_object (b);
       if (read_u64 (d, "memory.swap.current", &v))
         {
-          json_builder_set_member_name (b, "swap");
-          json_builder_begin_object (b);
+          begin_member_object (b, "swap");
           member_u64 (b, "usage", v);
           member_limit (b, "limit", d, "memory.swap.max");
           json_builder_end_object (b);
         }
       if (read_keyed (d, "memory.events", "oom_kill", &v))
         member_u64 (b, "oomKills", v);
-      json_builder_set_member_name (b, "stats");
-      json_builder_begin_object (b);
-      {
-        static const char *const keys[] = { "anon", "file", "kernel", "sock", "shmem",
-                                            "file_mapped", "file_dirty", "pgfault", "pgmajfault" };
-
-        for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
-          if (read_keyed (d, "memory.stat", keys[i], &v))
-            member_u64 (b, keys[i], v);
-      }
-      json_builder_end_object (b);
+      member_keyed_stats (b, d, "memory.stat", memory_keys, G_N_ELEMENTS (memory_keys));
       json_builder_end_object (b);
     }
-  if (read_u64 (d, "pids.current", &v))
+  stats_pids (b, d);
+  io = urun_cgroup_read_file (d, "io.stat");
+  if (io != NULL)
     {
-      json_builder_set_member_name (b, "pids");
-      json_builder_begin_object (b);
-      member_u64 (b, "current", v);
-      member_limit (b, "limit", d, "pids.max");
+      g_auto (GStrv) lines = g_strsplit (io, "\n", -1);
+
+      begin_member_object (b, "blkio");
+      json_builder_set_member_name (b, "ioServiceBytesRecursive");
+      json_builder_begin_array (b);
+      for (char **l = lines; *l; l++)
+        {
+          g_auto (GStrv) f = g_strsplit (*l, " ", -1);
+          guint maj, min;
+
+          if (f[0] == NULL || sscanf (f[0], "%u:%u", &maj, &min) != 2)
+            continue;
+          for (char **kv = f + 1; *kv; kv++)
+            {
+              const char *op = g_str_has_prefix (*kv, "rbytes=") ? "read"
+                               : g_str_has_prefix (*kv, "wbytes=") ? "write" : NULL;
+
+              if (op != NULL)
+                add_io_service_bytes (b, maj, min, op,
+                                      g_ascii_strtoull (strchr (*kv, '=') + 1, NULL, 10));
+            }
+        }
+      json_builder_end_array (b);
       json_builder_end_object (b);
     }
-  {
-    g_autofree char *io = urun_cgroup_read_file (d, "io.stat");
-
-    if (io != NULL)
-      {
-        g_auto (GStrv) lines = g_strsplit (io, "\n", -1);
-
-        json_builder_set_member_name (b, "blkio");
-        json_builder_begin_object (b);
-        json_builder_set_member_name (b, "ioServiceBytesRecursive");
-        json_builder_begin_array (b);
-        for (char **l = lines; *l; l++)
-          {
-            g_auto (GStrv) f = g_strsplit (*l, " ", -1);
-            guint maj, min;
-
-            if (f[0] == NULL || sscanf (f[0], "%u:%u", &maj, &min) != 2)
-              continue;
-            for (char **kv = f + 1; *kv; kv++)
-              {
-                const char *op = g_str_has_prefix (*kv, "rbytes=") ? "read"
-                                 : g_str_has_prefix (*kv, "wbytes=") ? "write" : NULL;
-
-                if (op == NULL)
-                  continue;
-                json_builder_begin_object (b);
-                member_u64 (b, "major", maj);
-                member_u64 (b, "minor", min);
-                json_builder_set_member_name (b, "op");
-                json_builder_add_string_value (b, op);
-                member_u64 (b, "value", g_ascii_strtoull (strchr (*kv, '=') + 1, NULL, 10));
-                json_builder_end_object (b);
-              }
-          }
-        json_builder_end_array (b);
-        json_builder_end_object (b);
-      }
-  }
 }
 
 static void
 stats_v1 (JsonBuilder *b, const char *path)
 {
+  static const char *const memory_keys[] = { "cache", "rss", "shmem", "mapped_file", "dirty",
+                                              "pgfault", "pgmajfault" };
   g_autofree char *cpuacct = v1_dir ("cpuacct", path);
   g_autofree char *memory = v1_dir ("memory", path);
   g_autofree char *pids = v1_dir ("pids", path);
   g_autofree char *blkio = v1_dir ("blkio", path);
+  g_autofree char *io = NULL;
   guint64 v;
   long hz = sysconf (_SC_CLK_TCK);
 
   if (read_u64 (cpuacct, "cpuacct.usage", &v))
     {
-      json_builder_set_member_name (b, "cpu");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "usage");
-      json_builder_begin_object (b);
+      begin_member_object (b, "cpu");
+      begin_member_object (b, "usage");
       member_u64 (b, "total", v);
       if (read_keyed (cpuacct, "cpuacct.stat", "user", &v) && hz > 0)
         member_u64 (b, "user", v * (1000000000 / (guint64) hz));
@@ -1336,10 +1367,8 @@ stats_v1 (JsonBuilder *b, const char *path)
     }
   if (read_u64 (memory, "memory.usage_in_bytes", &v))
     {
-      json_builder_set_member_name (b, "memory");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "usage");
-      json_builder_begin_object (b);
+      begin_member_object (b, "memory");
+      begin_member_object (b, "usage");
       member_u64 (b, "usage", v);
       member_limit (b, "limit", memory, "memory.limit_in_bytes");
       if (read_u64 (memory, "memory.max_usage_in_bytes", &v))
@@ -1349,58 +1378,34 @@ stats_v1 (JsonBuilder *b, const char *path)
       json_builder_end_object (b);
       if (read_keyed (memory, "memory.oom_control", "oom_kill", &v))
         member_u64 (b, "oomKills", v);
-      json_builder_set_member_name (b, "stats");
-      json_builder_begin_object (b);
-      {
-        static const char *const keys[] = { "cache", "rss", "shmem", "mapped_file", "dirty",
-                                            "pgfault", "pgmajfault" };
-
-        for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
-          if (read_keyed (memory, "memory.stat", keys[i], &v))
-            member_u64 (b, keys[i], v);
-      }
-      json_builder_end_object (b);
+      member_keyed_stats (b, memory, "memory.stat", memory_keys, G_N_ELEMENTS (memory_keys));
       json_builder_end_object (b);
     }
-  if (read_u64 (pids, "pids.current", &v))
-    {
-      json_builder_set_member_name (b, "pids");
-      json_builder_begin_object (b);
-      member_u64 (b, "current", v);
-      member_limit (b, "limit", pids, "pids.max");
-      json_builder_end_object (b);
-    }
+  stats_pids (b, pids);
   if (blkio != NULL)
+    io = urun_cgroup_read_file (blkio, "blkio.throttle.io_service_bytes_recursive");
+  if (io != NULL)
     {
-      g_autofree char *text = urun_cgroup_read_file (blkio, "blkio.throttle.io_service_bytes_recursive");
+      g_auto (GStrv) lines = g_strsplit (io, "\n", -1);
 
-      if (text != NULL)
+      begin_member_object (b, "blkio");
+      json_builder_set_member_name (b, "ioServiceBytesRecursive");
+      json_builder_begin_array (b);
+      for (char **l = lines; *l; l++)
         {
-          g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+          guint maj, min;
+          char op[16];
+          guint64 value;
 
-          json_builder_set_member_name (b, "blkio");
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "ioServiceBytesRecursive");
-          json_builder_begin_array (b);
-          for (char **l = lines; *l; l++)
+          if (sscanf (*l, "%u:%u %15s %" G_GUINT64_FORMAT, &maj, &min, op, &value) == 4)
             {
-              guint maj, min;
-              char op[16];
-              guint64 value;
+              g_autofree char *lower = g_ascii_strdown (op, -1);
 
-              if (sscanf (*l, "%u:%u %15s %" G_GUINT64_FORMAT, &maj, &min, op, &value) != 4)
-                continue;
-              json_builder_begin_object (b);
-              member_u64 (b, "major", maj);
-              member_u64 (b, "minor", min);
-              json_builder_set_member_name (b, "op");
-              json_builder_add_string_value (b, g_ascii_strdown (op, -1));
-              member_u64 (b, "value", value);
-              json_builder_end_object (b);
+              add_io_service_bytes (b, maj, min, lower, value);
             }
-          json_builder_end_array (b);
-          json_builder_end_object (b);
         }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
     }
 }
 

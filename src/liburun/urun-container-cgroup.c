@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -156,44 +155,6 @@ urun_container_update (const UrunRuntime *runtime, const char *id,
   return TRUE;
 }
 
-/* Without a cgroup: init and every process of its pid namespace, when it
- * has one of its own. */
-static void
-pid_namespace_members (pid_t init, GArray *pids)
-{
-  g_autofree char *init_ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) init);
-  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
-  struct stat init_ns, own_ns;
-  const char *name;
-
-  g_array_append_val (pids, init);
-  if (proc == NULL || stat (init_ns_path, &init_ns) < 0 || stat ("/proc/self/ns/pid", &own_ns) < 0
-      || init_ns.st_ino == own_ns.st_ino)
-    return;
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *ns_path = NULL;
-      struct stat st;
-      gint64 pid = g_ascii_strtoll (name, NULL, 10);
-
-      if (pid <= 0 || pid == init)
-        continue;
-      ns_path = g_strdup_printf ("/proc/%s/ns/pid", name);
-      if (stat (ns_path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
-        {
-          pid_t p = (pid_t) pid;
-
-          g_array_append_val (pids, p);
-        }
-    }
-}
-
-static gint
-compare_pids (gconstpointer a, gconstpointer b)
-{
-  return *(const pid_t *) a - *(const pid_t *) b;
-}
-
 GArray *
 urun_container_pids (const UrunRuntime *runtime, const char *id, GError **error)
 {
@@ -209,9 +170,12 @@ urun_container_pids (const UrunRuntime *runtime, const char *id, GError **error)
     }
   if (l.record->cgroup.driver != URUN_CGROUP_DRIVER_NONE)
     return urun_cgroup_pids (&l.record->cgroup, error);
+  /* Without a cgroup: init and every process of its pid namespace, when
+   * it has one of its own. */
   pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-  pid_namespace_members (l.record->pid, pids);
-  g_array_sort (pids, compare_pids);
+  g_array_append_val (pids, l.record->pid);
+  urun_proc_pid_namespace_others (l.record->pid, pids);
+  urun_proc_sort_pids (pids);
   return pids;
 }
 

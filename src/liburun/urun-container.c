@@ -781,26 +781,11 @@ signal_process (pid_t pid, guint64 start_time, int signum)
 static void
 signal_pid_namespace (pid_t init_pid, int signum)
 {
-  g_autofree char *init_ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) init_pid);
-  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
-  struct stat init_ns, own_ns;
-  const char *name;
+  g_autoptr (GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
 
-  if (proc == NULL || stat (init_ns_path, &init_ns) < 0 || stat ("/proc/self/ns/pid", &own_ns) < 0
-      || init_ns.st_ino == own_ns.st_ino)
-    return;
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *ns_path = NULL;
-      struct stat st;
-      gint64 pid = g_ascii_strtoll (name, NULL, 10);
-
-      if (pid <= 0 || pid == init_pid)
-        continue;
-      ns_path = g_strdup_printf ("/proc/%s/ns/pid", name);
-      if (stat (ns_path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
-        kill ((pid_t) pid, signum);
-    }
+  urun_proc_pid_namespace_others (init_pid, pids);
+  for (guint i = 0; i < pids->len; i++)
+    kill (g_array_index (pids, pid_t, i), signum);
 }
 
 gboolean

@@ -28,23 +28,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static __attribute__ ((noreturn)) void
-report_and_exit (const UrunInitPlan *plan, const UrunInitFailure *failure)
-{
-  urun_sync_send (plan->sync_fd, URUN_SYNC_ERROR, failure->step, failure->errsv, failure->value,
-                  failure->detail);
-  /* A shell's codes: 127 for a program that is not there, 126 for one that
-   * cannot be run; urun itself exits with the same (urun-main.c). */
-  if (failure->step == URUN_STEP_EXEC_NOT_FOUND)
-    _exit (127);
-  if (failure->step == URUN_STEP_EXEC)
-    _exit (126);
-  _exit (1);
-}
 
 static const char *
 namespace_name (int nstype)
@@ -80,17 +65,12 @@ static int
 enter_container (const UrunExecPlan *exec, UrunInitFailure *failure)
 {
   const UrunInitPlan *plan = &exec->process;
-  UrunSyncMessage message;
   pid_t pid;
-  int r;
 
   /* Wait until the parent has moved us into the container's cgroup: the
    * process is forked below and inherits it, so it never runs outside. */
-  r = urun_sync_receive (plan->sync_fd, &message);
-  if (r < 0)
-    return urun_init_fail (failure, URUN_STEP_SYNC, r, NULL);
-  if (message.type != URUN_SYNC_GO)
-    return urun_init_fail (failure, URUN_STEP_SYNC, EPROTO, NULL);
+  if (urun_init_wait_for_message (plan, URUN_SYNC_GO, failure) < 0)
+    return -1;
 
   /* The parent ordered the joins: namespaces that the container's user
    * namespace does not own (a host network namespace given by path)
@@ -125,22 +105,12 @@ enter_container (const UrunExecPlan *exec, UrunInitFailure *failure)
   _exit (0);
 }
 
-static int
-set_rlimits (const UrunInitPlan *plan, UrunInitFailure *failure)
-{
-  for (size_t i = 0; i < plan->n_rlimits; i++)
-    if (setrlimit (plan->rlimits[i].resource, &plan->rlimits[i].limit) < 0)
-      return urun_init_fail (failure, URUN_STEP_RLIMIT, errno, plan->rlimits[i].name);
-  return 0;
-}
-
 void
 urun_init_exec_main (const UrunExecPlan *exec)
 {
   const UrunInitPlan *plan = &exec->process;
   UrunInitFailure failure;
   char executable[PATH_MAX];
-  int r;
 
   memset (&failure, 0, sizeof failure);
   for (size_t i = 0; i < plan->n_child_close_fds; i++)
@@ -152,47 +122,25 @@ urun_init_exec_main (const UrunExecPlan *exec)
    * the payload dumpable again. */
   prctl (PR_SET_DUMPABLE, 0);
   if (urun_init_security_start (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
   if (enter_container (exec, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   /* The process, in the container's namespaces and root, still root there
    * (or whoever urun is, with every capability of the user namespace). */
   if (urun_init_setup_terminal (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
   /* Limits while still privileged: raising a hard limit needs
    * CAP_SYS_RESOURCE. */
-  if (set_rlimits (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  if (urun_init_enter_cwd (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  /* The security profile around the uid change, as init does (the order is
-   * explained in urun-init-security.c). */
-  if (urun_init_security_before_user (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  if (urun_init_set_user (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  if (urun_init_security_after_user (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-
-  /* The lookup as the user and inside the container, so that a missing
-   * program gets podman's 127 wording from the parent. */
-  r = urun_init_find_executable (plan, executable, sizeof executable);
-  if (r < 0)
-    {
-      urun_init_fail (&failure, r == -ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, r,
-                      plan->argv[0]);
-      report_and_exit (plan, &failure);
-    }
-  /* Every fd of urun (the sync socket included) closes at execve; the
-   * parent reads that end-of-file as "the process runs". */
-  if (urun_init_prepare_fds (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  urun_init_reset_signals ();
-  if (urun_init_security_before_exec (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  execve (executable, plan->argv, plan->envp);
-  urun_init_fail (&failure, errno == ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, errno,
-                  plan->argv[0]);
-  report_and_exit (plan, &failure);
+  if (urun_init_set_rlimits (plan, &failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
+  /* cwd, user and security profile as init takes them; the lookup as the
+   * user and inside the container, so that a missing program gets
+   * podman's 127 wording from the parent.  Every fd of urun (the sync
+   * socket included) closes at execve; the parent reads that end-of-file
+   * as "the process runs". */
+  if (urun_init_prepare_process (plan, executable, sizeof executable, &failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
+  urun_init_execute (plan, executable, &failure);
+  urun_init_report_and_exit (plan, &failure);
 }

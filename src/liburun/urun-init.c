@@ -62,8 +62,8 @@ urun_init_fail (UrunInitFailure *failure, UrunInitStep step, int errsv, const ch
  * written here for `start` to report. */
 static int start_fifo_fd = -1;
 
-static __attribute__ ((noreturn)) void
-report_and_exit (const UrunInitPlan *plan, const UrunInitFailure *failure)
+void
+urun_init_report_and_exit (const UrunInitPlan *plan, const UrunInitFailure *failure)
 {
   if (start_fifo_fd >= 0)
     {
@@ -78,7 +78,8 @@ report_and_exit (const UrunInitPlan *plan, const UrunInitFailure *failure)
     urun_sync_send (plan->sync_fd, URUN_SYNC_ERROR, failure->step, failure->errsv,
                     failure->value, failure->detail);
   /* The exit codes of a shell: 127 for a program that is not there, 126
-   * for one that cannot be executed. */
+   * for one that cannot be executed; urun itself exits with the same
+   * (urun-main.c). */
   if (failure->step == URUN_STEP_EXEC_NOT_FOUND)
     _exit (127);
   if (failure->step == URUN_STEP_EXEC)
@@ -86,8 +87,9 @@ report_and_exit (const UrunInitPlan *plan, const UrunInitFailure *failure)
   _exit (1);
 }
 
-static int
-wait_for_message (const UrunInitPlan *plan, UrunSyncType expected, UrunInitFailure *failure)
+int
+urun_init_wait_for_message (const UrunInitPlan *plan, UrunSyncType expected,
+                            UrunInitFailure *failure)
 {
   UrunSyncMessage message;
   int r = urun_sync_receive (plan->sync_fd, &message);
@@ -191,7 +193,7 @@ enter_namespaces_in_stages (const UrunInitPlan *plan, UrunInitFailure *failure)
       if (unshare (CLONE_NEWUSER) < 0)
         return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "user namespace");
       if (urun_sync_send (plan->sync_fd, URUN_SYNC_USERNS_READY, URUN_STEP_NONE, 0, 0, NULL) < 0
-          || wait_for_message (plan, URUN_SYNC_CONTINUE, failure) < 0)
+          || urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, failure) < 0)
         return urun_init_fail (failure, URUN_STEP_SYNC, EPIPE, NULL);
       if (become_root (plan, failure) < 0)
         return -1;
@@ -292,6 +294,15 @@ set_sysctls (const UrunInitPlan *plan, UrunInitFailure *failure)
   return 0;
 }
 
+int
+urun_init_set_rlimits (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  for (size_t i = 0; i < plan->n_rlimits; i++)
+    if (setrlimit (plan->rlimits[i].resource, &plan->rlimits[i].limit) < 0)
+      return urun_init_fail (failure, URUN_STEP_RLIMIT, errno, plan->rlimits[i].name);
+  return 0;
+}
+
 static int
 set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
@@ -300,9 +311,8 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
   if (plan->domainname != NULL
       && setdomainname (plan->domainname, strlen (plan->domainname)) < 0)
     return urun_init_fail (failure, URUN_STEP_DOMAINNAME, errno, plan->domainname);
-  for (size_t i = 0; i < plan->n_rlimits; i++)
-    if (setrlimit (plan->rlimits[i].resource, &plan->rlimits[i].limit) < 0)
-      return urun_init_fail (failure, URUN_STEP_RLIMIT, errno, plan->rlimits[i].name);
+  if (urun_init_set_rlimits (plan, failure) < 0)
+    return -1;
   if (plan->has_oom_score_adj)
     {
       char value[16];
@@ -361,6 +371,15 @@ check_executable (const char *path)
   if (access (path, X_OK) < 0)
     return -errno;
   return 0;
+}
+
+/* The step of a program that cannot be run (@errsv of either sign): its
+ * own for one that is not there (exit 127), URUN_STEP_EXEC for the rest
+ * (126). */
+static UrunInitStep
+exec_step (int errsv)
+{
+  return errsv == ENOENT || errsv == -ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC;
 }
 
 /* Finds argv[0] inside the container the way execvp(3) would, into @out.
@@ -462,7 +481,7 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
   int fd;
 
   if (plan->exec_fifo_fd < 0)
-    return wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
+    return urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
 
   /* Opening the fifo for writing blocks until `start` opens it for
    * reading; the byte tells `start` that init is on its way.  The fd stays
@@ -526,7 +545,6 @@ urun_init_main (const UrunInitPlan *plan)
 {
   UrunInitFailure failure;
   char executable[PATH_MAX];
-  int r;
 
   memset (&failure, 0, sizeof failure);
   for (size_t i = 0; i < plan->n_child_close_fds; i++)
@@ -534,31 +552,31 @@ urun_init_main (const UrunInitPlan *plan)
   if (mark_fds_cloexec (plan) < 0)
     {
       urun_init_fail (&failure, URUN_STEP_CLOSE_FDS, errno, NULL);
-      report_and_exit (plan, &failure);
+      urun_init_report_and_exit (plan, &failure);
     }
 
   /* execCPUAffinity.initial first: all of init's work, in stages or not,
    * is "the runtime's process before the transition to the container's
    * cgroup" and runs on those CPUs (urun-init-security.c). */
   if (urun_init_security_start (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   /* 1. The namespaces to join and those to create, in stages, when the
    *    clone could not do it all. */
   if (plan->staged && enter_namespaces_in_stages (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   /* 2. Wait until the parent has written the id maps and placed us in the
    *    cgroup: before that we are nobody and may escape the limits.  Then
    *    become root of the new user namespace. */
-  if (wait_for_message (plan, URUN_SYNC_GO, &failure) < 0)
-    report_and_exit (plan, &failure);
+  if (urun_init_wait_for_message (plan, URUN_SYNC_GO, &failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
   if (!plan->staged && become_root (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
   if (plan->new_cgroupns && unshare (CLONE_NEWCGROUP) < 0)
     {
       urun_init_fail (&failure, URUN_STEP_UNSHARE, errno, "cgroup namespace");
-      report_and_exit (plan, &failure);
+      urun_init_report_and_exit (plan, &failure);
     }
 
   /* Sysctls now, through the /proc inherited from urun: a sysctl applies to
@@ -567,7 +585,7 @@ urun_init_main (const UrunInitPlan *plan)
    * host is never reached); later, the container's own /proc/sys is
    * read-only (readonlyPaths). */
   if (set_sysctls (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   /* Not dumpable: until execve, /proc/<init>/exe is urun's own binary and
    * /proc/<init>/fd holds urun's fds; another process of a shared pid
@@ -586,7 +604,7 @@ urun_init_main (const UrunInitPlan *plan)
 
   /* 3. The root filesystem, up to the point where the hooks run. */
   if (urun_init_prepare_root (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   /* 4. prestart/createRuntime hooks run in the runtime's namespaces, by
    *    the parent; createContainer hooks here, before pivot_root. */
@@ -594,58 +612,38 @@ urun_init_main (const UrunInitPlan *plan)
     {
       if (urun_sync_send (plan->sync_fd, URUN_SYNC_RUN_RUNTIME_HOOKS, URUN_STEP_NONE, 0, 0, NULL)
             < 0
-          || wait_for_message (plan, URUN_SYNC_CONTINUE, &failure) < 0)
+          || urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, &failure) < 0)
         {
           if (failure.step == URUN_STEP_NONE)
             urun_init_fail (&failure, URUN_STEP_SYNC, EPIPE, NULL);
-          report_and_exit (plan, &failure);
+          urun_init_report_and_exit (plan, &failure);
         }
     }
   if (run_hooks (plan, plan->create_container_hooks, plan->n_create_container_hooks, &failure)
       < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   /* 5. Enter the root; masks and read-only paths come after the pivot so
    *    that they name container paths. */
   if (urun_init_enter_root (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   /* The terminal after the pivot, so that the pty comes from the
    * container's devpts; while still root, for the /dev/console bind and
    * the chown of the slave (see urun-init-terminal.c). */
   if (urun_init_setup_terminal (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
   if (urun_init_attach_notify (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   /* 6. Identity and limits, while still root in the container. */
   if (set_identity_and_limits (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  if (enter_cwd (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  /* The security profile around the uid change (urun-init-security.c):
-   * what needs the namespace's full privileges before it (scheduler, I/O
-   * priority, the bounding set, KEEPCAPS, seccomp without noNewPrivileges,
-   * which needs CAP_SYS_ADMIN), the capability sets after it, since the
-   * uid change clears the effective set. */
-  if (urun_init_security_before_user (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  if (set_user (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  if (urun_init_security_after_user (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-
-  /* 7. Look the program up now, as the user, so that a missing or
-   *    non-executable program fails `create` rather than a later `start`. */
-  r = find_executable (plan, executable, sizeof executable);
-  if (r < 0)
-    {
-      urun_init_fail (&failure, r == -ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, r,
-                      plan->argv[0]);
-      report_and_exit (plan, &failure);
-    }
-  if (prepare_fds (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
+  /* 7. cwd and user; look the program up now, as the user, so that a
+   *    missing or non-executable program fails `create` rather than a
+   *    later `start`. */
+  if (urun_init_prepare_process (plan, executable, sizeof executable, &failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
 
   /* 8. Ready.  From here the parent may exit (create), so stop dying with
    *    it, then wait for `start` (or the parent's go-ahead for `run`). */
@@ -653,52 +651,49 @@ urun_init_main (const UrunInitPlan *plan)
   if (urun_sync_send (plan->sync_fd, URUN_SYNC_READY, URUN_STEP_NONE, 0, 0, NULL) < 0)
     _exit (1);
   if (wait_for_start (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
   if (run_hooks (plan, plan->start_container_hooks, plan->n_start_container_hooks, &failure) < 0)
-    report_and_exit (plan, &failure);
+    urun_init_report_and_exit (plan, &failure);
 
-  reset_signals ();
-  /* Last before execve: personality, memory policy, the final CPU
-   * affinity, LSM labels, no_new_privs and, under noNewPrivileges, the
-   * seccomp filter, so that the filter need allow nothing of init's work
-   * but execve. */
-  if (urun_init_security_before_exec (plan, &failure) < 0)
-    report_and_exit (plan, &failure);
-  execve (executable, plan->argv, plan->envp);
-  urun_init_fail (&failure, errno == ENOENT ? URUN_STEP_EXEC_NOT_FOUND : URUN_STEP_EXEC, errno,
-                  plan->argv[0]);
-  report_and_exit (plan, &failure);
+  urun_init_execute (plan, executable, &failure);
+  urun_init_report_and_exit (plan, &failure);
 }
 
 /* ---- steps shared with `exec` (urun-init-exec.c) -------------------------- */
 
 int
-urun_init_set_user (const UrunInitPlan *plan, UrunInitFailure *failure)
+urun_init_prepare_process (const UrunInitPlan *plan, char *executable, size_t size,
+                           UrunInitFailure *failure)
 {
-  return set_user (plan, failure);
-}
+  int r;
 
-int
-urun_init_enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
-{
-  return enter_cwd (plan, failure);
-}
-
-int
-urun_init_find_executable (const UrunInitPlan *plan, char *out, size_t size)
-{
-  return find_executable (plan, out, size);
-}
-
-int
-urun_init_prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
-{
+  if (enter_cwd (plan, failure) < 0)
+    return -1;
+  /* The security profile around the uid change (urun-init-security.c):
+   * what needs the namespace's full privileges before it (scheduler, I/O
+   * priority, the bounding set, KEEPCAPS, seccomp without noNewPrivileges,
+   * which needs CAP_SYS_ADMIN), the capability sets after it, since the
+   * uid change clears the effective set. */
+  if (urun_init_security_before_user (plan, failure) < 0 || set_user (plan, failure) < 0
+      || urun_init_security_after_user (plan, failure) < 0)
+    return -1;
+  r = find_executable (plan, executable, size);
+  if (r < 0)
+    return urun_init_fail (failure, exec_step (r), r, plan->argv[0]);
   return prepare_fds (plan, failure);
 }
 
-void
-urun_init_reset_signals (void)
+int
+urun_init_execute (const UrunInitPlan *plan, const char *executable, UrunInitFailure *failure)
 {
   reset_signals ();
+  /* Last before execve: personality, memory policy, the final CPU
+   * affinity, LSM labels, no_new_privs and, under noNewPrivileges, the
+   * seccomp filter, so that the filter need allow nothing of init's work
+   * but execve. */
+  if (urun_init_security_before_exec (plan, failure) < 0)
+    return -1;
+  execve (executable, plan->argv, plan->envp);
+  return urun_init_fail (failure, exec_step (errno), errno, plan->argv[0]);
 }

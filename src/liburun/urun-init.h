@@ -76,16 +76,29 @@ int urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
 
 /* ---- urun-init.c: steps that `exec` shares with init ----------------------
  * (urun-init-exec.c; the same code, so that both apply a process alike)
- *   urun_init_set_user(): setgroups (when can_setgroups), setresgid,
- *     setresuid, umask;
- *   urun_init_enter_cwd(): chdir to plan->cwd, creating it when missing;
- *   urun_init_find_executable(): argv[0] looked up in plan->path_env into
- *     @out; 0, -ENOENT (nowhere) or -EACCES (found, not executable);
- *   urun_init_prepare_fds(): fds 3 .. 3+preserve_fds-1 survive execve,
- *     every other fd from there on is made close-on-exec;
- *   urun_init_reset_signals(): default dispositions, empty mask. */
-int urun_init_set_user (const UrunInitPlan *plan, UrunInitFailure *failure);
-int urun_init_enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure);
-int urun_init_find_executable (const UrunInitPlan *plan, char *out, size_t size);
-int urun_init_prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure);
-void urun_init_reset_signals (void);
+ *   urun_init_report_and_exit(): sends @failure to the parent (over
+ *     plan->sync_fd, or exec.fifo once `start` released init) and exits
+ *     127 for a program that is not there, 126 for one that cannot be
+ *     run, 1 otherwise;
+ *   urun_init_wait_for_message(): the next message on plan->sync_fd must
+ *     be @expected;
+ *   urun_init_set_rlimits(): setrlimit of each of plan->rlimits;
+ *   urun_init_prepare_process(), in this order: chdir to plan->cwd
+ *     (created when missing); the security profile's part before the uid
+ *     change, setgroups (when can_setgroups), setresgid, setresuid, umask,
+ *     the part after it; argv[0] looked up in plan->path_env into
+ *     @executable (a failure is URUN_STEP_EXEC_NOT_FOUND when it is
+ *     nowhere, URUN_STEP_EXEC when it is not executable); fds 3 ..
+ *     3+preserve_fds-1 kept across execve, every later one close-on-exec;
+ *   urun_init_execute(): default signal dispositions and an empty mask,
+ *     the security profile's last part, execve() of @executable; returns
+ *     only on failure. */
+__attribute__ ((noreturn)) void urun_init_report_and_exit (const UrunInitPlan *plan,
+                                                           const UrunInitFailure *failure);
+int urun_init_wait_for_message (const UrunInitPlan *plan, UrunSyncType expected,
+                                UrunInitFailure *failure);
+int urun_init_set_rlimits (const UrunInitPlan *plan, UrunInitFailure *failure);
+int urun_init_prepare_process (const UrunInitPlan *plan, char *executable, size_t size,
+                               UrunInitFailure *failure);
+int urun_init_execute (const UrunInitPlan *plan, const char *executable,
+                       UrunInitFailure *failure);

@@ -1,4 +1,4 @@
-/* urun-proc.c: reading /proc/PID/stat (see urun-proc.h).
+/* urun-proc.c: reading /proc (see urun-proc.h).
  * Zone: host side; the parser is a raw helper. */
 #include "config.h"
 
@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Field 22 of stat(5) is the 20th field after the closing ')' of comm
@@ -140,4 +141,45 @@ urun_proc_is_alive (pid_t pid, uint64_t start_time)
   if (start_time != 0 && stat.start_time != start_time)
     return FALSE;
   return TRUE;
+}
+
+void
+urun_proc_pid_namespace_others (pid_t init, GArray *pids)
+{
+  g_autofree char *init_ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) init);
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  struct stat init_ns, own_ns;
+  const char *name;
+
+  if (proc == NULL || stat (init_ns_path, &init_ns) < 0 || stat ("/proc/self/ns/pid", &own_ns) < 0
+      || init_ns.st_ino == own_ns.st_ino)
+    return;
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *ns_path = NULL;
+      struct stat st;
+      gint64 pid = g_ascii_strtoll (name, NULL, 10);
+
+      if (pid <= 0 || pid == init)
+        continue;
+      ns_path = g_strdup_printf ("/proc/%s/ns/pid", name);
+      if (stat (ns_path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
+        {
+          pid_t p = (pid_t) pid;
+
+          g_array_append_val (pids, p);
+        }
+    }
+}
+
+static gint
+compare_pids (gconstpointer a, gconstpointer b)
+{
+  return *(const pid_t *) a - *(const pid_t *) b;
+}
+
+void
+urun_proc_sort_pids (GArray *pids)
+{
+  g_array_sort (pids, compare_pids);
 }

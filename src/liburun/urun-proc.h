@@ -1,4 +1,5 @@
-/* urun-proc.h: reading /proc/PID/stat.
+/* urun-proc.h: reading /proc: /proc/PID/stat, the members of a pid
+ * namespace.
  *
  * Zone: host side (GLib).  urun_proc_stat_parse() follows the raw-helper
  * convention (no allocation, -errno on failure); urun_proc_stat_read() is
@@ -33,5 +34,13 @@ gboolean urun_proc_stat_read (pid_t pid, UrunProcStat *out_stat, GError **error)
  * "unknown") started at @start_time: the test for "this is still the process
  * we recorded" rather than some later process that reused the pid. */
 gboolean urun_proc_is_alive (pid_t pid, uint64_t start_time);
+
+/* Appends to @pids every process in @init's pid namespace other than
+ * @init, when @init has a pid namespace of its own (not urun's); appends
+ * nothing otherwise. */
+void urun_proc_pid_namespace_others (pid_t init, GArray *pids);
+
+/* Sorts @pids (an array of pid_t) in ascending order. */
+void urun_proc_sort_pids (GArray *pids);
 
 G_END_DECLS

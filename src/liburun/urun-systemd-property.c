@@ -102,7 +102,9 @@ urun_systemd_property_new (const char *name, GVariant *value)
   UrunSystemdProperty *property = g_new0 (UrunSystemdProperty, 1);
 
   property->name = g_strdup (name);
-  property->value = g_variant_ref_sink (value);
+  /* Ownership of @value passes to the property, whether it is floating
+   * (g_variant_new_*) or a full reference (g_variant_parse). */
+  property->value = g_variant_take_ref (value);
   return property;
 }
 
@@ -123,8 +125,10 @@ urun_systemd_property_list_new (void)
 }
 
 void
-urun_systemd_property_list_set (GPtrArray *list, UrunSystemdProperty *property)
+urun_systemd_property_list_set (GPtrArray *list, const char *name, GVariant *value)
 {
+  UrunSystemdProperty *property = urun_systemd_property_new (name, value);
+
   for (guint i = 0; i < list->len; i++)
     {
       UrunSystemdProperty *old = g_ptr_array_index (list, i);
@@ -608,9 +612,7 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
 
           if (n > 10000)
             return fail_value (error, info, value);
-          urun_systemd_property_list_set (list,
-                                          urun_systemd_property_new (scale_name,
-                                                                     scale_variant (n)));
+          urun_systemd_property_list_set (list, scale_name, scale_variant (n));
           return TRUE;
         }
       if (info->kind == KIND_SIZE ? !urun_systemd_parse_size (value, &n)
@@ -642,12 +644,10 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
     case KIND_BOOL:
       if (!urun_systemd_parse_boolean (value, &b))
         return fail_value (error, info, value);
-      urun_systemd_property_list_set (list, urun_systemd_property_new (bus_name,
-                                                                       g_variant_new_boolean (b)));
+      urun_systemd_property_list_set (list, bus_name, g_variant_new_boolean (b));
       return TRUE;
     case KIND_STRING:
-      urun_systemd_property_list_set (list, urun_systemd_property_new (bus_name,
-                                                                       g_variant_new_string (value)));
+      urun_systemd_property_list_set (list, bus_name, g_variant_new_string (value));
       return TRUE;
     case KIND_ENUM:
       {
@@ -655,17 +655,14 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
 
         if (!g_strv_contains ((const char *const *) words, value))
           return fail_value (error, info, value);
-        urun_systemd_property_list_set (list,
-                                        urun_systemd_property_new (bus_name,
-                                                                   g_variant_new_string (value)));
+        urun_systemd_property_list_set (list, bus_name, g_variant_new_string (value));
         return TRUE;
       }
     case KIND_SLICE:
       if (!g_str_has_suffix (value, ".slice") || strlen (value) <= strlen (".slice")
           || strchr (value, '/') != NULL)
         return fail_value (error, info, value);
-      urun_systemd_property_list_set (list, urun_systemd_property_new (bus_name,
-                                                                       g_variant_new_string (value)));
+      urun_systemd_property_list_set (list, bus_name, g_variant_new_string (value));
       return TRUE;
     case KIND_SIGNAL:
       {
@@ -673,8 +670,7 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
 
         if (!parse_signal (value, &sig))
           return fail_value (error, info, value);
-        urun_systemd_property_list_set (list, urun_systemd_property_new (bus_name,
-                                                                         g_variant_new_int32 (sig)));
+        urun_systemd_property_list_set (list, bus_name, g_variant_new_int32 (sig));
         return TRUE;
       }
     case KIND_CPU_SET:
@@ -683,10 +679,9 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
 
         if (!urun_systemd_parse_cpu_set (value, &mask))
           return fail_value (error, info, value);
-        urun_systemd_property_list_set (
-          list, urun_systemd_property_new (bus_name,
-                                           g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING,
-                                                                     mask, TRUE)));
+        urun_systemd_property_list_set (list, bus_name,
+                                        g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING,
+                                                                  mask, TRUE));
         return TRUE;
       }
     case KIND_DEVICE:
@@ -714,9 +709,7 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
                 g_variant_builder_add (&builder, "(ss)", p, a);
             }
           g_variant_builder_add (&builder, "(ss)", path, access ? access : "rwm");
-          urun_systemd_property_list_set (list,
-                                          urun_systemd_property_new (bus_name,
-                                                                     g_variant_builder_end (&builder)));
+          urun_systemd_property_list_set (list, bus_name, g_variant_builder_end (&builder));
         }
         return TRUE;
       }
@@ -763,16 +756,13 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
                 g_variant_builder_add (&builder, "(st)", p, v);
           }
         g_variant_builder_add (&builder, "(st)", path, n);
-        urun_systemd_property_list_set (list,
-                                        urun_systemd_property_new (bus_name,
-                                                                   g_variant_builder_end (&builder)));
+        urun_systemd_property_list_set (list, bus_name, g_variant_builder_end (&builder));
         return TRUE;
       }
     default:
       g_assert_not_reached ();
     }
-  urun_systemd_property_list_set (list, urun_systemd_property_new (bus_name,
-                                                                   g_variant_new_uint64 (n)));
+  urun_systemd_property_list_set (list, bus_name, g_variant_new_uint64 (n));
   return TRUE;
 }
 
@@ -825,8 +815,7 @@ urun_systemd_property_parse_annotation (const char *name, const char *value, GPt
   if (variant != NULL && !g_variant_is_of_type (variant, G_VARIANT_TYPE_VARIANT)
       && !g_variant_type_is_maybe (g_variant_get_type (variant)))
     {
-      urun_systemd_property_list_set (list, urun_systemd_property_new (name,
-                                                                       g_steal_pointer (&variant)));
+      urun_systemd_property_list_set (list, name, g_steal_pointer (&variant));
       return TRUE;
     }
   info = find_property (name);

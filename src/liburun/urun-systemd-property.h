@@ -17,10 +17,10 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *name;       /* the D-Bus property name, e.g. "CPUQuotaPerSecUSec" */
-  GVariant *value;  /* floating reference sunk; type = the D-Bus signature */
+  GVariant *value;  /* owned; type = the D-Bus signature */
 } UrunSystemdProperty;
 
-/* Takes ownership of nothing: copies @name, sinks @value. */
+/* Copies @name and takes @value over, floating or not (g_variant_take_ref). */
 UrunSystemdProperty *urun_systemd_property_new (const char *name, GVariant *value);
 void urun_systemd_property_free (UrunSystemdProperty *property);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSystemdProperty, urun_systemd_property_free)
@@ -28,9 +28,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSystemdProperty, urun_systemd_property_free)
 /* A new GPtrArray of UrunSystemdProperty * that frees its elements. */
 GPtrArray *urun_systemd_property_list_new (void);
 
-/* Appends @property to @list, replacing an earlier one of the same name
- * (the last assignment wins, as with systemd-run). */
-void urun_systemd_property_list_set (GPtrArray *list, UrunSystemdProperty *property);
+/* Appends the property @name = @value (sunk, as by
+ * urun_systemd_property_new()) to @list, replacing an earlier one of the
+ * same name (the last assignment wins, as with systemd-run). */
+void urun_systemd_property_list_set (GPtrArray *list, const char *name, GVariant *value);
 
 /* The property of that name in @list, or NULL. */
 const UrunSystemdProperty *urun_systemd_property_list_find (GPtrArray *list, const char *name);

@@ -40,14 +40,29 @@
 static void
 set_u64 (GPtrArray *list, const char *name, guint64 value)
 {
-  urun_systemd_property_list_set (list, urun_systemd_property_new (name,
-                                                                   g_variant_new_uint64 (value)));
+  urun_systemd_property_list_set (list, name, g_variant_new_uint64 (value));
 }
 
+/* @name ("AllowedCPUs", "AllowedMemoryNodes") from a list such as "0-3,6";
+ * a list that does not parse sets nothing. */
 static void
-add_io (GPtrArray *list, const char *name, const char *path, guint64 value)
+set_cpu_set (GPtrArray *list, const char *name, const char *cpus)
+{
+  g_autoptr (GBytes) mask = NULL;
+
+  if (urun_systemd_parse_cpu_set (cpus, &mask))
+    urun_systemd_property_list_set (list, name,
+                                    g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, mask,
+                                                              TRUE));
+}
+
+/* Appends (/dev/block/MAJOR:MINOR, @value) to the a(st) property @name. */
+static void
+add_io (GPtrArray *list, const char *name, gint64 major, gint64 minor, guint64 value)
 {
   const UrunSystemdProperty *old = urun_systemd_property_list_find (list, name);
+  g_autofree char *path = g_strdup_printf ("/dev/block/%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                                           major, minor);
   GVariantBuilder b;
 
   g_variant_builder_init (&b, G_VARIANT_TYPE ("a(st)"));
@@ -62,19 +77,14 @@ add_io (GPtrArray *list, const char *name, const char *path, guint64 value)
         g_variant_builder_add (&b, "(st)", p, v);
     }
   g_variant_builder_add (&b, "(st)", path, value);
-  urun_systemd_property_list_set (list, urun_systemd_property_new (name, g_variant_builder_end (&b)));
+  urun_systemd_property_list_set (list, name, g_variant_builder_end (&b));
 }
 
 static void
 add_throttles (GPtrArray *list, const char *name, const UrunSpecThrottleDevice *d, gsize n)
 {
   for (gsize i = 0; i < n; i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/dev/block/%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
-                                               d[i].major, d[i].minor);
-
-      add_io (list, name, path, d[i].rate);
-    }
+    add_io (list, name, d[i].major, d[i].minor, d[i].rate);
 }
 
 /* The name under which /proc/devices lists @major ("pts" for 136). */
@@ -141,14 +151,6 @@ static void
 device_properties (const UrunSpecResources *r, const UrunSpecDevice *devices, gsize n_devices,
                    GPtrArray *list, GPtrArray *dropped)
 {
-  static const struct
-  {
-    const char *type;
-    gint64 major, minor;
-  } defaults[] = {
-    { "c", 1, 3 }, { "c", 1, 5 }, { "c", 1, 7 }, { "c", 5, 0 }, { "c", 1, 8 },
-    { "c", 1, 9 }, { "c", 136, -1 }, { "c", 5, 2 }, { "c", 10, 200 },
-  };
   GVariantBuilder b;
   gsize start;
 
@@ -160,8 +162,7 @@ device_properties (const UrunSpecResources *r, const UrunSpecDevice *devices, gs
     start = 1;
   else if (r->devices[r->n_devices - 1].allow && is_wildcard_rule (&r->devices[r->n_devices - 1]))
     {
-      urun_systemd_property_list_set (list, urun_systemd_property_new ("DevicePolicy",
-                                                                       g_variant_new_string ("auto")));
+      urun_systemd_property_list_set (list, "DevicePolicy", g_variant_new_string ("auto"));
       return;
     }
   else
@@ -179,9 +180,7 @@ device_properties (const UrunSpecResources *r, const UrunSpecDevice *devices, gs
       if (is_wildcard_rule (d) && d->allow)
         {
           g_variant_builder_clear (&b);
-          urun_systemd_property_list_set (list,
-                                          urun_systemd_property_new ("DevicePolicy",
-                                                                     g_variant_new_string ("auto")));
+          urun_systemd_property_list_set (list, "DevicePolicy", g_variant_new_string ("auto"));
           return;
         }
       if (!d->allow)
@@ -192,18 +191,20 @@ device_properties (const UrunSpecResources *r, const UrunSpecDevice *devices, gs
         }
       add_device_allow (&b, d->type, d->has_major, d->major, d->has_minor, d->minor, d->access);
     }
-  for (gsize i = 0; i < G_N_ELEMENTS (defaults); i++)
-    add_device_allow (&b, defaults[i].type, TRUE, defaults[i].major, defaults[i].minor >= 0,
-                      defaults[i].minor, "rwm");
+  /* The mknod-only entries of the defaults (no major) add nothing: see
+   * add_device_allow(). */
+  for (gsize i = 0; i < urun_cgroup_n_default_devices; i++)
+    add_device_allow (&b, urun_cgroup_default_devices[i].type, TRUE,
+                      urun_cgroup_default_devices[i].major,
+                      urun_cgroup_default_devices[i].minor >= 0,
+                      urun_cgroup_default_devices[i].minor, "rwm");
   for (gsize i = 0; i < n_devices; i++)
     if (g_strcmp0 (devices[i].type, "p") != 0)
       add_device_allow (&b, g_strcmp0 (devices[i].type, "b") == 0 ? "b" : "c",
                         devices[i].has_major, devices[i].major, devices[i].has_minor,
                         devices[i].minor, "rwm");
-  urun_systemd_property_list_set (list, urun_systemd_property_new ("DevicePolicy",
-                                                                   g_variant_new_string ("strict")));
-  urun_systemd_property_list_set (list, urun_systemd_property_new ("DeviceAllow",
-                                                                   g_variant_builder_end (&b)));
+  urun_systemd_property_list_set (list, "DevicePolicy", g_variant_new_string ("strict"));
+  urun_systemd_property_list_set (list, "DeviceAllow", g_variant_builder_end (&b));
 }
 
 void
@@ -236,7 +237,7 @@ urun_systemd_resources_properties (const UrunSpecResources *r, const UrunSpecDev
       const UrunSpecCpu *c = r->cpu;
 
       if (c->has_shares && c->shares > 0)
-        set_u64 (list, "CPUWeight", 1 + ((CLAMP (c->shares, 2, 262144) - 2) * 9999) / 262142);
+        set_u64 (list, "CPUWeight", urun_cgroup_shares_to_weight (c->shares));
       if (c->has_quota || c->has_period)
         {
           guint64 period = c->has_period && c->period > 0 ? c->period : 100000;
@@ -248,42 +249,20 @@ urun_systemd_resources_properties (const UrunSpecResources *r, const UrunSpecDev
           set_u64 (list, "CPUQuotaPeriodUSec", period);
         }
       if (c->cpus != NULL && *c->cpus)
-        {
-          g_autoptr (GBytes) mask = NULL;
-
-          if (urun_systemd_parse_cpu_set (c->cpus, &mask))
-            urun_systemd_property_list_set (
-              list, urun_systemd_property_new ("AllowedCPUs",
-                                               g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING,
-                                                                         mask, TRUE)));
-        }
+        set_cpu_set (list, "AllowedCPUs", c->cpus);
       if (c->mems != NULL && *c->mems)
-        {
-          g_autoptr (GBytes) mask = NULL;
-
-          if (urun_systemd_parse_cpu_set (c->mems, &mask))
-            urun_systemd_property_list_set (
-              list, urun_systemd_property_new ("AllowedMemoryNodes",
-                                               g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING,
-                                                                         mask, TRUE)));
-        }
+        set_cpu_set (list, "AllowedMemoryNodes", c->mems);
     }
   if (r->block_io != NULL)
     {
       const UrunSpecBlockIO *b = r->block_io;
 
       if (b->has_weight)
-        set_u64 (list, "IOWeight", 1 + ((CLAMP (b->weight, 10, 1000) - 10) * 9999) / 990);
+        set_u64 (list, "IOWeight", urun_cgroup_blkio_to_io_weight (b->weight));
       for (gsize i = 0; i < b->n_weight_device; i++)
         if (b->weight_device[i].has_weight)
-          {
-            g_autofree char *path = g_strdup_printf ("/dev/block/%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
-                                                     b->weight_device[i].major,
-                                                     b->weight_device[i].minor);
-
-            add_io (list, "IODeviceWeight", path,
-                    1 + ((CLAMP (b->weight_device[i].weight, 10, 1000) - 10) * 9999) / 990);
-          }
+          add_io (list, "IODeviceWeight", b->weight_device[i].major, b->weight_device[i].minor,
+                  urun_cgroup_blkio_to_io_weight (b->weight_device[i].weight));
       add_throttles (list, "IOReadBandwidthMax", b->throttle_read_bps_device,
                      b->n_throttle_read_bps_device);
       add_throttles (list, "IOWriteBandwidthMax", b->throttle_write_bps_device,
@@ -513,49 +492,32 @@ append_gvariant (sd_bus_message *m, GVariant *v)
   switch (type[0])
     {
     case 'b':
-      {
-        int x = g_variant_get_boolean (v);
-        return sd_bus_message_append_basic (m, 'b', &x);
-      }
     case 'y':
-      {
-        guint8 x = g_variant_get_byte (v);
-        return sd_bus_message_append_basic (m, 'y', &x);
-      }
     case 'n':
-      {
-        gint16 x = g_variant_get_int16 (v);
-        return sd_bus_message_append_basic (m, 'n', &x);
-      }
     case 'q':
-      {
-        guint16 x = g_variant_get_uint16 (v);
-        return sd_bus_message_append_basic (m, 'q', &x);
-      }
     case 'i':
-      {
-        gint32 x = g_variant_get_int32 (v);
-        return sd_bus_message_append_basic (m, 'i', &x);
-      }
     case 'u':
-      {
-        guint32 x = g_variant_get_uint32 (v);
-        return sd_bus_message_append_basic (m, 'u', &x);
-      }
     case 'x':
-      {
-        gint64 x = g_variant_get_int64 (v);
-        return sd_bus_message_append_basic (m, 'x', &x);
-      }
     case 't':
-      {
-        guint64 x = g_variant_get_uint64 (v);
-        return sd_bus_message_append_basic (m, 't', &x);
-      }
     case 'd':
       {
-        double x = g_variant_get_double (v);
-        return sd_bus_message_append_basic (m, 'd', &x);
+        /* g_variant_get() stores each of these as the C type that sd-bus
+         * reads for the same type code (a gboolean is the int of 'b'). */
+        union
+        {
+          gboolean b;
+          guint8 y;
+          gint16 n;
+          guint16 q;
+          gint32 i;
+          guint32 u;
+          gint64 x;
+          guint64 t;
+          double d;
+        } x;
+
+        g_variant_get (v, type, &x);
+        return sd_bus_message_append_basic (m, type[0], &x);
       }
     case 's':
     case 'o':
@@ -622,67 +584,19 @@ append_properties (sd_bus_message *m, GPtrArray *props)
   return r < 0 ? r : sd_bus_message_close_container (m);
 }
 
-/* Calls a Manager method that takes a unit name (and maybe more, appended
- * by @fill) and returns a job path; waits for the job.  UnitExists and
- * NoSuchUnit come back as GErrors the callers look at by name through
- * @out_error_name. */
 typedef int (*FillFunc) (sd_bus_message *m, gpointer data);
 
-static gboolean
-call_job (Bus *b, const char *method, const char *unit, FillFunc fill, gpointer data,
-          const char *what, char **out_error_name, GError **error)
+/* Calls the Manager method @method on @unit (and maybe more arguments,
+ * appended by @fill); returns its reply, or NULL.  UnitExists and
+ * NoSuchUnit come back as GErrors the callers look at by name through
+ * @out_error_name. */
+static sd_bus_message *
+call_manager (Bus *b, const char *method, const char *unit, FillFunc fill, gpointer data,
+              char **out_error_name, GError **error)
 {
   sd_bus_message *m = NULL;
   sd_bus_message *reply = NULL;
   sd_bus_error e = SD_BUS_ERROR_NULL;
-  g_autofree char *job = NULL;
-  const char *path = NULL;
-  gboolean ok = FALSE;
-  int r;
-
-  r = sd_bus_message_new_method_call (b->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, method);
-  if (r >= 0)
-    r = sd_bus_message_append_basic (m, 's', unit);
-  if (r >= 0 && fill != NULL)
-    r = fill (m, data);
-  if (r < 0)
-    {
-      urun_fail_errno (error, r, "build the %s call for %s", method, unit);
-      goto out;
-    }
-  r = sd_bus_call (b->bus, m, 0, &e, &reply);
-  if (r < 0)
-    {
-      if (out_error_name != NULL && sd_bus_error_is_set (&e))
-        *out_error_name = g_strdup (e.name);
-      fail_call (error, b, method, unit, &e, r);
-      goto out;
-    }
-  r = sd_bus_message_read (reply, "o", &path);
-  if (r < 0)
-    {
-      urun_fail_errno (error, r, "read the reply of %s for %s", method, unit);
-      goto out;
-    }
-  job = g_strdup (path);
-  ok = wait_job (b, job, unit, what, error);
-
-out:
-  sd_bus_error_free (&e);
-  sd_bus_message_unref (reply);
-  sd_bus_message_unref (m);
-  return ok;
-}
-
-/* A method without a job (ResetFailedUnit, SetUnitProperties, ...). */
-static gboolean
-call_simple (Bus *b, const char *method, const char *unit, FillFunc fill, gpointer data,
-             char **out_error_name, GError **error)
-{
-  sd_bus_message *m = NULL;
-  sd_bus_message *reply = NULL;
-  sd_bus_error e = SD_BUS_ERROR_NULL;
-  gboolean ok = FALSE;
   int r;
 
   r = sd_bus_message_new_method_call (b->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, method);
@@ -697,13 +611,46 @@ call_simple (Bus *b, const char *method, const char *unit, FillFunc fill, gpoint
       if (out_error_name != NULL && sd_bus_error_is_set (&e))
         *out_error_name = g_strdup (e.name);
       fail_call (error, b, method, unit, &e, r);
+      reply = sd_bus_message_unref (reply);
     }
-  else
-    ok = TRUE;
   sd_bus_error_free (&e);
-  sd_bus_message_unref (reply);
   sd_bus_message_unref (m);
-  return ok;
+  return reply;
+}
+
+/* A method that returns a job path (StartTransientUnit, StopUnit): waits
+ * for the job, which is to @what @unit. */
+static gboolean
+call_job (Bus *b, const char *method, const char *unit, FillFunc fill, gpointer data,
+          const char *what, char **out_error_name, GError **error)
+{
+  sd_bus_message *reply = call_manager (b, method, unit, fill, data, out_error_name, error);
+  g_autofree char *job = NULL;
+  const char *path = NULL;
+  int r;
+
+  if (reply == NULL)
+    return FALSE;
+  r = sd_bus_message_read (reply, "o", &path);
+  if (r >= 0)
+    job = g_strdup (path);
+  sd_bus_message_unref (reply);
+  if (r < 0)
+    return urun_fail_errno (error, r, "read the reply of %s for %s", method, unit);
+  return wait_job (b, job, unit, what, error);
+}
+
+/* A method without a job (ResetFailedUnit, SetUnitProperties, ...). */
+static gboolean
+call_simple (Bus *b, const char *method, const char *unit, FillFunc fill, gpointer data,
+             char **out_error_name, GError **error)
+{
+  sd_bus_message *reply = call_manager (b, method, unit, fill, data, out_error_name, error);
+
+  if (reply == NULL)
+    return FALSE;
+  sd_bus_message_unref (reply);
+  return TRUE;
 }
 
 static int
@@ -804,67 +751,26 @@ build_properties (const UrunCgroupRequest *request, pid_t pid, const char *slice
                                    ? g_strdup (request->description)
                                    : g_strdup_printf ("urun container %s", request->id);
 
-  urun_systemd_property_list_set (props, urun_systemd_property_new (
-                                           "PIDs", g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32,
-                                                                              &pid32, 1,
-                                                                              sizeof pid32)));
-  urun_systemd_property_list_set (props, urun_systemd_property_new ("Delegate",
-                                                                    g_variant_new_boolean (TRUE)));
-  urun_systemd_property_list_set (props,
-                                  urun_systemd_property_new ("DefaultDependencies",
-                                                             g_variant_new_boolean (FALSE)));
-  urun_systemd_property_list_set (props, urun_systemd_property_new ("Slice",
-                                                                    g_variant_new_string (slice)));
-  urun_systemd_property_list_set (props,
-                                  urun_systemd_property_new ("Description",
-                                                             g_variant_new_string (description)));
+  urun_systemd_property_list_set (props, "PIDs",
+                                  g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, &pid32, 1,
+                                                             sizeof pid32));
+  urun_systemd_property_list_set (props, "Delegate", g_variant_new_boolean (TRUE));
+  urun_systemd_property_list_set (props, "DefaultDependencies", g_variant_new_boolean (FALSE));
+  urun_systemd_property_list_set (props, "Slice", g_variant_new_string (slice));
+  urun_systemd_property_list_set (props, "Description", g_variant_new_string (description));
   for (gsize i = 0; i < G_N_ELEMENTS (accounting); i++)
-    urun_systemd_property_list_set (props,
-                                    urun_systemd_property_new (accounting[i],
-                                                               g_variant_new_boolean (TRUE)));
+    urun_systemd_property_list_set (props, accounting[i], g_variant_new_boolean (TRUE));
   if (request->collect)
-    urun_systemd_property_list_set (props,
-                                    urun_systemd_property_new ("CollectMode",
-                                                               g_variant_new_string ("inactive-or-failed")));
+    urun_systemd_property_list_set (props, "CollectMode",
+                                    g_variant_new_string ("inactive-or-failed"));
   urun_systemd_resources_properties (lx ? lx->resources : NULL, lx ? lx->devices : NULL,
                                      lx ? lx->n_devices : 0, request->rootless, props, dropped);
-  if (request->spec != NULL)
-    for (gsize i = 0; i < request->spec->n_annotations; i++)
-      {
-        const char *key = request->spec->annotations[i].key;
-
-        if (g_str_has_prefix (key, "org.systemd.property.")
-            && !urun_systemd_property_parse_annotation (key + strlen ("org.systemd.property."),
-                                                        request->spec->annotations[i].value,
-                                                        props, error))
-          return FALSE;
-      }
+  if (!urun_cgroup_request_annotation_properties (request, props, error))
+    return FALSE;
   for (gsize i = 0; request->properties != NULL && request->properties[i] != NULL; i++)
     if (!urun_systemd_property_parse (request->properties[i], props, error))
       return FALSE;
   return TRUE;
-}
-
-/* The limits systemd accepted but cannot enforce, because the controller
- * is not enabled for the scope (a container without controllers, a user
- * manager that is delegated none): truthfully reported as dropped. */
-static void
-check_enforced (const char *dir, GPtrArray *writes, GPtrArray *dropped)
-{
-  g_autofree char *available = urun_cgroup_read_file (dir, "cgroup.controllers");
-  g_auto (GStrv) have = g_strsplit_set (available ? available : "", " ", -1);
-
-  for (guint i = 0; i < writes->len; i++)
-    {
-      UrunCgroupWrite *w = g_ptr_array_index (writes, i);
-
-      if (w->systemd && w->controller != NULL
-          && !g_strv_contains ((const char *const *) have, w->controller))
-        g_ptr_array_add (dropped,
-                         g_strdup_printf ("%s (systemd took the property, but the %s "
-                                          "controller is not available in %s)",
-                                          w->limit, w->controller, dir));
-    }
 }
 
 gboolean
@@ -880,8 +786,7 @@ urun_systemd_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
   g_autoptr (GError) local = NULL;
-  const UrunSpecResources *res = request->spec && request->spec->linux_
-                                   ? request->spec->linux_->resources : NULL;
+  const UrunSpecResources *res = urun_cgroup_request_resources (request);
   const char *v2root;
 
   if (!urun_cgroup_systemd_names (request, &unit, &slice, error))
@@ -938,7 +843,7 @@ urun_systemd_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup
         }
       if (!urun_cgroup_apply_v2 (dir, writes, TRUE, outcome->dropped_limits, error))
         goto fail;
-      check_enforced (dir, writes, outcome->dropped_limits);
+      urun_cgroup_report_unenforced (dir, writes, outcome->dropped_limits);
     }
   outcome->driver = URUN_CGROUP_DRIVER_SYSTEMD;
   outcome->unit = g_steal_pointer (&unit);
