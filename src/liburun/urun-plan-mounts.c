@@ -263,6 +263,30 @@ plan_mount_idmap (UrunPlanOwner *owner, const UrunSpec *spec, const UrunSpecMoun
   return TRUE;
 }
 
+
+/* linux.mountLabel: the SELinux context of the filesystems urun creates
+ * for the container (tmpfs, devpts, mqueue), given to the kernel as their
+ * context= option; quoted, because a label holds commas.  Binds keep the
+ * label of what they show, and proc and sysfs take none.  Whether SELinux
+ * is there at all is checked with the process label (urun-plan-security.c). */
+static void
+add_mount_label (const UrunSpec *spec, const UrunSpecMount *spec_mount, UrunMountFlags *flags)
+{
+  const char *label = spec->linux_ != NULL ? spec->linux_->mount_label : NULL;
+  const char *type = spec_mount->type;
+  char *data;
+
+  if (label == NULL || label[0] == '\0' || type == NULL
+      || (strcmp (type, "tmpfs") != 0 && strcmp (type, "devpts") != 0
+          && strcmp (type, "mqueue") != 0)
+      || (flags->flags & MS_BIND) != 0 || (flags->data != NULL && strstr (flags->data, "context=")))
+    return;
+  data = flags->data != NULL ? g_strdup_printf ("%s,context=\"%s\"", flags->data, label)
+                             : g_strdup_printf ("context=\"%s\"", label);
+  g_free (flags->data);
+  flags->data = data;
+}
+
 static gboolean
 plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
              GError **error)
@@ -282,6 +306,7 @@ plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
       UrunPlanMount *mount = &mounts[i];
 
       urun_mount_flags_parse ((const char *const *) spec_mount->options, &mount->flags);
+      add_mount_label (spec, spec_mount, &mount->flags);
       /* The data string belongs to the owner from now on, whatever happens
        * below. */
       urun_plan_owner_keep (owner, mount->flags.data);

@@ -18,16 +18,6 @@ typedef struct
   UrunPlanOwner *owner;
 } Fixture;
 
-static UrunPlanOwner *
-owner_new (void)
-{
-  UrunPlanOwner *owner = g_new0 (UrunPlanOwner, 1);
-
-  owner->allocations = g_ptr_array_new_with_free_func (g_free);
-  owner->fds = g_array_new (FALSE, FALSE, sizeof (int));
-  return owner;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
@@ -81,7 +71,7 @@ build (Fixture *f, const char *mounts, const char *linux_, gboolean rootless, GE
   f->spec = urun_spec_load_data (json, -1, "config.json", error);
   if (f->spec == NULL)
     return FALSE;
-  f->owner = owner_new ();
+  f->owner = urun_plan_owner_new ();
   return urun_plan_build_mounts (f->owner, f->spec, &options, error);
 }
 
@@ -361,6 +351,27 @@ test_masked_readonly (Fixture *f, gconstpointer data)
   g_assert_true (plan->masked_paths[0] != f->spec->linux_->masked_paths[0]);
 }
 
+static void
+test_mount_label (Fixture *f, gconstpointer data)
+{
+  const UrunInitPlan *plan;
+
+  build_ok (f,
+            "[ { \"destination\": \"/t\", \"type\": \"tmpfs\", \"options\": [\"mode=755\"] },"
+            "  { \"destination\": \"/dev/pts\", \"type\": \"devpts\" },"
+            "  { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },"
+            "  { \"destination\": \"/d\", \"type\": \"bind\", \"source\": \"/tmp\" } ]",
+            "{ \"mountLabel\": \"system_u:object_r:container_file_t:s0:c1,c2\" }", FALSE);
+  plan = &f->owner->plan;
+  g_assert_cmpstr (plan->mounts[0].flags.data, ==,
+                   "mode=755,context=\"system_u:object_r:container_file_t:s0:c1,c2\"");
+  g_assert_cmpstr (plan->mounts[1].flags.data, ==,
+                   "context=\"system_u:object_r:container_file_t:s0:c1,c2\"");
+  /* proc takes no context; a bind keeps the label of what it shows. */
+  g_assert_null (plan->mounts[2].flags.data);
+  g_assert_null (plan->mounts[3].flags.data);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -377,6 +388,7 @@ main (int argc, char **argv)
   ADD ("/plan-mounts/bind-devices", test_bind_devices);
   ADD ("/plan-mounts/propagation", test_propagation);
   ADD ("/plan-mounts/masked-readonly", test_masked_readonly);
+  ADD ("/plan-mounts/mount-label", test_mount_label);
 #undef ADD
   return g_test_run ();
 }
