@@ -124,6 +124,70 @@ gboolean urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip
  * @dropped. */
 void urun_cgroup_report_unenforced (const char *dir, GPtrArray *writes, GPtrArray *dropped);
 
+/* ---- urun-cgroup.c: shared by the drivers and the operations ---------------- */
+
+/* The v1 hierarchies the cgroupfs driver places a container in (not
+ * name=systemd, which is systemd's own bookkeeping). */
+extern const char *const urun_cgroup_v1_controllers[];
+extern const gsize urun_cgroup_n_v1_controllers;
+
+/* The value of "KEY N" in the flat-keyed @dir/@file (memory.events);
+ * FALSE when the file or the key is missing. */
+gboolean urun_cgroup_read_keyed (const char *dir, const char *file, const char *key,
+                                 guint64 *out_value);
+
+/* The directory of the cgroup @path in the cgroup2 hierarchy, or in the v1
+ * hierarchy of @controller; NULL when that hierarchy is not mounted or
+ * @path is NULL.  Not checked for existence. */
+char *urun_cgroup_v2_dir (const char *path);
+char *urun_cgroup_v1_dir (const char *controller, const char *path);
+
+/* Fails with URUN_ERROR_NOT_SUPPORTED: the container of @cg has no cgroup
+ * to @what with (and the reason it has none).  Always FALSE. */
+gboolean urun_cgroup_fail_no_cgroup (const UrunStateCgroup *cg, const char *what, GError **error);
+
+/* Appends to @warnings (may be NULL) one line listing @cg's dropped limits,
+ * if there are any. */
+void urun_cgroup_warn_dropped (const UrunStateCgroup *cg, GPtrArray *warnings);
+
+/* The cgroupfs driver's common steps, for urun-cgroup-v2.c and -v1.c.
+ * urun_cgroup_check_write: the outcome @r (0 or -errno) of writing @w into
+ * @dir; ENOENT drops the limit into @dropped, any other failure is an
+ * error. */
+gboolean urun_cgroup_check_write (int r, const char *dir, const UrunCgroupWrite *w,
+                                  GPtrArray *dropped, GError **error);
+
+/* Removes the directories in @created, last first. */
+void urun_cgroup_remove_dirs (GPtrArray *created);
+
+/* mkdir -p of @root/@path, appending the new directories to @created;
+ * @cpuset copies the parent's cpus and mems into each new one. */
+gboolean urun_cgroup_make_path (const char *root, const char *path, gboolean cpuset,
+                                GPtrArray *created, GError **error);
+
+/* Fails (URUN_ERROR_EXISTS) when @dir exists and holds processes. */
+gboolean urun_cgroup_check_unused (const char *dir, const char *path, GError **error);
+
+/* Writes @pidtext into @dir/cgroup.procs. */
+gboolean urun_cgroup_move_init (const char *dir, const char *pidtext, GError **error);
+
+/* ---- urun-cgroup-v2.c, urun-cgroup-v1.c: the cgroupfs driver ---------------- */
+
+/* Creates the container's cgroup per @request, applies the spec's limits
+ * and moves @pid into it; fills the path and dropped limits of @outcome.
+ * On failure, the directories made are removed. _v2 on a unified host,
+ * _v1 on a hybrid or legacy one (root only). */
+gboolean urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid,
+                                  UrunStateCgroup *outcome, GError **error);
+gboolean urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid,
+                                  UrunStateCgroup *outcome, GError **error);
+
+/* Applies @writes (from urun_cgroup_resources_v1()) to the cgroup @path in
+ * each v1 hierarchy; a hierarchy that is not mounted, or a file this
+ * kernel lacks, drops the limit into @dropped. */
+gboolean urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, GPtrArray *dropped,
+                               GError **error);
+
 /* ---- urun-systemd.c ------------------------------------------------------- */
 
 /* Starts the scope for @pid per @request on the right bus; fills the unit,

@@ -14,13 +14,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* The v1 hierarchies the cgroupfs driver places a container in
- * (urun-cgroup.c); the container's path exists in those it could use. */
-static const char *const v1_controllers[] = {
-  "memory", "pids", "cpu", "cpuacct", "cpuset", "blkio", "devices", "freezer", "hugetlb",
-  "net_cls", "net_prio",
-};
-
 static gboolean
 check_subpath (const char *subpath, GError **error)
 {
@@ -110,9 +103,11 @@ urun_exec_join_cgroup (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
                       "cgroup v1 controllers");
   /* v1 (and hybrid): every hierarchy the container has a directory in,
    * then the unified one of a hybrid host. */
-  for (gsize i = 0; i < G_N_ELEMENTS (v1_controllers); i++)
+  /* The v1 hierarchies the cgroupfs driver places a container in; the
+   * container's path exists in those it could use. */
+  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
     {
-      g_autofree char *mount = urun_cgroup_v1_mount (v1_controllers[i]);
+      g_autofree char *mount = urun_cgroup_v1_mount (urun_cgroup_v1_controllers[i]);
       g_autofree char *dir = NULL;
       int r;
 

@@ -1,0 +1,468 @@
+/* urun-container-create.c: `create` and `run` (see urun-container.h): a
+ * container's state directory, its init process spawned and brought to
+ * READY, its cgroup, id maps, hooks, terminal, NOTIFY_SOCKET proxy and
+ * seccomp notify fd; `run` then lets init go and, in the foreground,
+ * monitors it and deletes the container.  Zone: host side (GLib).
+ *
+ * Every failure path below undoes exactly what was done, so a failed create
+ * leaves nothing behind.
+ */
+#include "config.h"
+
+#include "urun-cgroup.h"
+#include "urun-container.h"
+#include "urun-container-cgroup.h"
+#include "urun-container-private.h"
+#include "urun-error.h"
+#include "urun-fd.h"
+#include "urun-hooks.h"
+#include "urun-idmap.h"
+#include "urun-monitor.h"
+#include "urun-notify.h"
+#include "urun-pid-file.h"
+#include "urun-plan-build.h"
+#include "urun-proc.h"
+#include "urun-seccomp.h"
+#include "urun-spawn.h"
+#include "urun-spec.h"
+#include "urun-state.h"
+#include "urun-terminal.h"
+#include "urun-userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+/* Everything a create in progress holds, so that a failure can undo it. */
+typedef struct
+{
+  UrunStateStore *store;
+  UrunContainerState *state;
+  UrunSpec *spec;
+  UrunStateRecord *record;
+  UrunPlanOwner *owner;
+  UrunIdMapPlan idmap;
+  UrunInitProcess init;
+  char *bundle;
+  gboolean rootless;
+  gboolean foreground;           /* `run` without --detach */
+  int console_fd;                /* connected --console-socket, or -1 */
+  UrunNotifyProxy *notify;       /* NOTIFY_SOCKET proxy, or NULL */
+} Creation;
+
+#define CREATION_INIT(c)                                                                   \
+  do                                                                                       \
+    {                                                                                      \
+      (c)->init = (UrunInitProcess) URUN_INIT_PROCESS_INIT;                                \
+      (c)->console_fd = -1;                                                                \
+    }                                                                                      \
+  while (0)
+
+static void
+creation_clear (Creation *creation)
+{
+  urun_init_process_clear (&creation->init);
+  urun_close_fdp (&creation->console_fd);
+  g_clear_pointer (&creation->notify, urun_notify_proxy_free);
+  urun_idmap_plan_clear (&creation->idmap);
+  g_clear_pointer (&creation->owner, urun_plan_owner_free);
+  g_clear_pointer (&creation->record, urun_state_record_free);
+  g_clear_pointer (&creation->spec, urun_spec_free);
+  g_clear_pointer (&creation->state, urun_container_state_free);
+  g_clear_pointer (&creation->store, urun_state_store_free);
+  g_clear_pointer (&creation->bundle, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Creation, creation_clear)
+
+/* Undoes a create that failed after the state directory existed. */
+static void
+creation_abort (Creation *creation)
+{
+  urun_spawn_kill (&creation->init);
+  /* The scope or directories of the cgroup, once init is gone. */
+  if (creation->record != NULL
+      && !urun_cgroup_destroy (&creation->record->cgroup, creation->rootless, NULL))
+    g_debug ("cleaning up the cgroup of a failed create");
+  if (creation->state != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!urun_state_delete (creation->state, TRUE, &error))
+        g_debug ("cleaning up a failed create: %s", error->message);
+      g_clear_pointer (&creation->state, urun_container_state_free);
+    }
+}
+
+static gboolean
+resolve_rootless (const UrunRuntime *runtime)
+{
+  switch (runtime->rootless)
+    {
+    case URUN_ROOTLESS_TRUE:
+      return TRUE;
+    case URUN_ROOTLESS_FALSE:
+      return FALSE;
+    case URUN_ROOTLESS_AUTO:
+    default:
+      return urun_userns_caller_is_rootless ();
+    }
+}
+
+static gboolean
+has_late_hooks (const UrunSpec *spec)
+{
+  return spec->hooks != NULL && (spec->hooks->n_poststart > 0 || spec->hooks->n_poststop > 0);
+}
+
+static gboolean
+has_init_hooks (const UrunSpec *spec)
+{
+  return spec->hooks != NULL
+         && (spec->hooks->n_create_container > 0 || spec->hooks->n_start_container > 0);
+}
+
+static gboolean
+run_runtime_hooks (gpointer user_data, GError **error)
+{
+  Creation *creation = user_data;
+  const UrunSpecHooks *hooks = creation->spec->hooks;
+  g_autofree char *json = urun_container_record_json (creation->record, "creating");
+
+  /* prestart is the deprecated name of the same moment; it runs first. */
+  return urun_hooks_run ("prestart", hooks->prestart, hooks->n_prestart, json, error)
+         && urun_hooks_run ("createRuntime", hooks->create_runtime, hooks->n_create_runtime,
+                            json, error);
+}
+
+static void
+copy_annotations (const UrunSpec *spec, UrunStateRecord *record)
+{
+  for (gsize i = 0; i < spec->n_annotations; i++)
+    g_hash_table_replace (record->annotations, g_strdup (spec->annotations[i].key),
+                          g_strdup (spec->annotations[i].value));
+}
+
+static int
+listen_fds_of_caller (void)
+{
+  const char *fds = g_getenv ("LISTEN_FDS");
+  const char *pid = g_getenv ("LISTEN_PID");
+  gint64 n;
+
+  /* Socket activation passes fds only to the pid it names. */
+  if (fds == NULL || (pid != NULL && g_ascii_strtoll (pid, NULL, 10) != getpid ()))
+    return 0;
+  n = g_ascii_strtoll (fds, NULL, 10);
+  return n > 0 && n < 1024 ? (int) n : 0;
+}
+
+static gboolean
+write_state_memfd (int fd, const UrunStateRecord *record, GError **error)
+{
+  g_autofree char *json = urun_container_record_json (record, "creating");
+  gsize len = strlen (json);
+
+  if (ftruncate (fd, 0) < 0 || pwrite (fd, json, len, 0) != (ssize_t) len)
+    return urun_fail_errno (error, errno, "write the state for the hooks");
+  return TRUE;
+}
+
+/* A filter with SCMP_ACT_NOTIFY: init sent its notify fd; pass it on to
+ * linux.seccomp.listenerPath with the state (config-linux.md, "The
+ * Container Process State"), before `create` returns.  A failure is an
+ * error, as the spec requires. */
+static gboolean
+send_seccomp_fd (Creation *creation, GError **error)
+{
+  const UrunSpecSeccomp *seccomp = creation->spec->linux_ ? creation->spec->linux_->seccomp : NULL;
+  g_autofree char *json = NULL;
+  gboolean ok;
+
+  if (creation->init.seccomp_fd < 0)
+    return TRUE;
+  if (seccomp == NULL || seccomp->listener_path == NULL)
+    return urun_fail (error, URUN_ERROR_FAILED, "seccomp: a notify fd but no listenerPath");
+  json = urun_container_record_json (creation->record, "creating");
+  ok = urun_seccomp_send_to_listener (seccomp->listener_path, seccomp->listener_metadata,
+                                      creation->init.pid, json, creation->init.seccomp_fd, error);
+  /* The listener has its copy; ours would only keep notifications
+   * pending should the listener go away. */
+  urun_close_fdp (&creation->init.seccomp_fd);
+  if (!ok)
+    g_prefix_error (error, "config.json: linux.seccomp.listenerPath: ");
+  return ok;
+}
+
+/* process.terminal without a foreground `run` to relay it: the pty master
+ * goes to --console-socket.  Connected now, before anything exists, so
+ * that a socket nobody listens on fails with nothing to undo. */
+static gboolean
+prepare_terminal (Creation *creation, const UrunCreateOptions *options, GError **error)
+{
+  const UrunSpecProcess *process = creation->spec->process;
+
+  /* Without a terminal a console socket has nothing to receive; conmon
+   * passes one only with a terminal, and runc ignores it too. */
+  if (process == NULL || !process->terminal)
+    return TRUE;
+  if (options->console_socket == NULL)
+    {
+      if (creation->foreground)
+        return TRUE;
+      return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
+                        "config.json: process.terminal is true, but a detached container has "
+                        "nobody to hand its terminal to: use --console-socket PATH (or set "
+                        "process.terminal to false)");
+    }
+  creation->console_fd = urun_terminal_connect (options->console_socket, error);
+  return creation->console_fd >= 0;
+}
+
+/* The pty master init sent goes to the console socket, in one message,
+ * before `create` returns (conmon waits for it). */
+static gboolean
+hand_over_terminal (Creation *creation, GError **error)
+{
+  gboolean ok;
+
+  if (creation->spec->process == NULL || !creation->spec->process->terminal)
+    return TRUE;
+  if (creation->init.terminal_fd < 0)
+    return urun_fail (error, URUN_ERROR_FAILED, "the container's init sent no terminal");
+  if (creation->console_fd < 0)
+    return TRUE;
+  /* The payload is the master's name, as runc sends it. */
+  ok = urun_terminal_send_master (creation->console_fd, creation->init.terminal_fd, "/dev/ptmx",
+                                  error);
+  urun_close_fdp (&creation->init.terminal_fd);
+  urun_close_fdp (&creation->console_fd);
+  return ok;
+}
+
+/* Everything of create up to a READY init.  With @use_fifo init then blocks
+ * on exec.fifo (create); without, it waits for urun_spawn_continue()
+ * (run).  On failure everything done is undone. */
+static gboolean
+create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
+                  gboolean use_fifo, Creation *creation, GPtrArray *warnings, GError **error)
+{
+  g_autofree char *root = urun_container_default_root (runtime);
+  g_autofree char *config_path = NULL;
+  g_autofree char *user_name = NULL;
+  struct passwd *pw;
+  UrunPlanOptions plan_options = { 0 };
+  UrunProcStat stat_of_init;
+  int dirfd;
+  int state_fd = -1;
+
+  creation->bundle = g_canonicalize_filename (options->bundle ? options->bundle : ".", NULL);
+  config_path = g_build_filename (creation->bundle, "config.json", NULL);
+  creation->spec = urun_spec_load_file (config_path, error);
+  if (creation->spec == NULL)
+    return FALSE;
+  if (!prepare_terminal (creation, options, error))
+    return FALSE;
+
+  creation->store = urun_state_store_open (root, TRUE, error);
+  if (creation->store == NULL)
+    return FALSE;
+  creation->state = urun_state_create (creation->store, options->id, error);
+  if (creation->state == NULL)
+    return FALSE;
+  dirfd = urun_container_state_get_dirfd (creation->state);
+
+  /* From here on the state directory exists: every failure undoes it. */
+  creation->rootless = resolve_rootless (runtime);
+  if (!urun_container_check_cgroup (runtime, options, creation->spec, creation->rootless, error))
+    goto fail;
+  pw = getpwuid (geteuid ());
+  user_name = g_strdup (pw ? pw->pw_name : NULL);
+  if (!urun_idmap_plan (creation->spec, geteuid () == 0, geteuid (), getegid (), user_name,
+                        NULL, &creation->idmap, warnings, error))
+    goto fail;
+
+  plan_options.id = options->id;
+  plan_options.bundle = creation->bundle;
+  plan_options.rootless = creation->rootless;
+  plan_options.privileged = geteuid () == 0 && urun_userns_is_initial ();
+  plan_options.no_pivot = options->no_pivot;
+  plan_options.no_new_keyring = options->no_new_keyring;
+  plan_options.preserve_fds = options->preserve_fds;
+  plan_options.listen_fds = listen_fds_of_caller ();
+  plan_options.warnings = warnings;
+  creation->owner = urun_plan_build (creation->spec, &plan_options, error);
+  if (creation->owner == NULL)
+    goto fail;
+  /* Whether init may call setgroups() in a new user namespace is decided
+   * by how its gid map gets written: only a map written with "deny" in
+   * /proc/PID/setgroups (a single-id map by an unprivileged caller) forbids
+   * it; maps written by newgidmap or by root allow it, and then the
+   * process must get exactly user.additionalGids, not urun's groups. */
+  if (creation->owner->plan.new_userns)
+    creation->owner->plan.can_setgroups = !creation->idmap.deny_setgroups;
+  creation->owner->plan.child_close_fds = urun_plan_owner_keep (creation->owner,
+                                                                g_memdup2 (&dirfd, sizeof dirfd));
+  creation->owner->plan.n_child_close_fds = 1;
+  if (urun_notify_host_socket () != NULL)
+    {
+      creation->notify = urun_notify_setup (creation->owner, creation->spec, dirfd,
+                                            urun_notify_host_socket (), error);
+      if (creation->notify == NULL)
+        goto fail;
+    }
+
+  if (use_fifo)
+    {
+      int fifo_fd;
+
+      if (!urun_container_state_make_exec_fifo (creation->state, error))
+        goto fail;
+      fifo_fd = openat (dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+      if (fifo_fd < 0)
+        {
+          urun_fail_errno (error, errno, "open exec.fifo");
+          goto fail;
+        }
+      creation->owner->plan.exec_fifo_fd = urun_plan_owner_keep_fd (creation->owner, fifo_fd);
+    }
+  if (has_init_hooks (creation->spec))
+    {
+      state_fd = memfd_create ("urun-state", MFD_CLOEXEC);
+      if (state_fd < 0)
+        {
+          urun_fail_errno (error, errno, "memfd_create");
+          goto fail;
+        }
+      creation->owner->plan.state_fd = urun_plan_owner_keep_fd (creation->owner, state_fd);
+    }
+  if (has_late_hooks (creation->spec)
+      && !urun_container_save_config (creation->state, creation->bundle, error))
+    goto fail;
+
+  creation->record = urun_state_record_new (options->id);
+  creation->record->bundle = g_strdup (creation->bundle);
+  creation->record->rootfs = g_strdup (creation->owner->plan.rootfs);
+  creation->record->rootless = creation->rootless;
+  copy_annotations (creation->spec, creation->record);
+
+  if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
+    goto fail;
+  creation->record->pid = creation->init.pid;
+  /* Between the clone and GO: init is placed before it builds anything. */
+  if (!urun_container_enter_cgroup (runtime, options, creation->spec, creation->rootless,
+                                    creation->init.pid, creation->record, warnings, error))
+    goto fail;
+  if (creation->notify != NULL)
+    urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
+  if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
+    creation->record->init_start_time = stat_of_init.start_time;
+
+  if (!urun_container_state_save (creation->state, creation->record, error))
+    goto fail;
+  if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, error))
+    goto fail;
+  if (!urun_spawn_go (&creation->init, error)
+      || !urun_spawn_wait_ready (&creation->init, run_runtime_hooks, creation, error))
+    goto fail;
+  if (!send_seccomp_fd (creation, error))
+    goto fail;
+  if (!hand_over_terminal (creation, error))
+    goto fail;
+
+  if (options->pid_file != NULL
+      && !urun_pid_file_write (options->pid_file, creation->init.pid, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  creation_abort (creation);
+  return FALSE;
+}
+
+gboolean
+urun_container_create (const UrunRuntime *runtime, const UrunCreateOptions *options,
+                       GPtrArray *warnings, GError **error)
+{
+  g_auto (Creation) creation = { 0 };
+
+  CREATION_INIT (&creation);
+  return create_container (runtime, options, TRUE, &creation, warnings, error);
+}
+
+gboolean
+urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options,
+                    gboolean detach, gboolean keep, int *out_exit_status, GPtrArray *warnings,
+                    GError **error)
+{
+  g_auto (Creation) creation = { 0 };
+  sigset_t saved_mask;
+  int wait_status = 0;
+  UrunMonitorOptions monitor_options = URUN_MONITOR_OPTIONS_INIT;
+
+  CREATION_INIT (&creation);
+  creation.foreground = !detach;
+  if (!detach)
+    {
+      /* Orphans of a container without its own pid namespace come back to
+       * us, not to the host's init; and no signal may be lost between the
+       * clone and the loop that forwards them. */
+      prctl (PR_SET_CHILD_SUBREAPER, 1);
+      urun_monitor_block_signals (&saved_mask);
+    }
+
+  if (!create_container (runtime, options, FALSE, &creation, warnings, error))
+    return FALSE;
+  /* The size of urun's terminal before the payload runs and asks for it. */
+  if (creation.init.terminal_fd >= 0
+      && !urun_terminal_copy_size (STDIN_FILENO, creation.init.terminal_fd))
+    urun_terminal_copy_size (STDOUT_FILENO, creation.init.terminal_fd);
+  /* poststart hooks run once the process does, as the spec says. */
+  if (!urun_spawn_continue (&creation.init, error) || !urun_spawn_wait_exec (&creation.init, error))
+    {
+      creation_abort (&creation);
+      return FALSE;
+    }
+  urun_container_run_poststart_hooks (creation.spec, creation.record, warnings);
+
+  if (detach)
+    {
+      *out_exit_status = 0;
+      if (creation.notify != NULL)
+        {
+          g_clear_pointer (&creation.state, urun_container_state_free);
+          return urun_container_wait_for_ready (creation.notify, creation.init.pidfd,
+                                                options->id, warnings, error);
+        }
+      return TRUE;
+    }
+
+  /* Let other commands (kill, state, delete --force) at the container while
+   * it runs: the lock is only needed again for the cleanup. */
+  g_clear_pointer (&creation.state, urun_container_state_free);
+  monitor_options.terminal_fd = creation.init.terminal_fd;
+  monitor_options.notify = creation.notify;
+  if (!urun_monitor_wait (creation.init.pid, creation.init.pidfd, &monitor_options,
+                          &wait_status, error))
+    return FALSE;
+  creation.init.reaped = TRUE;
+  sigprocmask (SIG_SETMASK, &saved_mask, NULL);
+  *out_exit_status = urun_monitor_exit_status (wait_status);
+
+  if (!keep)
+    {
+      g_autoptr (GError) cleanup_error = NULL;
+      g_autoptr (UrunContainerState) state = urun_state_open (creation.store, options->id,
+                                                              URUN_STATE_OPEN_DEFAULT,
+                                                              &cleanup_error);
+
+      /* Someone may have deleted it meanwhile (delete --force): fine. */
+      if (state != NULL && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
+        g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
+    }
+  return TRUE;
+}

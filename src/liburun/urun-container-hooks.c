@@ -1,0 +1,100 @@
+/* urun-container-hooks.c: what the hooks that run after `create` need:
+ * the state JSON they read, the copy of config.json kept for them, and the
+ * poststart and poststop runners.  Zone: host side (GLib).
+ */
+#include "config.h"
+
+#include "urun-container-private.h"
+#include "urun-error.h"
+#include "urun-fd.h"
+#include "urun-hooks.h"
+#include "urun-spec.h"
+#include "urun-state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-glib/json-glib.h>
+#include <unistd.h>
+
+/* A copy of the bundle's config.json kept in the state directory when the
+ * container has poststart or poststop hooks: `start` and `delete` must run
+ * them even if the bundle changed or went away. */
+#define SAVED_CONFIG "config.json"
+
+char *
+urun_container_record_json (const UrunStateRecord *record, const char *status)
+{
+  g_autoptr (JsonNode) node = urun_state_record_to_json (record, status);
+
+  return json_to_string (node, FALSE);
+}
+
+gboolean
+urun_container_save_config (UrunContainerState *state, const char *bundle, GError **error)
+{
+  g_autofree char *source = g_build_filename (bundle, "config.json", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  int dirfd = urun_container_state_get_dirfd (state);
+  URUN_AUTOCLOSE int fd = -1;
+
+  if (!g_file_get_contents (source, &contents, &length, error))
+    return FALSE;
+  fd = openat (dirfd, SAVED_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || write (fd, contents, length) != (ssize_t) length)
+    return urun_fail_errno (error, errno, "save a copy of config.json");
+  return TRUE;
+}
+
+UrunSpec *
+urun_container_load_saved_config (UrunContainerState *state, GError **error)
+{
+  g_autofree char *contents = NULL;
+  int dirfd = urun_container_state_get_dirfd (state);
+  URUN_AUTOCLOSE int fd = openat (dirfd, SAVED_CONFIG, O_RDONLY | O_CLOEXEC);
+  g_autoptr (GIOChannel) channel = NULL;
+  gsize length;
+
+  if (fd < 0)
+    {
+      if (errno != ENOENT)
+        urun_fail_errno (error, errno, "read the saved config.json");
+      return NULL;
+    }
+  channel = g_io_channel_unix_new (fd);
+  g_io_channel_set_encoding (channel, NULL, NULL);
+  if (g_io_channel_read_to_end (channel, &contents, &length, error) != G_IO_STATUS_NORMAL)
+    return NULL;
+  return urun_spec_load_data (contents, (gssize) length, SAVED_CONFIG, error);
+}
+
+void
+urun_container_run_poststart_hooks (const UrunSpec *spec, const UrunStateRecord *record,
+                                    GPtrArray *warnings)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  if (spec == NULL || spec->hooks == NULL || spec->hooks->n_poststart == 0)
+    return;
+  json = urun_container_record_json (record, "running");
+  /* The spec: a failing poststart hook is a warning; the container runs. */
+  if (!urun_hooks_run ("poststart", spec->hooks->poststart, spec->hooks->n_poststart, json,
+                       &error))
+    g_ptr_array_add (warnings, g_strdup (error->message));
+}
+
+void
+urun_container_run_poststop_hooks (const UrunSpec *spec, const UrunStateRecord *record,
+                                   GPtrArray *warnings)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  if (spec == NULL || spec->hooks == NULL || spec->hooks->n_poststop == 0)
+    return;
+  json = urun_container_record_json (record, "stopped");
+  if (!urun_hooks_run ("poststop", spec->hooks->poststop, spec->hooks->n_poststop, json,
+                       &error))
+    g_ptr_array_add (warnings, g_strdup (error->message));
+}

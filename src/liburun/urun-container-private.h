@@ -1,0 +1,65 @@
+/* urun-container-private.h: what the files of the container lifecycle
+ * (urun-container*.c: create and run, start, delete and kill, the late
+ * hooks) share and nobody else sees.  Zone: host side (GLib).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "urun-container.h"
+#include "urun-notify.h"
+#include "urun-spec.h"
+#include "urun-state.h"
+
+G_BEGIN_DECLS
+
+/* ---- urun-container.c ---------------------------------------------------- */
+
+/* The state root: --root, or the default for the caller.  Free with
+ * g_free(). */
+char *urun_container_default_root (const UrunRuntime *runtime);
+
+/* Deletes the container whose directory @state holds (locked): with @force
+ * its cgroup's processes are killed first; then its cgroup is removed and
+ * its poststop hooks run, whose failures, like a cgroup left behind, are
+ * appended to @warnings.  Fails when the state store refuses the delete
+ * (a container still running without @force). */
+gboolean urun_container_delete_opened (UrunContainerState *state, gboolean force,
+                                       GPtrArray *warnings, GError **error);
+
+/* ---- urun-container-start.c ---------------------------------------------- */
+
+/* `start` and `run --detach` with a NOTIFY_SOCKET: return once the payload
+ * said READY=1, as systemd expects of a Type=notify start command, or once
+ * it died (a warning in @warnings).  @pidfd is init's. */
+gboolean urun_container_wait_for_ready (UrunNotifyProxy *notify, int pidfd, const char *id,
+                                        GPtrArray *warnings, GError **error);
+
+/* ---- urun-container-hooks.c ---------------------------------------------- */
+
+/* The state JSON of @record with @status ("creating", "running",
+ * "stopped"), as hooks read it on stdin.  Free with g_free(). */
+char *urun_container_record_json (const UrunStateRecord *record, const char *status);
+
+/* Copies @bundle's config.json into the state directory of @state, for a
+ * container with poststart or poststop hooks: `start` and `delete` must run
+ * them even if the bundle changed or went away. */
+gboolean urun_container_save_config (UrunContainerState *state, const char *bundle,
+                                     GError **error);
+
+/* The spec saved at create time, or NULL when the container has no hooks
+ * that run after create.  NULL with @error set when the copy exists but
+ * cannot be read or parsed. */
+UrunSpec *urun_container_load_saved_config (UrunContainerState *state, GError **error);
+
+/* The poststart hooks of @spec (NULL: none) for the running @record; as
+ * the spec says, a failing hook is a warning in @warnings. */
+void urun_container_run_poststart_hooks (const UrunSpec *spec, const UrunStateRecord *record,
+                                         GPtrArray *warnings);
+
+/* The poststop hooks of @spec (NULL: none) for the stopped @record;
+ * failures are warnings in @warnings. */
+void urun_container_run_poststop_hooks (const UrunSpec *spec, const UrunStateRecord *record,
+                                        GPtrArray *warnings);
+
+G_END_DECLS
