@@ -17,6 +17,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -662,12 +663,65 @@ urun_init_main (const UrunInitPlan *plan)
 
 /* ---- steps shared with `exec` (urun-init-exec.c) -------------------------- */
 
+/* Fills plan->home_env ("HOME=/" until then) with the home directory of
+ * the process's uid in the container's /etc/passwd, as runc and crun do.
+ * A missing file or user keeps "/".  Runs before the uid change: the file
+ * may not be readable by the user. */
+static void
+fill_home (const UrunInitPlan *plan)
+{
+  static char passwd[65536];
+  size_t len = 0;
+  ssize_t n;
+  int fd;
+
+  if (plan->home_env == NULL)
+    return;
+  fd = open ("/etc/passwd", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  while (len < sizeof passwd - 1 && (n = read (fd, passwd + len, sizeof passwd - 1 - len)) > 0)
+    len += (size_t) n;
+  close (fd);
+  passwd[len] = '\0';
+
+  /* name:password:uid:gid:gecos:home:shell */
+  for (char *line = passwd; line != NULL && *line != '\0';)
+    {
+      char *next = strchr (line, '\n');
+      char *field[7];
+      int count = 0;
+
+      if (next != NULL)
+        *next++ = '\0';
+      for (char *p = line; count < 7; count++)
+        {
+          field[count] = p;
+          p = strchr (p, ':');
+          if (p == NULL)
+            {
+              count++;
+              break;
+            }
+          *p++ = '\0';
+        }
+      if (count >= 6 && field[2][0] != '\0' && strtoul (field[2], NULL, 10) == plan->uid
+          && field[5][0] == '/')
+        {
+          urun_init_strlcpy (plan->home_env + 5, field[5], PATH_MAX);
+          return;
+        }
+      line = next;
+    }
+}
+
 int
 urun_init_prepare_process (const UrunInitPlan *plan, char *executable, size_t size,
                            UrunInitFailure *failure)
 {
   int r;
 
+  fill_home (plan);
   if (enter_cwd (plan, failure) < 0)
     return -1;
   /* The security profile around the uid change (urun-init-security.c):

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -174,9 +175,36 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
   return TRUE;
 }
 
+/* Room for the home directory init writes after "HOME=". */
+#define HOME_ENV_SIZE (sizeof "HOME=" + PATH_MAX)
+
+void
+urun_plan_set_environment (UrunPlanOwner *owner, GPtrArray *env)
+{
+  gboolean has_home = FALSE;
+
+  for (guint i = 0; i < env->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (env, i), "HOME="))
+      has_home = TRUE;
+  /* Copied first: the HOME buffer must stay the owner's own, writable
+   * allocation, which init fills in its copy of this memory. */
+  g_ptr_array_add (env, NULL);
+  owner->plan.envp = urun_plan_owner_strdupv (owner, (char *const *) env->pdata);
+  if (!has_home)
+    {
+      char **with_home = urun_plan_owner_keep (owner, g_new0 (char *, env->len + 1));
+
+      memcpy (with_home, owner->plan.envp, sizeof (char *) * (env->len - 1));
+      owner->plan.home_env = urun_plan_owner_keep (owner, g_malloc0 (HOME_ENV_SIZE));
+      g_strlcpy (owner->plan.home_env, "HOME=/", HOME_ENV_SIZE);
+      with_home[env->len - 1] = owner->plan.home_env;
+      owner->plan.envp = with_home;
+    }
+}
+
 /* The process's environment, with LISTEN_PID=1 when fds are passed on by
  * socket activation: inside, the payload is pid 1. */
-static char **
+static void
 plan_environment (UrunPlanOwner *owner, const UrunSpecProcess *process,
                   const UrunPlanOptions *options)
 {
@@ -195,8 +223,7 @@ plan_environment (UrunPlanOwner *owner, const UrunSpecProcess *process,
                               owner, g_strdup_printf ("LISTEN_FDS=%d", options->listen_fds)));
       g_ptr_array_add (env, (gpointer) "LISTEN_PID=1");
     }
-  g_ptr_array_add (env, NULL);
-  return urun_plan_owner_strdupv (owner, (char *const *) env->pdata);
+  urun_plan_set_environment (owner, env);
 }
 
 static gboolean
@@ -224,7 +251,7 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
     }
 
   plan->argv = urun_plan_owner_strdupv (owner, process->args);
-  plan->envp = plan_environment (owner, process, options);
+  plan_environment (owner, process, options);
   path = g_environ_getenv ((char **) process->env, "PATH");
   plan->path_env = urun_plan_owner_strdup (owner, path ? path : DEFAULT_PATH);
   plan->cwd = urun_plan_owner_strdup (owner, process->cwd);

@@ -56,6 +56,11 @@ char **urun_plan_owner_strdupv (UrunPlanOwner *owner, char *const *vector);
 /* Closes @fd with the owner. */
 int urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd);
 
+/* Sets plan->envp to the NULL-terminated @env (borrowed strings, copied
+ * into @owner), adding the HOME entry init fills (plan->home_env) when
+ * @env has none. */
+void urun_plan_set_environment (UrunPlanOwner *owner, GPtrArray *env);
+
 /* urun-plan-mounts.c: the mount part of the plan: root propagation, the
  * rootfs, mounts[] (kinds, folded options, whether the source is a
  * directory), the default devices plus linux.devices, bind_devices,

@@ -137,6 +137,10 @@ typedef struct
   char *const *argv;
   char *const *envp;
   const char *path_env;          /* PATH for the lookup of argv[0], inside */
+  /* When the process env has no HOME: its "HOME=/" entry in envp, with room
+   * for a path, which init fills from the container's /etc/passwd (as runc
+   * and crun do); NULL when the config sets HOME itself. */
+  char *home_env;
 
   /* The security profile of the process (urun-plan-security.c builds it,
    * urun-init-security.c applies it; the order is explained there). */

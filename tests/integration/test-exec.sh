@@ -174,9 +174,10 @@ cat >"$tmp/process.json" <<'EOF'
 EOF
 run_urun exec --process "$tmp/process.json" xc1
 is "$status" 0 "exec --process FILE"
+# env: the file's, plus HOME from the container's /etc/passwd (as runc).
 json_check "the process is the file's: args, env, cwd, user, umask, noNewPrivileges, rlimits" "$out" '
 assert r["argv"] == ["urun-test-helper", "report"], r["argv"]
-assert r["env"] == ["PATH=/bin:/usr/bin", "ONLY=process-json"], r["env"]
+assert r["env"] == ["PATH=/bin:/usr/bin", "ONLY=process-json", "HOME=/home/tester"], r["env"]
 assert r["cwd"] == "/etc", r["cwd"]
 assert (r["uid"], r["gid"]) == (1000, 1000), (r["uid"], r["gid"])
 assert r["umask"] in ("0077", "077", 63), r["umask"]
@@ -187,7 +188,7 @@ json_check "what it leaves out (capabilities) is the container's" "$out" "
 assert r['capabilities']['CapBnd'] == '$base', r['capabilities']"
 run_urun exec --process "$tmp/process.json" -e EXTRA=1 --cwd /tmp xc1
 json_check "options given with --process apply on top of the file" "$out" '
-assert r["env"] == ["PATH=/bin:/usr/bin", "ONLY=process-json", "EXTRA=1"], r["env"]
+assert r["env"] == ["PATH=/bin:/usr/bin", "ONLY=process-json", "EXTRA=1", "HOME=/home/tester"], r["env"]
 assert r["cwd"] == "/tmp", r["cwd"]'
 run_urun exec --process "$tmp/process.json" xc1 ls
 is "$status" 1 "--process with a command too is an error"

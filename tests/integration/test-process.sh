@@ -22,6 +22,12 @@ reset_config () { cp "$URUN_TEST_TMPDIR/config.good" "$b/config.json"; }
 
 # report ID [URUN RUN OPTIONS...]: runs the bundle in the foreground and
 # leaves the helper's JSON in $report.
+# json_check_env REPORT ENTRY: the report's environment holds ENTRY.
+json_check_env ()
+{
+  python3 -c 'import json,sys; sys.exit(0 if sys.argv[2] in json.loads(sys.argv[1])["env"] else 1)' "$1" "$2"
+}
+
 report ()
 {
   local id=$1
@@ -50,8 +56,8 @@ report p1
 is "$status" 0 "run with every process field exits 0"
 json_check "args, verbatim" "$report" '
 assert r["argv"] == ["urun-test-helper", "report", "arg with space", "q\"uote", ""], r["argv"]'
-json_check "env, exactly the config's" "$report" '
-assert r["env"] == ["PATH=/bin", "FOO=bar baz", "EQ=a=b", "EMPTY="], r["env"]'
+json_check "env, exactly the config's, plus HOME from the container's /etc/passwd" "$report" '
+assert r["env"] == ["PATH=/bin", "FOO=bar baz", "EQ=a=b", "EMPTY=", "HOME=/home/tester"], r["env"]'
 json_check "cwd" "$report" 'assert r["cwd"] == "/home/tester", r["cwd"]'
 json_check "uid and gid" "$report" '
 assert (r["uid"], r["euid"], r["gid"], r["egid"]) == (1000, 1000, 1000, 1000), r'
@@ -306,5 +312,23 @@ caller=$(json_get "$(sed -n 1p <<<"$both")" 'r["session_keyring"]["serial"]')
 k4=$(json_get "$(sed -n 2p <<<"$both")" 'r["session_keyring"]["serial"]')
 ok "a new session keyring even when the caller has one ($k4, caller $caller)" \
   test -n "$k4" -a "$k4" != "$caller"
+
+# ---- HOME ------------------------------------------------------------------------
+# Without HOME in process.env, the user's home from the container's
+# /etc/passwd (tester is uid 1000, home /home/tester; root's is /root).
+edit_config "$b" '
+c["process"]["env"] = [e for e in c["process"].get("env", []) if not e.startswith("HOME=")]
+c["process"]["user"] = {"uid": 1000, "gid": 1000}'
+report home1
+ok "HOME from /etc/passwd for uid 1000" json_check_env "$report" "HOME=/home/tester"
+edit_config "$b" 'c["process"]["user"] = {"uid": 4242, "gid": 4242}'
+report home2
+ok "HOME=/ for a uid /etc/passwd does not know" json_check_env "$report" "HOME=/"
+edit_config "$b" '
+c["process"]["user"] = {"uid": 0, "gid": 0}
+c["process"]["env"].append("HOME=/somewhere")'
+report home3
+ok "a HOME the config sets is kept" json_check_env "$report" "HOME=/somewhere"
+ok "... and not doubled" test "$(json_get "$report" 'sum(1 for e in r["env"] if e.startswith("HOME="))')" = 1
 
 done_testing

@@ -311,8 +311,11 @@ test_plan_default_path (void)
   g_assert_no_error (error);
   g_assert_cmpstr (owner->plan.path_env, ==,
                    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  /* No env at all: only the HOME entry init fills from /etc/passwd. */
   g_assert_nonnull (owner->plan.envp);
-  g_assert_null (owner->plan.envp[0]);
+  g_assert_cmpstr (owner->plan.envp[0], ==, "HOME=/");
+  g_assert_true (owner->plan.envp[0] == owner->plan.home_env);
+  g_assert_null (owner->plan.envp[1]);
   g_assert_false (owner->plan.has_capabilities);
   g_assert_false (owner->plan.terminal);
 }

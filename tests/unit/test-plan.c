@@ -201,7 +201,10 @@ test_process (Fixture *f, gconstpointer data)
   g_assert_cmpstr (plan->envp[0], ==, "A=1");
   g_assert_cmpstr (plan->envp[1], ==, "LISTEN_FDS=1");
   g_assert_cmpstr (plan->envp[2], ==, "LISTEN_PID=1");
-  g_assert_null (plan->envp[3]);
+  /* No HOME in the config: an entry init fills from /etc/passwd. */
+  g_assert_cmpstr (plan->envp[3], ==, "HOME=/");
+  g_assert_true (plan->envp[3] == plan->home_env);
+  g_assert_null (plan->envp[4]);
   g_assert_cmpint (plan->preserve_fds, ==, 3);
   /* No PATH in the config: the conventional one for the lookup. */
   g_assert_nonnull (strstr (plan->path_env, "/usr/bin"));
@@ -233,10 +236,11 @@ test_path_from_config (Fixture *f, gconstpointer data)
   const UrunInitPlan *plan = build_ok (
     f,
     "{ \"user\": { \"uid\": 0, \"gid\": 0 }, \"args\": [\"sh\"], \"cwd\": \"/\","
-    "  \"env\": [\"PATH=/opt/bin:/bin\"] }",
+    "  \"env\": [\"PATH=/opt/bin:/bin\", \"HOME=/h\"] }",
     NULL, NULL, NULL);
 
   g_assert_cmpstr (plan->path_env, ==, "/opt/bin:/bin");
+  g_assert_null (plan->home_env);
 }
 
 static void
