@@ -301,11 +301,3 @@ urun_cli_check_args (UrunCli *cli, int argc, int min, int max, GError **error)
                       given);
   return TRUE;
 }
-
-int
-urun_cli_not_implemented (UrunCli *cli, GError **error)
-{
-  urun_fail (error, URUN_ERROR_NOT_SUPPORTED, _("`%s` is not implemented yet"),
-             cli->command->name);
-  return -1;
-}

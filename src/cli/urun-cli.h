@@ -83,10 +83,6 @@ gboolean urun_cli_parse_command_catch_help (UrunCli *cli, const GOptionEntry *en
  * (@max < 0: unlimited).  @argc counts the command name. */
 gboolean urun_cli_check_args (UrunCli *cli, int argc, int min, int max, GError **error);
 
-/* Fails with "`VERB` is not implemented yet", for commands whose behaviour
- * has not landed; they still parse their whole option set first. */
-int urun_cli_not_implemented (UrunCli *cli, GError **error);
-
 /* The library's view of the global options; points into @cli. */
 void urun_cli_runtime (UrunCli *cli, UrunRuntime *out_runtime);
 

@@ -220,9 +220,9 @@ urun_state_delete (UrunContainerState *state, gboolean force, GError **error)
                               "cannot delete container `%s` that is %s: stop it first or use "
                               "--force",
                               state->id, urun_container_status_to_string (status));
-          /* TODO(cgroup): a paused container must be thawed for SIGKILL to
-           * take effect, and without a pid namespace the other processes of
-           * the container need a cgroup kill. */
+          /* The cgroup's part (thawing a paused container, killing its
+           * other processes) is done before, by urun_container_delete_opened();
+           * here only init, which every container has. */
           if (!kill_init (state->id, record->pid, record->init_start_time, error))
             return FALSE;
           break;

@@ -115,7 +115,7 @@ urun_state_record_new (const char *id)
   record->created = urun_state_now_rfc3339 ();
   record->owner = urun_state_owner_name (getuid ());
   record->cgroup.driver = URUN_CGROUP_DRIVER_NONE;
-  record->cgroup.reason = g_strdup ("cgroups are not implemented yet");
+  record->cgroup.reason = g_strdup ("not placed in a cgroup yet");
   return record;
 }
 

@@ -321,7 +321,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpstr (record->oci_version, ==, "1.2.0");
   g_assert_nonnull (record->owner);
   g_assert_cmpint (record->cgroup.driver, ==, URUN_CGROUP_DRIVER_NONE);
-  g_assert_cmpstr (record->cgroup.reason, ==, "cgroups are not implemented yet");
+  g_assert_cmpstr (record->cgroup.reason, ==, "not placed in a cgroup yet");
 
   record->pid = 4242;
   record->bundle = g_strdup ("/b \"quoted\"");
