@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -234,6 +235,16 @@ plan_mount_idmap (UrunPlanOwner *owner, const UrunSpec *spec, const UrunSpecMoun
     return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
                       CONFIG_NAME ": mounts[%zu]: uidMappings and gidMappings go together",
                       index);
+  /* The kernel lets only a holder of CAP_SYS_ADMIN over the source's mount
+   * (the host's, for a bind of a host directory) idmap it, and an
+   * unprivileged user cannot even write the maps of the helper namespace:
+   * say so rather than fail on a write to uid_map. */
+  if (geteuid () != 0)
+    return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
+                      CONFIG_NAME ": mounts[%zu]: an idmapped mount needs root; an unprivileged "
+                      "user cannot remap the host's ids of `%s` (drop the idmap option and the "
+                      "mount's uidMappings/gidMappings)",
+                      index, spec_mount->source ? spec_mount->source : "");
   if (spec_mount->has_uid_mappings)
     {
       uid_mappings = mappings_array (spec_mount->uid_mappings, spec_mount->n_uid_mappings);

@@ -265,10 +265,16 @@ if [ "$URUN_TEST_MODE" = root ]; then
   like "$out" 'idmapped' "mountinfo says idmapped"
   is "$(stat -c %u:%g "$host/id/f")" 0:0 "the host file keeps its owner"
 else
-  skip "idmapped mounts of host filesystems need root"
-  skip "idmapped mounts of host filesystems need root"
-  skip "idmapped mounts of host filesystems need root"
-  skip "idmapped mounts of host filesystems need root"
+  # The kernel lets only root idmap a host filesystem: rootless, the same
+  # config is a clear error that leaves nothing behind.
+  mkdir -p "$host/id"
+  new_bundle idmap || done_testing
+  add_mount "$bundle" '{"destination": "/mnt/id", "type": "bind", "source": "'"$host/id"'", "options": ["bind", "idmap"]}'
+  run_urun run --bundle "$bundle" idm
+  is "$status" 1 "rootless: an idmapped bind fails"
+  like "$err" "mounts\[[0-9]+\]: an idmapped mount needs root" "... saying it needs root"
+  like "$err" "$host/id" "... naming the source"
+  no_leftovers "... and leaves nothing behind" "$bundle" idm
 fi
 
 # ---- rootfs propagation and --no-pivot ---------------------------------------
