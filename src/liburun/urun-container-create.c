@@ -147,20 +147,6 @@ copy_annotations (const UrunSpec *spec, UrunStateRecord *record)
                           g_strdup (spec->annotations[i].value));
 }
 
-static int
-listen_fds_of_caller (void)
-{
-  const char *fds = g_getenv ("LISTEN_FDS");
-  const char *pid = g_getenv ("LISTEN_PID");
-  gint64 n;
-
-  /* Socket activation passes fds only to the pid it names. */
-  if (fds == NULL || (pid != NULL && g_ascii_strtoll (pid, NULL, 10) != getpid ()))
-    return 0;
-  n = g_ascii_strtoll (fds, NULL, 10);
-  return n > 0 && n < 1024 ? (int) n : 0;
-}
-
 static gboolean
 write_state_memfd (int fd, const UrunStateRecord *record, GError **error)
 {
@@ -293,7 +279,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   plan_options.no_pivot = options->no_pivot;
   plan_options.no_new_keyring = options->no_new_keyring;
   plan_options.preserve_fds = options->preserve_fds;
-  plan_options.listen_fds = listen_fds_of_caller ();
+  plan_options.listen_fds = urun_plan_listen_fds_of_caller ();
   plan_options.warnings = warnings;
   creation->owner = urun_plan_build (creation->spec, &plan_options, error);
   if (creation->owner == NULL)

@@ -250,6 +250,7 @@ build_process (Exec *exec, const UrunExecOptions *options, GPtrArray *warnings, 
   plan_options.rootless = exec->record->rootless;
   plan_options.privileged = geteuid () == 0 && urun_userns_is_initial ();
   plan_options.preserve_fds = options->preserve_fds;
+  plan_options.listen_fds = urun_plan_listen_fds_of_caller ();
   plan_options.warnings = warnings;
   exec->owner = urun_plan_exec_build (exec->spec, exec->process, &plan_options, error);
   return exec->owner != NULL;

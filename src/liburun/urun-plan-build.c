@@ -178,52 +178,56 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
 /* Room for the home directory init writes after "HOME=". */
 #define HOME_ENV_SIZE (sizeof "HOME=" + PATH_MAX)
 
-void
-urun_plan_set_environment (UrunPlanOwner *owner, GPtrArray *env)
+int
+urun_plan_listen_fds_of_caller (void)
 {
-  gboolean has_home = FALSE;
+  const char *fds = g_getenv ("LISTEN_FDS");
+  const char *pid = g_getenv ("LISTEN_PID");
+  gint64 n;
 
-  for (guint i = 0; i < env->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (env, i), "HOME="))
-      has_home = TRUE;
-  /* Copied first: the HOME buffer must stay the owner's own, writable
-   * allocation, which init fills in its copy of this memory. */
-  g_ptr_array_add (env, NULL);
-  owner->plan.envp = urun_plan_owner_strdupv (owner, (char *const *) env->pdata);
-  if (!has_home)
-    {
-      char **with_home = urun_plan_owner_keep (owner, g_new0 (char *, env->len + 1));
-
-      memcpy (with_home, owner->plan.envp, sizeof (char *) * (env->len - 1));
-      owner->plan.home_env = urun_plan_owner_keep (owner, g_malloc0 (HOME_ENV_SIZE));
-      g_strlcpy (owner->plan.home_env, "HOME=/", HOME_ENV_SIZE);
-      with_home[env->len - 1] = owner->plan.home_env;
-      owner->plan.envp = with_home;
-    }
+  /* Socket activation passes fds only to the pid it names. */
+  if (fds == NULL || (pid != NULL && g_ascii_strtoll (pid, NULL, 10) != getpid ()))
+    return 0;
+  n = g_ascii_strtoll (fds, NULL, 10);
+  return n > 0 && n < 1024 ? (int) n : 0;
 }
 
-/* The process's environment, with LISTEN_PID=1 when fds are passed on by
- * socket activation: inside, the payload is pid 1. */
-static void
-plan_environment (UrunPlanOwner *owner, const UrunSpecProcess *process,
-                  const UrunPlanOptions *options)
+void
+urun_plan_set_environment (UrunPlanOwner *owner, char *const *process_env, int listen_fds)
 {
   g_autoptr (GPtrArray) env = g_ptr_array_new ();
+  g_autofree char *listen = listen_fds > 0 ? g_strdup_printf ("LISTEN_FDS=%d", listen_fds) : NULL;
+  gboolean has_home = FALSE;
+  char **envp;
 
-  for (gsize i = 0; process->env != NULL && process->env[i] != NULL; i++)
+  for (gsize i = 0; process_env != NULL && process_env[i] != NULL; i++)
     {
-      if (options->listen_fds > 0 && (g_str_has_prefix (process->env[i], "LISTEN_FDS=")
-                                      || g_str_has_prefix (process->env[i], "LISTEN_PID=")))
+      /* Socket activation: the caller's count, and the payload, which is
+       * pid 1 inside, as the receiver. */
+      if (listen_fds > 0 && (g_str_has_prefix (process_env[i], "LISTEN_FDS=")
+                             || g_str_has_prefix (process_env[i], "LISTEN_PID=")))
         continue;
-      g_ptr_array_add (env, process->env[i]);
+      if (g_str_has_prefix (process_env[i], "HOME="))
+        has_home = TRUE;
+      g_ptr_array_add (env, process_env[i]);
     }
-  if (options->listen_fds > 0)
+  if (listen != NULL)
     {
-      g_ptr_array_add (env, urun_plan_owner_keep (
-                              owner, g_strdup_printf ("LISTEN_FDS=%d", options->listen_fds)));
+      g_ptr_array_add (env, listen);
       g_ptr_array_add (env, (gpointer) "LISTEN_PID=1");
     }
-  urun_plan_set_environment (owner, env);
+  /* Each string copied into the owner; the HOME entry is the owner's own,
+   * writable buffer, which init fills in its copy of this memory. */
+  envp = urun_plan_owner_keep (owner, g_new0 (char *, env->len + 2));
+  for (guint i = 0; i < env->len; i++)
+    envp[i] = (char *) urun_plan_owner_strdup (owner, g_ptr_array_index (env, i));
+  if (!has_home)
+    {
+      owner->plan.home_env = urun_plan_owner_keep (owner, g_malloc0 (HOME_ENV_SIZE));
+      g_strlcpy (owner->plan.home_env, "HOME=/", HOME_ENV_SIZE);
+      envp[env->len] = owner->plan.home_env;
+    }
+  owner->plan.envp = envp;
 }
 
 static gboolean
@@ -251,7 +255,7 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
     }
 
   plan->argv = urun_plan_owner_strdupv (owner, process->args);
-  plan_environment (owner, process, options);
+  urun_plan_set_environment (owner, process->env, options->listen_fds);
   path = g_environ_getenv ((char **) process->env, "PATH");
   plan->path_env = urun_plan_owner_strdup (owner, path ? path : DEFAULT_PATH);
   plan->cwd = urun_plan_owner_strdup (owner, process->cwd);

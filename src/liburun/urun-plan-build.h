@@ -56,10 +56,15 @@ char **urun_plan_owner_strdupv (UrunPlanOwner *owner, char *const *vector);
 /* Closes @fd with the owner. */
 int urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd);
 
-/* Sets plan->envp to the NULL-terminated @env (borrowed strings, copied
- * into @owner), adding the HOME entry init fills (plan->home_env) when
- * @env has none. */
-void urun_plan_set_environment (UrunPlanOwner *owner, GPtrArray *env);
+/* Sets plan->envp from @process_env (copied into @owner).  With
+ * @listen_fds > 0, LISTEN_FDS is that count and LISTEN_PID=1 (the payload is
+ * pid 1 of socket activation inside).  Without HOME, adds the entry init
+ * fills from the container's /etc/passwd (plan->home_env). */
+void urun_plan_set_environment (UrunPlanOwner *owner, char *const *process_env, int listen_fds);
+
+/* The number of fds socket activation passed to this process (LISTEN_FDS,
+ * when LISTEN_PID names us), or 0. */
+int urun_plan_listen_fds_of_caller (void);
 
 /* urun-plan-mounts.c: the mount part of the plan: root propagation, the
  * rootfs, mounts[] (kinds, folded options, whether the source is a

@@ -361,13 +361,7 @@ urun_plan_exec_build (const UrunSpec *spec, const UrunSpecProcess *process,
     }
 
   plan->argv = urun_plan_owner_strdupv (owner, process->args);
-  {
-    g_autoptr (GPtrArray) env = g_ptr_array_new ();
-
-    for (gsize i = 0; process->env != NULL && process->env[i] != NULL; i++)
-      g_ptr_array_add (env, process->env[i]);
-    urun_plan_set_environment (owner, env);
-  }
+  urun_plan_set_environment (owner, process->env, options->listen_fds);
   path = g_environ_getenv ((char **) process->env, "PATH");
   plan->path_env = urun_plan_owner_strdup (owner, path ? path : DEFAULT_PATH);
   plan->cwd = urun_plan_owner_strdup (owner, process->cwd ? process->cwd : "/");

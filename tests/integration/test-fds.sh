@@ -105,6 +105,18 @@ out=$(cd / && sh -c 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" --root "$1" run --pres
         "$URUN" "$root" "$b" 3<"$f3" 4<"$f4" 5<"$f5")
 is "$(fds_of "$out")" "0 1 2 3 4" "--preserve-fds 1 and LISTEN_FDS=1 pass fds 3 and 4"
 
+# exec takes socket-activation fds the same way.
+set_args "$b" /bin/urun-test-helper pause
+run_urun run --detach --bundle "$b" lx
+is "$status" 0 "a container to exec into"
+# shellcheck disable=SC2016
+out=$(cd / && sh -c 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" --root "$1" exec lx /bin/urun-test-helper report' \
+        "$URUN" "$root" 3<"$f3" 4<"$f4")
+is "$(fds_of "$out")" "0 1 2 3" "exec with LISTEN_FDS=1 passes fd 3 (and not 4)"
+json_check "... with LISTEN_PID=1 and LISTEN_FDS=1" "$out" "
+assert 'LISTEN_PID=1' in r['env'] and 'LISTEN_FDS=1' in r['env'], r['env']"
+run_urun delete --force lx
+
 is "$(state_entries)" "" "no state left"
 
 done_testing
