@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-gboolean
-urun_userns_is_initial (void)
+static gboolean
+read_is_initial (void)
 {
   g_autofree char *contents = NULL;
   guint64 inside, outside, count;
@@ -21,6 +21,20 @@ urun_userns_is_initial (void)
               &inside, &outside, &count) != 3)
     return TRUE;
   return inside == 0 && outside == 0 && count == G_MAXUINT32;
+}
+
+gboolean
+urun_userns_is_initial (void)
+{
+  /* A process never changes its user namespace here (urun itself does not
+   * call setns/unshare; init does, in its own copy of this memory), so one
+   * read serves the state root, the rootless test and the privilege test
+   * of a whole command. */
+  static int initial = -1;
+
+  if (initial < 0)
+    initial = read_is_initial ();
+  return initial;
 }
 
 gboolean
