@@ -20,6 +20,22 @@ all_leftovers ()
   done
 }
 
+# wait_jobs PREFIX WHAT: waits for job[1..n] (the containers PREFIX-1..n)
+# and sets $failed to how many failed, with each failure's stderr (saved in
+# $URUN_TEST_TMPDIR/PREFIX-I.err) as a diagnostic.  Not in $(...): a
+# subshell cannot wait for the test's own jobs.
+wait_jobs ()
+{
+  local prefix=$1 what=$2 i
+  failed=0
+  for ((i = 1; i <= n; i++)); do
+    if ! wait "${job[$i]}"; then
+      failed=$((failed + 1))
+      diag "$what $prefix-$i: $(cat "$URUN_TEST_TMPDIR/$prefix-$i.err" 2>/dev/null)"
+    fi
+  done
+}
+
 # ---- concurrently ------------------------------------------------------------
 declare -A job
 for ((i = 1; i <= n; i++)); do
@@ -29,13 +45,7 @@ for ((i = 1; i <= n; i++)); do
   ) &
   job[$i]=$!
 done
-failed=0
-for ((i = 1; i <= n; i++)); do
-  if ! wait "${job[$i]}"; then
-    failed=$((failed + 1))
-    diag "s-$i: $(cat "$URUN_TEST_TMPDIR/s-$i.err")"
-  fi
-done
+wait_jobs s create+start
 is "$failed" 0 "$n concurrent create+start all succeed"
 
 run_urun list --format json
@@ -48,16 +58,10 @@ assert len(set(pids)) == len(pids) == $n, pids"
 
 # Delete them concurrently too.
 for ((i = 1; i <= n; i++)); do
-  "$URUN" --root "$root" delete --force "s-$i" 2>"$URUN_TEST_TMPDIR/d-$i.err" &
+  "$URUN" --root "$root" delete --force "s-$i" 2>"$URUN_TEST_TMPDIR/s-$i.err" &
   job[$i]=$!
 done
-failed=0
-for ((i = 1; i <= n; i++)); do
-  if ! wait "${job[$i]}"; then
-    failed=$((failed + 1))
-    diag "delete s-$i: $(cat "$URUN_TEST_TMPDIR/d-$i.err")"
-  fi
-done
+wait_jobs s delete
 is "$failed" 0 "$n concurrent delete --force all succeed"
 is "$(state_entries)" "" "no state entry is left"
 left=$(all_leftovers s)
@@ -90,8 +94,9 @@ done
 is "$wrong" 0 "10 parallel foreground runs all exit 0"
 is "$(state_entries)" "" "no state entry is left"
 
+# How long it took is information, not a check: speed is measured by
+# bench/, never by timed tests.
 t_end=$(date +%s)
 diag "stress took $((t_end - t_start)) s"
-ok "the stress test took less than 60 s ($((t_end - t_start)) s)" test $((t_end - t_start)) -lt 60
 
 done_testing
