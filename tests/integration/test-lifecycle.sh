@@ -246,12 +246,10 @@ ok "... removes it" test ! -e "$root/rk"
 # --detach returns while the payload runs.
 set_args "$b" urun-test-helper pause /tmp/det-ready
 rm -f "$b/rootfs/tmp/det-ready"
-start=$(date +%s%N)
 run_urun run --detach --bundle "$b" rd
-end=$(date +%s%N)
 is "$status" 0 "run --detach exits 0"
-ok "run --detach returns quickly (< 5 s)" test $(((end - start) / 1000000)) -lt 5000
-is "$(state_of rd)" running "the detached container runs"
+# The payload pauses forever: had run waited for it, it would not be back.
+is "$(state_of rd)" running "run --detach returned while the container runs"
 ok "the detached payload got going" wait_for_file "$b/rootfs/tmp/det-ready"
 run_urun kill rd KILL
 ok "it stops when killed" wait_status rd stopped
