@@ -25,39 +25,10 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static const char *
-namespace_name (int nstype)
-{
-  switch (nstype)
-    {
-    case CLONE_NEWUSER:
-      return "user";
-    case CLONE_NEWNS:
-      return "mnt";
-    case CLONE_NEWPID:
-      return "pid";
-    case CLONE_NEWNET:
-      return "net";
-    case CLONE_NEWIPC:
-      return "ipc";
-    case CLONE_NEWUTS:
-      return "uts";
-    case CLONE_NEWCGROUP:
-      return "cgroup";
-#ifdef CLONE_NEWTIME
-    case CLONE_NEWTIME:
-      return "time";
-#endif
-    default:
-      return "namespace";
-    }
-}
 
 /* The stage's work: returns in the process (a new child of urun, in the
  * container's pid namespace); the stage itself reports and exits. */
@@ -76,10 +47,8 @@ enter_container (const UrunExecPlan *exec, UrunInitFailure *failure)
    * namespace does not own (a host network namespace given by path)
    * first, while our capabilities still reach them; then the user
    * namespace, which gives every capability inside; then the rest. */
-  for (size_t i = 0; i < plan->n_joins; i++)
-    if (setns (plan->joins[i].fd, plan->joins[i].nstype) < 0)
-      return urun_init_fail (failure, URUN_STEP_JOIN_NAMESPACE, errno,
-                             namespace_name (plan->joins[i].nstype));
+  if (urun_init_join_namespaces (plan, failure) < 0)
+    return -1;
 
   /* setns() of the mount namespace already put us at its root, which is
    * the container's root after pivot_root (and after --no-pivot's move onto
@@ -113,8 +82,8 @@ urun_init_exec_main (const UrunExecPlan *exec)
   char executable[PATH_MAX];
 
   memset (&failure, 0, sizeof failure);
-  for (size_t i = 0; i < plan->n_child_close_fds; i++)
-    close (plan->child_close_fds[i]);
+  if (urun_init_take_fds (plan, &failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
 
   /* Not dumpable from the start: the process below runs urun's binary
    * inside the container's pid namespace until execve, and nothing there

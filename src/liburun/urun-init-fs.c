@@ -310,6 +310,15 @@ urun_init_set_recursive_attrs (int mnt_fd, uint64_t attr_set, uint64_t attr_clea
   return 0;
 }
 
+/* Attaches the detached mount @tree onto @target_fd, both by fd. */
+int
+urun_init_move_tree (int tree, int target_fd)
+{
+  if (move_mount (tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return -errno;
+  return 0;
+}
+
 uint64_t
 urun_init_attrs_from_flags (unsigned long flags)
 {

@@ -37,9 +37,6 @@
   (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME \
    | MS_STRICTATIME | MS_NOSYMFOLLOW)
 
-/* "/proc/self/fd/" plus the digits of an int. */
-#define URUN_INIT_FD_PATH_MAX 32
-
 /* What urun_init_open_in_root() creates when a component is missing. */
 typedef enum
 {
@@ -53,9 +50,6 @@ typedef enum
 /* openat2() with O_CLOEXEC added, retried on EAGAIN.  Returns a new fd
  * (the caller closes it) or -errno. */
 int urun_init_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve);
-
-/* Writes "/proc/self/fd/@fd" into @buf and returns @buf. */
-const char *urun_init_fd_path (char buf[URUN_INIT_FD_PATH_MAX], int fd);
 
 /* @a + "/" + @b into @buf (size @size); 0 or -ENAMETOOLONG. */
 int urun_init_path_join (char *buf, size_t size, const char *a, const char *b);
@@ -85,6 +79,10 @@ int urun_init_remount_bind (int mnt_fd, const char *path, unsigned long set, uns
 /* mount_setattr() of @attr_set/@attr_clear (MOUNT_ATTR_*) on the whole tree
  * at @mnt_fd.  0 or -errno. */
 int urun_init_set_recursive_attrs (int mnt_fd, uint64_t attr_set, uint64_t attr_clear);
+
+/* move_mount() of the detached mount @tree onto @target_fd.  0 or
+ * -errno. */
+int urun_init_move_tree (int tree, int target_fd);
 
 /* The MOUNT_ATTR_* of ro, nosuid, nodev and noexec in the MS_* @flags. */
 uint64_t urun_init_attrs_from_flags (unsigned long flags);

@@ -133,6 +133,7 @@ mount_idmapped (int dest_fd, const UrunPlanMount *m, UrunInitFailure *failure)
   URUN_AUTOCLOSE int tree = -1;
   struct mount_attr attr;
   unsigned recursive = (m->flags.flags & MS_REC) ? AT_RECURSIVE : 0;
+  int r;
 
   tree = open_tree (AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | recursive);
   if (tree < 0)
@@ -144,8 +145,9 @@ mount_idmapped (int dest_fd, const UrunPlanMount *m, UrunInitFailure *failure)
                      | ((m->flags.extensions & URUN_MOUNT_EXT_RIDMAP) ? AT_RECURSIVE : 0),
                      &attr, sizeof attr) < 0)
     return urun_init_fail (failure, URUN_STEP_MOUNT, errno, m->destination);
-  if (move_mount (tree, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-    return urun_init_fail (failure, URUN_STEP_MOUNT, errno, m->destination);
+  r = urun_init_move_tree (tree, dest_fd);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT, r, m->destination);
   return 0;
 }
 

@@ -8,38 +8,8 @@
 #include "urun-init.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <string.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-/* mkdir -p, 0755.  After the pivot every component resolves inside the
- * container's root. */
-static int
-make_directories (const char *path)
-{
-  char buffer[PATH_MAX];
-
-  if (urun_init_strlcpy (buffer, path, sizeof buffer) >= sizeof buffer)
-    return -ENAMETOOLONG;
-  for (char *p = buffer + 1;; p++)
-    {
-      if (*p != '/' && *p != '\0')
-        continue;
-      {
-        char saved = *p;
-
-        *p = '\0';
-        if (mkdir (buffer, 0755) < 0 && errno != EEXIST)
-          return -errno;
-        *p = saved;
-        if (saved == '\0')
-          return 0;
-      }
-    }
-}
 
 int
 urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
@@ -48,7 +18,9 @@ urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
 
   if (plan->notify_dir == NULL)
     return 0;
-  r = make_directories (plan->notify_dir);
+  /* After the pivot every component resolves inside the container's
+   * root. */
+  r = urun_init_make_directories (plan->notify_dir);
   if (r < 0)
     return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, r, plan->notify_dir);
   /* The tree is read-only, nosuid, nodev and noexec already: the parent

@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,15 +44,6 @@ open_path_nofollow (const char *path, int *out_fd, struct stat *out_st)
       return 0;
     }
   *out_fd = fd;
-  return 0;
-}
-
-/* Moves the detached mount @tree onto @target_fd. */
-static int
-attach_tree (int tree, int target_fd)
-{
-  if (move_mount (tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-    return -errno;
   return 0;
 }
 
@@ -87,7 +77,7 @@ urun_init_mask_path (const char *path, UrunInitFailure *failure)
     tree = open_tree (AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (tree < 0)
     return urun_init_fail (failure, URUN_STEP_MASK_PATH, errno, path);
-  r = attach_tree (tree, target);
+  r = urun_init_move_tree (tree, target);
   if (r < 0)
     return urun_init_fail (failure, URUN_STEP_MASK_PATH, r, path);
   return 0;
@@ -102,7 +92,6 @@ urun_init_readonly_path (const char *path, UrunInitFailure *failure)
 {
   URUN_AUTOCLOSE int target = -1;
   URUN_AUTOCLOSE int tree = -1;
-  struct mount_attr attr;
   struct stat st;
   int r = open_path_nofollow (path, &target, &st);
 
@@ -114,11 +103,10 @@ urun_init_readonly_path (const char *path, UrunInitFailure *failure)
                     | AT_EMPTY_PATH);
   if (tree < 0)
     return urun_init_fail (failure, URUN_STEP_READONLY_PATH, errno, path);
-  memset (&attr, 0, sizeof attr);
-  attr.attr_set = MOUNT_ATTR_RDONLY;
-  if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
-    return urun_init_fail (failure, URUN_STEP_READONLY_PATH, errno, path);
-  r = attach_tree (tree, target);
+  r = urun_init_set_recursive_attrs (tree, MOUNT_ATTR_RDONLY, 0);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_READONLY_PATH, r, path);
+  r = urun_init_move_tree (tree, target);
   if (r < 0)
     return urun_init_fail (failure, URUN_STEP_READONLY_PATH, r, path);
   return 0;

@@ -112,38 +112,6 @@ load_seccomp (const UrunInitPlan *plan, UrunInitFailure *failure)
   return 0;
 }
 
-static int
-write_attr (const char *path, const char *value)
-{
-  size_t len = strlen (value);
-  int fd;
-  ssize_t n;
-
-  /* Not dumpable, init's /proc files belong to the host's root, which an
-   * unprivileged container's root cannot open: dumpable for the write. */
-  prctl (PR_SET_DUMPABLE, 1);
-  fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    {
-      int saved = errno;
-      prctl (PR_SET_DUMPABLE, 0);
-      return -saved;
-    }
-  do
-    n = write (fd, value, len);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    {
-      int saved = errno;
-      close (fd);
-      prctl (PR_SET_DUMPABLE, 0);
-      return -saved;
-    }
-  close (fd);
-  prctl (PR_SET_DUMPABLE, 0);
-  return (size_t) n == len ? 0 : -EIO;
-}
-
 int
 urun_init_security_start (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
@@ -263,15 +231,15 @@ urun_init_security_before_exec (const UrunInitPlan *plan, UrunInitFailure *failu
   /* The labels apply at the next execve: that of the process. */
   if (plan->apparmor_exec != NULL)
     {
-      r = write_attr ("/proc/self/attr/apparmor/exec", plan->apparmor_exec);
+      r = urun_init_write_proc_self ("/proc/self/attr/apparmor/exec", plan->apparmor_exec);
       if (r == -ENOENT)
-        r = write_attr ("/proc/self/attr/exec", plan->apparmor_exec);
+        r = urun_init_write_proc_self ("/proc/self/attr/exec", plan->apparmor_exec);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_APPARMOR, r, plan->apparmor_exec + 5);
     }
   if (plan->selinux_label != NULL)
     {
-      r = write_attr ("/proc/self/attr/exec", plan->selinux_label);
+      r = urun_init_write_proc_self ("/proc/self/attr/exec", plan->selinux_label);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_SELINUX, r, plan->selinux_label);
     }

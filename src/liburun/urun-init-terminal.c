@@ -64,7 +64,7 @@ open_slave (int master, const char *path)
 static int
 bind_console (int slave, const char *slave_path)
 {
-  char fd_path[64];
+  char fd_path[URUN_INIT_FD_PATH_MAX];
   const char *source = slave_path;
   struct stat by_path, by_fd;
 
@@ -73,8 +73,7 @@ bind_console (int slave, const char *slave_path)
   if (stat (slave_path, &by_path) < 0 || fstat (slave, &by_fd) < 0
       || by_path.st_rdev != by_fd.st_rdev)
     {
-      snprintf (fd_path, sizeof fd_path, "/proc/self/fd/%d", slave);
-      source = fd_path;
+      source = urun_init_fd_path (fd_path, slave);
     }
   if (mount (source, "/dev/console", NULL, MS_BIND, NULL) == 0)
     return 0;

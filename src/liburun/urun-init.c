@@ -103,14 +103,17 @@ urun_init_wait_for_message (const UrunInitPlan *plan, UrunSyncType expected,
 }
 
 static int
-write_file (const char *path, const char *contents, size_t len)
+write_file (const char *path, const char *contents)
 {
+  size_t len = strlen (contents);
   int fd = open (path, O_WRONLY | O_CLOEXEC);
   ssize_t n;
 
   if (fd < 0)
     return -errno;
-  n = write (fd, contents, len);
+  do
+    n = write (fd, contents, len);
+  while (n < 0 && errno == EINTR);
   if (n < 0)
     {
       int saved = errno;
@@ -121,18 +124,16 @@ write_file (const char *path, const char *contents, size_t len)
   return (size_t) n == len ? 0 : -EIO;
 }
 
-/* Writes a file of /proc/self.  A process that is not dumpable sees its
- * /proc files owned by the host's root, which an unprivileged container's
- * root cannot open; so it is dumpable for the length of the write. */
-static int
-write_proc_self (const char *name, const char *contents, size_t len)
+/* A process that is not dumpable sees its /proc files owned by the host's
+ * root, which an unprivileged container's root cannot open; so it is
+ * dumpable for the length of the write. */
+int
+urun_init_write_proc_self (const char *path, const char *contents)
 {
-  char path[64];
   int r;
 
-  snprintf (path, sizeof path, "/proc/self/%s", name);
   prctl (PR_SET_DUMPABLE, 1);
-  r = write_file (path, contents, len);
+  r = write_file (path, contents);
   prctl (PR_SET_DUMPABLE, 0);
   return r;
 }
@@ -169,24 +170,57 @@ become_root (const UrunInitPlan *plan, UrunInitFailure *failure)
   return 0;
 }
 
+static const char *
+namespace_name (int nstype)
+{
+  switch (nstype)
+    {
+    case CLONE_NEWUSER:
+      return "user";
+    case CLONE_NEWNS:
+      return "mnt";
+    case CLONE_NEWPID:
+      return "pid";
+    case CLONE_NEWNET:
+      return "net";
+    case CLONE_NEWIPC:
+      return "ipc";
+    case CLONE_NEWUTS:
+      return "uts";
+    case CLONE_NEWCGROUP:
+      return "cgroup";
+#ifdef CLONE_NEWTIME
+    case CLONE_NEWTIME:
+      return "time";
+#endif
+    default:
+      return "namespace";
+    }
+}
+
+int
+urun_init_join_namespaces (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  for (size_t i = 0; i < plan->n_joins; i++)
+    if (setns (plan->joins[i].fd, plan->joins[i].nstype) < 0)
+      return urun_init_fail (failure, URUN_STEP_JOIN_NAMESPACE, errno,
+                             namespace_name (plan->joins[i].nstype));
+  return 0;
+}
+
 /* The staged path (see urun-plan.h): runs in the child the parent cloned
  * without namespaces.  Returns in the real init (a new process, in the new
  * pid namespace); the stage process itself reports the new pid and exits. */
 static int
 enter_namespaces_in_stages (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
-  char name[32];
   pid_t pid;
 
   /* 1. Join: the user namespace first (plan order), so that joining the
    *    others uses the capabilities it gives; a host namespace is joined
    *    before a new user namespace takes the host's privileges away. */
-  for (size_t i = 0; i < plan->n_joins; i++)
-    if (setns (plan->joins[i].fd, plan->joins[i].nstype) < 0)
-      {
-        snprintf (name, sizeof name, "type %#x", (unsigned) plan->joins[i].nstype);
-        return urun_init_fail (failure, URUN_STEP_JOIN_NAMESPACE, errno, name);
-      }
+  if (urun_init_join_namespaces (plan, failure) < 0)
+    return -1;
 
   /* 2. The new user namespace, whose maps the parent writes meanwhile. */
   if (plan->unshare_flags & CLONE_NEWUSER)
@@ -288,7 +322,7 @@ set_sysctls (const UrunInitPlan *plan, UrunInitFailure *failure)
       for (char *c = path + prefix; *c; c++)
         if (*c == '.')
           *c = '/';
-      r = write_file (path, plan->sysctls[i].value, strlen (plan->sysctls[i].value));
+      r = write_file (path, plan->sysctls[i].value);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_SYSCTL, r, plan->sysctls[i].key);
     }
@@ -317,8 +351,10 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
   if (plan->has_oom_score_adj)
     {
       char value[16];
-      int len = snprintf (value, sizeof value, "%d", plan->oom_score_adj);
-      int r = write_proc_self ("oom_score_adj", value, (size_t) len);
+      int r;
+
+      snprintf (value, sizeof value, "%d", plan->oom_score_adj);
+      r = urun_init_write_proc_self ("/proc/self/oom_score_adj", value);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_OOM_SCORE_ADJ, r, value);
     }
@@ -328,8 +364,8 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
         return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "time namespace");
       if (plan->timens_offsets != NULL)
         {
-          int r = write_proc_self ("timens_offsets", plan->timens_offsets,
-                                   strlen (plan->timens_offsets));
+          int r = urun_init_write_proc_self ("/proc/self/timens_offsets",
+                                             plan->timens_offsets);
           if (r < 0)
             return urun_init_fail (failure, URUN_STEP_UNSHARE, r, "timens_offsets");
         }
@@ -421,10 +457,8 @@ find_executable (const UrunInitPlan *plan, char *out, size_t size)
   return result;
 }
 
-/* Creates the directory @path and its missing parents, 0755, like
- * `mkdir -p`.  Returns 0 or -errno. */
-static int
-make_directories (const char *path)
+int
+urun_init_make_directories (const char *path)
 {
   char buffer[PATH_MAX];
   char *p;
@@ -461,7 +495,7 @@ enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
     {
       if (errno != ENOENT)
         return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
-      r = make_directories (plan->cwd);
+      r = urun_init_make_directories (plan->cwd);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_CWD, r, plan->cwd);
       if (chdir (plan->cwd) < 0)
@@ -478,7 +512,7 @@ enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
 static int
 wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
-  char path[64];
+  char path[URUN_INIT_FD_PATH_MAX];
   int fd;
 
   if (plan->exec_fifo_fd < 0)
@@ -488,7 +522,7 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
    * reading; the byte tells `start` that init is on its way.  The fd stays
    * open (close-on-exec) so that `start` sees end-of-file only once the
    * process runs, or a failure record before it. */
-  snprintf (path, sizeof path, "/proc/self/fd/%d", plan->exec_fifo_fd);
+  urun_init_fd_path (path, plan->exec_fifo_fd);
   do
     fd = open (path, O_WRONLY | O_CLOEXEC);
   while (fd < 0 && errno == EINTR);
@@ -507,8 +541,9 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
 /* Every fd of urun above the preserved ones, inherited strays included,
  * closes at execve.  CLOEXEC rather than close: init's own fds (the sync
  * socket, exec.fifo, the state memfd, namespace fds) must stay usable until
- * execve.  Done first thing too, so that no hook init forks ever inherits a
- * stray fd of the host.  Returns 0 or -1 with errno. */
+ * execve.  Done first thing, so that no hook init forks ever inherits a
+ * stray fd of the host; once is enough, since every fd this zone opens
+ * later is O_CLOEXEC already.  Returns 0 or -1 with errno. */
 static int
 mark_fds_cloexec (const UrunInitPlan *plan)
 {
@@ -523,8 +558,8 @@ mark_fds_cloexec (const UrunInitPlan *plan)
   return 0;
 }
 
-static int
-prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
+static void
+keep_preserved_fds (const UrunInitPlan *plan)
 {
   unsigned first_closed = 3 + (unsigned) plan->preserve_fds;
 
@@ -535,7 +570,13 @@ prepare_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
       if (flags >= 0 && (flags & FD_CLOEXEC))
         fcntl ((int) fd, F_SETFD, flags & ~FD_CLOEXEC);
     }
-  /* Again, for what was opened since the start (see mark_fds_cloexec). */
+}
+
+int
+urun_init_take_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  for (size_t i = 0; i < plan->n_child_close_fds; i++)
+    close (plan->child_close_fds[i]);
   if (mark_fds_cloexec (plan) < 0)
     return urun_init_fail (failure, URUN_STEP_CLOSE_FDS, errno, NULL);
   return 0;
@@ -548,13 +589,8 @@ urun_init_main (const UrunInitPlan *plan)
   char executable[PATH_MAX];
 
   memset (&failure, 0, sizeof failure);
-  for (size_t i = 0; i < plan->n_child_close_fds; i++)
-    close (plan->child_close_fds[i]);
-  if (mark_fds_cloexec (plan) < 0)
-    {
-      urun_init_fail (&failure, URUN_STEP_CLOSE_FDS, errno, NULL);
-      urun_init_report_and_exit (plan, &failure);
-    }
+  if (urun_init_take_fds (plan, &failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
 
   /* execCPUAffinity.initial first: all of init's work, in stages or not,
    * is "the runtime's process before the transition to the container's
@@ -735,7 +771,8 @@ urun_init_prepare_process (const UrunInitPlan *plan, char *executable, size_t si
   r = find_executable (plan, executable, size);
   if (r < 0)
     return urun_init_fail (failure, exec_step (r), r, plan->argv[0]);
-  return prepare_fds (plan, failure);
+  keep_preserved_fds (plan);
+  return 0;
 }
 
 int

@@ -25,6 +25,21 @@ int urun_init_fail (UrunInitFailure *failure, UrunInitStep step, int errsv, cons
  * length of @src.  No allocation. */
 size_t urun_init_strlcpy (char *dst, const char *src, size_t size);
 
+/* "/proc/self/fd/" plus the digits of an int. */
+#define URUN_INIT_FD_PATH_MAX 32
+
+/* Writes "/proc/self/fd/@fd" into @buf and returns @buf (urun-init-fs.c). */
+const char *urun_init_fd_path (char buf[URUN_INIT_FD_PATH_MAX], int fd);
+
+/* Creates the directory @path and its missing parents, 0755, like
+ * `mkdir -p`.  Returns 0 or -errno. */
+int urun_init_make_directories (const char *path);
+
+/* Writes @contents to the /proc/self file @path, dumpable for the length
+ * of the write (the file would otherwise belong to the host's root).
+ * Returns 0 or -errno. */
+int urun_init_write_proc_self (const char *path, const char *contents);
+
 /* Runs init; never returns.  On success it ends in execve() of the process;
  * on failure it reports to the parent over plan->sync_fd and _exit()s. */
 __attribute__ ((noreturn)) void urun_init_main (const UrunInitPlan *plan);
@@ -76,6 +91,10 @@ int urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
 
 /* ---- urun-init.c: steps that `exec` shares with init ----------------------
  * (urun-init-exec.c; the same code, so that both apply a process alike)
+ *   urun_init_take_fds(): first thing: closes plan->child_close_fds and
+ *     marks every fd from 3+preserve_fds up close-on-exec;
+ *   urun_init_join_namespaces(): setns() into each of plan->joins, in
+ *     the plan's order (the failure names the namespace);
  *   urun_init_report_and_exit(): sends @failure to the parent (over
  *     plan->sync_fd, or exec.fifo once `start` released init) and exits
  *     127 for a program that is not there, 126 for one that cannot be
@@ -89,10 +108,12 @@ int urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
  *     the part after it; argv[0] looked up in plan->path_env into
  *     @executable (a failure is URUN_STEP_EXEC_NOT_FOUND when it is
  *     nowhere, URUN_STEP_EXEC when it is not executable); fds 3 ..
- *     3+preserve_fds-1 kept across execve, every later one close-on-exec;
+ *     3+preserve_fds-1 kept across execve;
  *   urun_init_execute(): default signal dispositions and an empty mask,
  *     the security profile's last part, execve() of @executable; returns
  *     only on failure. */
+int urun_init_take_fds (const UrunInitPlan *plan, UrunInitFailure *failure);
+int urun_init_join_namespaces (const UrunInitPlan *plan, UrunInitFailure *failure);
 __attribute__ ((noreturn)) void urun_init_report_and_exit (const UrunInitPlan *plan,
                                                            const UrunInitFailure *failure);
 int urun_init_wait_for_message (const UrunInitPlan *plan, UrunSyncType expected,
