@@ -20,15 +20,16 @@ typedef enum
 } UrunCgroupMode;
 
 /* Detected with statfs() (never from /proc/self/cgroup, which shows the
- * host's lines inside a container); overridable for tests by
- * URUN_CGROUP_ROOT, the directory that plays /sys/fs/cgroup. */
+ * host's lines inside a container) and /proc/self/mounts, once per
+ * process. */
 UrunCgroupMode urun_cgroup_mode (void);
 
 /* The cgroup2 mount point (/sys/fs/cgroup or /sys/fs/cgroup/unified), or
  * NULL in legacy mode.  Owned by the module. */
 const char *urun_cgroup_v2_root (void);
 
-/* The mount point of the v1 hierarchy holding @controller, or NULL. */
+/* The mount point of the v1 hierarchy holding @controller, or NULL
+ * (from the same once-per-process read of /proc/self/mounts). */
 char *urun_cgroup_v1_mount (const char *controller);
 
 /* One file to write into a cgroup. */

@@ -107,23 +107,76 @@ is_fs (const char *path, long magic)
   return statfs (path, &st) == 0 && (long) st.f_type == magic;
 }
 
-UrunCgroupMode
-urun_cgroup_mode (void)
+/* The host's layout, probed once per process: the mounts do not change
+ * under one urun command, and a create asks for them many times (the
+ * mode, then each v1 hierarchy for the directories, the limits and the
+ * move of init). */
+typedef struct
+{
+  UrunCgroupMode mode;
+  GHashTable *v1_mounts; /* option of a "cgroup" mount ("memory") -> its mount point */
+} Layout;
+
+static GHashTable *
+read_v1_mounts (void)
+{
+  GHashTable *mounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/mounts", &text, NULL, NULL))
+    return mounts;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) f = g_strsplit (*l, " ", -1);
+      g_auto (GStrv) opts = NULL;
+
+      if (g_strv_length (f) < 4 || strcmp (f[2], "cgroup") != 0)
+        continue;
+      opts = g_strsplit (f[3], ",", -1);
+      /* The first mount of a controller wins. */
+      for (char **o = opts; *o; o++)
+        if (!g_hash_table_contains (mounts, *o))
+          g_hash_table_insert (mounts, g_strdup (*o), g_strdup (f[1]));
+    }
+  return mounts;
+}
+
+static UrunCgroupMode
+probe_mode (GHashTable *v1_mounts)
 {
   if (is_fs (CGROUP_ROOT, CGROUP2_SUPER_MAGIC))
     return URUN_CGROUP_MODE_UNIFIED;
   if (!is_fs (CGROUP_ROOT, TMPFS_MAGIC))
     return URUN_CGROUP_MODE_NONE;
   for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
-    {
-      g_autofree char *m = urun_cgroup_v1_mount (urun_cgroup_v1_controllers[i]);
-
-      if (m != NULL)
-        return is_fs (CGROUP_ROOT "/unified", CGROUP2_SUPER_MAGIC) ? URUN_CGROUP_MODE_HYBRID
-                                                                   : URUN_CGROUP_MODE_LEGACY;
-    }
+    if (g_hash_table_contains (v1_mounts, urun_cgroup_v1_controllers[i]))
+      return is_fs (CGROUP_ROOT "/unified", CGROUP2_SUPER_MAGIC) ? URUN_CGROUP_MODE_HYBRID
+                                                                 : URUN_CGROUP_MODE_LEGACY;
   return is_fs (CGROUP_ROOT "/unified", CGROUP2_SUPER_MAGIC) ? URUN_CGROUP_MODE_HYBRID
                                                              : URUN_CGROUP_MODE_NONE;
+}
+
+static const Layout *
+layout (void)
+{
+  static Layout l;
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      l.v1_mounts = read_v1_mounts ();
+      l.mode = probe_mode (l.v1_mounts);
+      g_once_init_leave (&done, 1);
+    }
+  return &l;
+}
+
+UrunCgroupMode
+urun_cgroup_mode (void)
+{
+  return layout ()->mode;
 }
 
 const char *
@@ -143,24 +196,7 @@ urun_cgroup_v2_root (void)
 char *
 urun_cgroup_v1_mount (const char *controller)
 {
-  g_autofree char *mounts = NULL;
-  g_auto (GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/self/mounts", &mounts, NULL, NULL))
-    return NULL;
-  lines = g_strsplit (mounts, "\n", -1);
-  for (char **l = lines; *l; l++)
-    {
-      g_auto (GStrv) f = g_strsplit (*l, " ", -1);
-      g_auto (GStrv) opts = NULL;
-
-      if (g_strv_length (f) < 4 || strcmp (f[2], "cgroup") != 0)
-        continue;
-      opts = g_strsplit (f[3], ",", -1);
-      if (g_strv_contains ((const char *const *) opts, controller))
-        return g_strdup (f[1]);
-    }
-  return NULL;
+  return g_strdup (g_hash_table_lookup (layout ()->v1_mounts, controller));
 }
 
 char *
@@ -459,8 +495,6 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
 
   g_return_val_if_fail (pid > 0, FALSE);
 
-  if (!urun_cgroup_request_check (request, error))
-    return FALSE;
   reset_outcome (&outcome);
 
   switch (request->manager)

@@ -66,7 +66,8 @@ gboolean urun_cgroup_request_wants_systemd (const UrunCgroupRequest *request);
 gboolean urun_cgroup_request_check (const UrunCgroupRequest *request, GError **error);
 
 /* Places @pid (the container's init, still waiting for GO) in a cgroup as
- * @request says and applies the resources.  Fills @out_outcome (its fields
+ * @request says and applies the resources.  @request must have passed
+ * urun_cgroup_request_check() (before the clone; not repeated here).  Fills @out_outcome (its fields
  * must be empty; free them with urun_state_cgroup_clear()).  On failure
  * nothing is left behind: no scope, no directory. */
 gboolean urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid,

@@ -23,7 +23,9 @@ gboolean urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCrea
                                       const UrunSpec *spec, gboolean rootless, GError **error);
 
 /* Create, between the clone and GO: places init (@pid) in its cgroup and
- * stores the outcome in @record->cgroup.  On failure nothing is left. */
+ * stores the outcome in @record->cgroup.  Call urun_container_check_cgroup()
+ * with the same arguments first: the request is not checked again here.
+ * On failure nothing is left. */
 gboolean urun_container_enter_cgroup (const UrunRuntime *runtime,
                                       const UrunCreateOptions *options, const UrunSpec *spec,
                                       gboolean rootless, pid_t pid, UrunStateRecord *record,

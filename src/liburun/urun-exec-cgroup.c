@@ -101,10 +101,8 @@ urun_exec_join_cgroup (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
     return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
                       "--cgroup needs the unified hierarchy (cgroup v2); this host has "
                       "cgroup v1 controllers");
-  /* v1 (and hybrid): every hierarchy the container has a directory in,
-   * then the unified one of a hybrid host. */
-  /* The v1 hierarchies the cgroupfs driver places a container in; the
-   * container's path exists in those it could use. */
+  /* v1 (and hybrid): every hierarchy of the cgroupfs driver in which the
+   * container has a directory, then the unified one of a hybrid host. */
   for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
     {
       g_autofree char *mount = urun_cgroup_v1_mount (urun_cgroup_v1_controllers[i]);

@@ -155,6 +155,29 @@ urun_systemd_property_list_find (GPtrArray *list, const char *name)
   return NULL;
 }
 
+void
+urun_systemd_property_list_set_io (GPtrArray *list, const char *name, const char *path,
+                                   guint64 value)
+{
+  const UrunSystemdProperty *old = urun_systemd_property_list_find (list, name);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(st)"));
+  if (old != NULL)
+    {
+      GVariantIter iter;
+      const char *p;
+      guint64 v;
+
+      g_variant_iter_init (&iter, old->value);
+      while (g_variant_iter_next (&iter, "(&st)", &p, &v))
+        if (strcmp (p, path) != 0)
+          g_variant_builder_add (&builder, "(st)", p, v);
+    }
+  g_variant_builder_add (&builder, "(st)", path, value);
+  urun_systemd_property_list_set (list, name, g_variant_builder_end (&builder));
+}
+
 /* ---- value parsers ------------------------------------------------------------ */
 
 gboolean
@@ -719,8 +742,6 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
     case KIND_IO_USEC:
       {
         g_autofree char *path = NULL, *rest = NULL;
-        GVariantBuilder builder;
-        const UrunSystemdProperty *old;
         gboolean ok;
 
         if (!split_device_value (value, &path, &rest) || rest == NULL || path[0] != '/')
@@ -742,21 +763,7 @@ parse_known (const PropertyInfo *info, const char *value, GPtrArray *list, GErro
           }
         if (!ok)
           return fail_value (error, info, value);
-        old = urun_systemd_property_list_find (list, bus_name);
-        g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(st)"));
-        if (old != NULL)
-          {
-            GVariantIter iter;
-            const char *p;
-            guint64 v;
-
-            g_variant_iter_init (&iter, old->value);
-            while (g_variant_iter_next (&iter, "(&st)", &p, &v))
-              if (strcmp (p, path) != 0)
-                g_variant_builder_add (&builder, "(st)", p, v);
-          }
-        g_variant_builder_add (&builder, "(st)", path, n);
-        urun_systemd_property_list_set (list, bus_name, g_variant_builder_end (&builder));
+        urun_systemd_property_list_set_io (list, bus_name, path, n);
         return TRUE;
       }
     default:

@@ -36,6 +36,12 @@ void urun_systemd_property_list_set (GPtrArray *list, const char *name, GVariant
 /* The property of that name in @list, or NULL. */
 const UrunSystemdProperty *urun_systemd_property_list_find (GPtrArray *list, const char *name);
 
+/* Sets the entry (@path, @value) of the a(st) property @name
+ * (IODeviceWeight, IOReadBandwidthMax, ...) in @list: an entry for the
+ * same @path is replaced, the others are kept. */
+void urun_systemd_property_list_set_io (GPtrArray *list, const char *name, const char *path,
+                                        guint64 value);
+
 /* Parses one `NAME=VALUE` assignment in systemd's syntax and appends the
  * properties it stands for to @list (CPUQuota=50% becomes
  * CPUQuotaPerSecUSec; MemoryMax=50% becomes MemoryMaxScale).  Errors are

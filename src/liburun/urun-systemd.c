@@ -56,28 +56,14 @@ set_cpu_set (GPtrArray *list, const char *name, const char *cpus)
                                                               TRUE));
 }
 
-/* Appends (/dev/block/MAJOR:MINOR, @value) to the a(st) property @name. */
+/* Sets (/dev/block/MAJOR:MINOR, @value) in the a(st) property @name. */
 static void
 add_io (GPtrArray *list, const char *name, gint64 major, gint64 minor, guint64 value)
 {
-  const UrunSystemdProperty *old = urun_systemd_property_list_find (list, name);
   g_autofree char *path = g_strdup_printf ("/dev/block/%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
                                            major, minor);
-  GVariantBuilder b;
 
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(st)"));
-  if (old != NULL)
-    {
-      GVariantIter iter;
-      const char *p;
-      guint64 v;
-
-      g_variant_iter_init (&iter, old->value);
-      while (g_variant_iter_next (&iter, "(&st)", &p, &v))
-        g_variant_builder_add (&b, "(st)", p, v);
-    }
-  g_variant_builder_add (&b, "(st)", path, value);
-  urun_systemd_property_list_set (list, name, g_variant_builder_end (&b));
+  urun_systemd_property_list_set_io (list, name, path, value);
 }
 
 static void
