@@ -5,6 +5,7 @@
 
 #include "urun-cgroup.h"
 #include "urun-container-cgroup.h"
+#include "urun-container-private.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-proc.h"
@@ -57,44 +58,6 @@ urun_container_enter_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
   return TRUE;
 }
 
-/* The container's state, opened (locked unless @no_lock) and loaded. */
-typedef struct
-{
-  UrunStateStore *store;
-  UrunContainerState *state;
-  UrunStateRecord *record;
-  UrunContainerStatus status;
-} Loaded;
-
-static void
-loaded_clear (Loaded *l)
-{
-  g_clear_pointer (&l->record, urun_state_record_free);
-  g_clear_pointer (&l->state, urun_container_state_free);
-  g_clear_pointer (&l->store, urun_state_store_free);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Loaded, loaded_clear)
-
-static gboolean
-load (const UrunRuntime *runtime, const char *id, gboolean no_lock, Loaded *l, GError **error)
-{
-  g_autofree char *root = runtime->state_root ? g_strdup (runtime->state_root)
-                                              : urun_state_default_root ();
-
-  l->store = urun_state_store_open (root, FALSE, error);
-  if (l->store == NULL)
-    return FALSE;
-  l->state = urun_state_open (l->store, id, no_lock ? URUN_STATE_OPEN_NO_LOCK
-                                                    : URUN_STATE_OPEN_DEFAULT, error);
-  if (l->state == NULL)
-    return FALSE;
-  l->record = urun_container_state_load (l->state, error);
-  if (l->record == NULL)
-    return FALSE;
-  l->status = urun_state_status (l->record, urun_container_state_get_dirfd (l->state));
-  return TRUE;
-}
-
 static gboolean
 fail_status (GError **error, const char *verb, const char *id, UrunContainerStatus status,
              const char *wanted)
@@ -103,16 +66,19 @@ fail_status (GError **error, const char *verb, const char *id, UrunContainerStat
                     verb, id, urun_container_status_to_string (status), wanted);
 }
 
-gboolean
-urun_container_pause (const UrunRuntime *runtime, const char *id, GError **error)
+/* pause (@freeze) and resume: the status they need, then the cgroup. */
+static gboolean
+set_frozen (const UrunRuntime *runtime, const char *id, gboolean freeze, GError **error)
 {
-  g_auto (Loaded) l = { 0 };
+  UrunContainerStatus wanted = freeze ? URUN_STATUS_RUNNING : URUN_STATUS_PAUSED;
+  g_auto (UrunContainerLoaded) l = { 0 };
 
-  if (!load (runtime, id, FALSE, &l, error))
+  if (!urun_container_load (runtime, id, URUN_STATE_OPEN_DEFAULT, &l, error))
     return FALSE;
-  if (l.status != URUN_STATUS_RUNNING)
-    return fail_status (error, "pause", id, l.status, "running");
-  if (!urun_cgroup_freeze (&l.record->cgroup, TRUE, error))
+  if (l.status != wanted)
+    return fail_status (error, freeze ? "pause" : "resume", id, l.status,
+                        freeze ? "running" : "paused");
+  if (!urun_cgroup_freeze (&l.record->cgroup, freeze, error))
     {
       g_prefix_error (error, "container `%s`: ", id);
       return FALSE;
@@ -121,29 +87,24 @@ urun_container_pause (const UrunRuntime *runtime, const char *id, GError **error
 }
 
 gboolean
+urun_container_pause (const UrunRuntime *runtime, const char *id, GError **error)
+{
+  return set_frozen (runtime, id, TRUE, error);
+}
+
+gboolean
 urun_container_resume (const UrunRuntime *runtime, const char *id, GError **error)
 {
-  g_auto (Loaded) l = { 0 };
-
-  if (!load (runtime, id, FALSE, &l, error))
-    return FALSE;
-  if (l.status != URUN_STATUS_PAUSED)
-    return fail_status (error, "resume", id, l.status, "paused");
-  if (!urun_cgroup_freeze (&l.record->cgroup, FALSE, error))
-    {
-      g_prefix_error (error, "container `%s`: ", id);
-      return FALSE;
-    }
-  return TRUE;
+  return set_frozen (runtime, id, FALSE, error);
 }
 
 gboolean
 urun_container_update (const UrunRuntime *runtime, const char *id,
                        const UrunSpecResources *resources, GPtrArray *warnings, GError **error)
 {
-  g_auto (Loaded) l = { 0 };
+  g_auto (UrunContainerLoaded) l = { 0 };
 
-  if (!load (runtime, id, FALSE, &l, error))
+  if (!urun_container_load (runtime, id, URUN_STATE_OPEN_DEFAULT, &l, error))
     return FALSE;
   if (l.status == URUN_STATUS_STOPPED || l.status == URUN_STATUS_CREATING)
     return fail_status (error, "update", id, l.status, "created, running or paused");
@@ -158,10 +119,10 @@ urun_container_update (const UrunRuntime *runtime, const char *id,
 GArray *
 urun_container_pids (const UrunRuntime *runtime, const char *id, GError **error)
 {
-  g_auto (Loaded) l = { 0 };
+  g_auto (UrunContainerLoaded) l = { 0 };
   GArray *pids;
 
-  if (!load (runtime, id, TRUE, &l, error))
+  if (!urun_container_load (runtime, id, URUN_STATE_OPEN_NO_LOCK, &l, error))
     return NULL;
   if (l.status == URUN_STATUS_STOPPED || l.status == URUN_STATUS_CREATING)
     {
@@ -213,7 +174,7 @@ gboolean
 urun_container_events (const UrunRuntime *runtime, const char *id, gboolean stats_only,
                        guint interval_ms, UrunEventFunc func, gpointer user_data, GError **error)
 {
-  g_auto (Loaded) l = { 0 };
+  g_auto (UrunContainerLoaded) l = { 0 };
   URUN_AUTOCLOSE int pidfd = -1;
   URUN_AUTOCLOSE int watch = -1;
   guint64 ooms = 0;
@@ -221,7 +182,7 @@ urun_container_events (const UrunRuntime *runtime, const char *id, gboolean stat
 
   g_return_val_if_fail (func != NULL, FALSE);
 
-  if (!load (runtime, id, TRUE, &l, error))
+  if (!urun_container_load (runtime, id, URUN_STATE_OPEN_NO_LOCK, &l, error))
     return FALSE;
   if (l.status == URUN_STATUS_STOPPED || l.status == URUN_STATUS_CREATING)
     return fail_status (error, "show the events of", id, l.status, "running");

@@ -240,7 +240,6 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   g_autofree char *root = urun_container_default_root (runtime);
   g_autofree char *config_path = NULL;
   g_autofree char *user_name = NULL;
-  struct passwd *pw;
   UrunPlanOptions plan_options = { 0 };
   UrunProcStat stat_of_init;
   int dirfd;
@@ -266,8 +265,14 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->rootless = resolve_rootless (runtime);
   if (!urun_container_check_cgroup (runtime, options, creation->spec, creation->rootless, error))
     goto fail;
-  pw = getpwuid (geteuid ());
-  user_name = g_strdup (pw ? pw->pw_name : NULL);
+  /* The name keys /etc/subuid and /etc/subgid, which only an unprivileged
+   * caller reads: root skips the passwd lookup. */
+  if (geteuid () != 0)
+    {
+      struct passwd *pw = getpwuid (geteuid ());
+
+      user_name = g_strdup (pw ? pw->pw_name : NULL);
+    }
   if (!urun_idmap_plan (creation->spec, geteuid () == 0, geteuid (), getegid (), user_name,
                         NULL, &creation->idmap, warnings, error))
     goto fail;
@@ -278,19 +283,13 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   plan_options.privileged = geteuid () == 0 && urun_userns_is_initial ();
   plan_options.no_pivot = options->no_pivot;
   plan_options.no_new_keyring = options->no_new_keyring;
+  plan_options.deny_setgroups = creation->idmap.deny_setgroups;
   plan_options.preserve_fds = options->preserve_fds;
   plan_options.listen_fds = urun_plan_listen_fds_of_caller ();
   plan_options.warnings = warnings;
   creation->owner = urun_plan_build (creation->spec, &plan_options, error);
   if (creation->owner == NULL)
     goto fail;
-  /* Whether init may call setgroups() in a new user namespace is decided
-   * by how its gid map gets written: only a map written with "deny" in
-   * /proc/PID/setgroups (a single-id map by an unprivileged caller) forbids
-   * it; maps written by newgidmap or by root allow it, and then the
-   * process must get exactly user.additionalGids, not urun's groups. */
-  if (creation->owner->plan.new_userns)
-    creation->owner->plan.can_setgroups = !creation->idmap.deny_setgroups;
   creation->owner->plan.child_close_fds = urun_plan_owner_keep (creation->owner,
                                                                 g_memdup2 (&dirfd, sizeof dirfd));
   creation->owner->plan.n_child_close_fds = 1;

@@ -1,6 +1,6 @@
 /* urun-container-private.h: what the files of the container lifecycle
  * (urun-container*.c: create and run, start, delete and kill, the late
- * hooks) share and nobody else sees.  Zone: host side (GLib).
+ * hooks; urun-exec.c) share and nobody else sees.  Zone: host side (GLib).
  */
 #pragma once
 
@@ -18,6 +18,27 @@ G_BEGIN_DECLS
 /* The state root: --root, or the default for the caller.  Free with
  * g_free(). */
 char *urun_container_default_root (const UrunRuntime *runtime);
+
+/* A container's state, opened and loaded, as every command on an existing
+ * container needs it. */
+typedef struct
+{
+  UrunStateStore *store;
+  UrunContainerState *state;
+  UrunStateRecord *record;
+  UrunContainerStatus status;   /* derived when loaded */
+} UrunContainerLoaded;
+
+void urun_container_loaded_clear (UrunContainerLoaded *loaded);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UrunContainerLoaded, urun_container_loaded_clear)
+
+/* Opens container @id of the state root (never creating the root), with the
+ * lock @flags ask for, and loads its record and status into @out_loaded
+ * (cleared first).  An unknown id fails with "container `ID` does not
+ * exist". */
+gboolean urun_container_load (const UrunRuntime *runtime, const char *id,
+                              UrunStateOpenFlags flags, UrunContainerLoaded *out_loaded,
+                              GError **error);
 
 /* Deletes the container whose directory @state holds (locked): with @force
  * its cgroup's processes are killed first; then its cgroup is removed and

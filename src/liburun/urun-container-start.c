@@ -115,36 +115,31 @@ gboolean
 urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *warnings,
                       GError **error)
 {
-  g_autofree char *root = urun_container_default_root (runtime);
-  g_autoptr (UrunStateStore) store = urun_state_store_open (root, FALSE, error);
-  g_autoptr (UrunContainerState) state = NULL;
-  g_autoptr (UrunStateRecord) record = NULL;
+  g_auto (UrunContainerLoaded) loaded = { 0 };
   g_autoptr (UrunSpec) spec = NULL;
   g_autoptr (UrunNotifyProxy) notify = NULL;
-  UrunContainerStatus status;
+  g_autoptr (GError) config_error = NULL;
+  UrunStateRecord *record;
 
-  if (store == NULL)
+  if (!urun_container_load (runtime, id, URUN_STATE_OPEN_DEFAULT, &loaded, error))
     return FALSE;
-  state = urun_state_open (store, id, URUN_STATE_OPEN_DEFAULT, error);
-  if (state == NULL)
-    return FALSE;
-  record = urun_container_state_load (state, error);
-  if (record == NULL)
-    return FALSE;
-  status = urun_state_status (record, urun_container_state_get_dirfd (state));
-  if (status != URUN_STATUS_CREATED)
+  record = loaded.record;
+  if (loaded.status != URUN_STATUS_CREATED)
     return urun_fail (error, URUN_ERROR_WRONG_STATE,
                       "cannot start container `%s`: it is %s, not created", id,
-                      urun_container_status_to_string (status));
-  spec = urun_container_load_saved_config (state, error);
-  if (spec == NULL && error != NULL && *error != NULL)
-    return FALSE;
+                      urun_container_status_to_string (loaded.status));
+  spec = urun_container_load_saved_config (loaded.state, &config_error);
+  if (config_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&config_error));
+      return FALSE;
+    }
   if (urun_notify_host_socket () != NULL)
     {
       g_autoptr (GError) notify_error = NULL;
 
       /* Bound before init is released: the first READY=1 must find it. */
-      notify = urun_notify_reopen (urun_container_state_get_dirfd (state),
+      notify = urun_notify_reopen (urun_container_state_get_dirfd (loaded.state),
                                    urun_notify_host_socket (), &notify_error);
       if (notify_error != NULL)
         {
@@ -154,7 +149,7 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
       if (notify != NULL)
         urun_notify_proxy_set_main_pid (notify, record->pid);
     }
-  if (!release_init (state, record, error))
+  if (!release_init (loaded.state, record, error))
     return FALSE;
   urun_container_run_poststart_hooks (spec, record, warnings);
   if (notify != NULL)
@@ -163,7 +158,7 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
 
       /* Unlocked while waiting: `kill` and `delete` must not wait for a
        * payload that never gets ready. */
-      g_clear_pointer (&state, urun_container_state_free);
+      g_clear_pointer (&loaded.state, urun_container_state_free);
       return urun_container_wait_for_ready (notify, pidfd, id, warnings, error);
     }
   return TRUE;

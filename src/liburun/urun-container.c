@@ -28,6 +28,35 @@ urun_container_default_root (const UrunRuntime *runtime)
   return runtime->state_root ? g_strdup (runtime->state_root) : urun_state_default_root ();
 }
 
+void
+urun_container_loaded_clear (UrunContainerLoaded *loaded)
+{
+  g_clear_pointer (&loaded->record, urun_state_record_free);
+  g_clear_pointer (&loaded->state, urun_container_state_free);
+  g_clear_pointer (&loaded->store, urun_state_store_free);
+}
+
+gboolean
+urun_container_load (const UrunRuntime *runtime, const char *id, UrunStateOpenFlags flags,
+                     UrunContainerLoaded *out_loaded, GError **error)
+{
+  g_autofree char *root = urun_container_default_root (runtime);
+  UrunContainerLoaded *l = out_loaded;
+
+  urun_container_loaded_clear (l);
+  l->store = urun_state_store_open (root, FALSE, error);
+  if (l->store == NULL)
+    return FALSE;
+  l->state = urun_state_open (l->store, id, flags, error);
+  if (l->state == NULL)
+    return FALSE;
+  l->record = urun_container_state_load (l->state, error);
+  if (l->record == NULL)
+    return FALSE;
+  l->status = urun_state_status (l->record, urun_container_state_get_dirfd (l->state));
+  return TRUE;
+}
+
 gboolean
 urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArray *warnings,
                               GError **error)
@@ -112,21 +141,14 @@ gboolean
 urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gboolean all,
                      GError **error)
 {
-  g_autofree char *root = urun_container_default_root (runtime);
-  g_autoptr (UrunStateStore) store = urun_state_store_open (root, FALSE, error);
-  g_autoptr (UrunContainerState) state = NULL;
-  g_autoptr (UrunStateRecord) record = NULL;
+  g_auto (UrunContainerLoaded) loaded = { 0 };
+  UrunStateRecord *record;
 
-  if (store == NULL)
-    return FALSE;
   /* No lock: a kill must get through while a foreground run or a slow
    * delete holds it. */
-  state = urun_state_open (store, id, URUN_STATE_OPEN_NO_LOCK, error);
-  if (state == NULL)
+  if (!urun_container_load (runtime, id, URUN_STATE_OPEN_NO_LOCK, &loaded, error))
     return FALSE;
-  record = urun_container_state_load (state, error);
-  if (record == NULL)
-    return FALSE;
+  record = loaded.record;
   if (record->pid <= 0 || !urun_proc_is_alive (record->pid, record->init_start_time))
     return urun_fail (error, URUN_ERROR_WRONG_STATE, "container `%s` is not running", id);
   /* --all through the cgroup when there is one: it holds every process,

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "urun-exec.h"
+#include "urun-container-private.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-init-exec.h"
@@ -118,20 +119,16 @@ check_options (const UrunExecOptions *options, GError **error)
 static gboolean
 load_container (const UrunRuntime *runtime, const char *id, Exec *exec, GError **error)
 {
-  g_autofree char *root = runtime->state_root ? g_strdup (runtime->state_root)
-                                              : urun_state_default_root ();
+  g_auto (UrunContainerLoaded) loaded = { 0 };
   UrunContainerStatus status;
 
-  exec->store = urun_state_store_open (root, FALSE, error);
-  if (exec->store == NULL)
+  /* No lock: concurrent execs, `kill` and `state` must not queue. */
+  if (!urun_container_load (runtime, id, URUN_STATE_OPEN_NO_LOCK, &loaded, error))
     return FALSE;
-  exec->state = urun_state_open (exec->store, id, URUN_STATE_OPEN_NO_LOCK, error);
-  if (exec->state == NULL)
-    return FALSE;
-  exec->record = urun_container_state_load (exec->state, error);
-  if (exec->record == NULL)
-    return FALSE;
-  status = urun_state_status (exec->record, urun_container_state_get_dirfd (exec->state));
+  exec->store = g_steal_pointer (&loaded.store);
+  exec->state = g_steal_pointer (&loaded.state);
+  exec->record = g_steal_pointer (&loaded.record);
+  status = loaded.status;
   switch (status)
     {
     case URUN_STATUS_RUNNING:
@@ -513,14 +510,6 @@ follow_child (Exec *exec, GError **error)
   return TRUE;
 }
 
-static char *
-state_json (const UrunStateRecord *record)
-{
-  g_autoptr (JsonNode) node = urun_state_record_to_json (record, "running");
-
-  return json_to_string (node, FALSE);
-}
-
 /* A seccomp filter with SCMP_ACT_NOTIFY: the process's own listener fd
  * goes to linux.seccomp.listenerPath, as the container's did. */
 static gboolean
@@ -534,7 +523,7 @@ send_seccomp_fd (Exec *exec, GError **error)
     return TRUE;
   if (seccomp == NULL || seccomp->listener_path == NULL)
     return urun_fail (error, URUN_ERROR_FAILED, "seccomp: a notify fd but no listenerPath");
-  json = state_json (exec->record);
+  json = urun_container_record_json (exec->record, "running");
   ok = urun_seccomp_send_to_listener (seccomp->listener_path, seccomp->listener_metadata,
                                       exec->child.pid, json, exec->child.seccomp_fd, error);
   urun_close_fdp (&exec->child.seccomp_fd);

@@ -192,8 +192,12 @@ urun_plan_listen_fds_of_caller (void)
   return n > 0 && n < 1024 ? (int) n : 0;
 }
 
-void
-urun_plan_set_environment (UrunPlanOwner *owner, char *const *process_env, int listen_fds)
+/* Sets plan->envp from @process_env (copied into @owner).  With
+ * @listen_fds > 0, LISTEN_FDS is that count and LISTEN_PID=1 (the payload is
+ * pid 1 of socket activation inside).  Without HOME, adds the entry init
+ * fills from the container's /etc/passwd (plan->home_env). */
+static void
+set_environment (UrunPlanOwner *owner, char *const *process_env, int listen_fds)
 {
   g_autoptr (GPtrArray) env = g_ptr_array_new ();
   g_autofree char *listen = listen_fds > 0 ? g_strdup_printf ("LISTEN_FDS=%d", listen_fds) : NULL;
@@ -230,24 +234,13 @@ urun_plan_set_environment (UrunPlanOwner *owner, char *const *process_env, int l
   owner->plan.envp = envp;
 }
 
-static gboolean
-plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
-              GError **error)
+gboolean
+urun_plan_set_process (UrunPlanOwner *owner, const UrunSpecProcess *process, int listen_fds,
+                       const char *rlimits_what, GError **error)
 {
   UrunInitPlan *plan = &owner->plan;
-  const UrunSpecProcess *process = spec->process;
   const char *path;
 
-  if (process == NULL)
-    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
-                      "config.json: process: missing required field");
-  if (process->args == NULL || process->args[0] == NULL || process->args[0][0] == '\0')
-    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
-                      "config.json: process.args: expected at least one argument, the "
-                      "program to run");
-
-  plan->terminal = process->terminal;
-  plan->create_console = process->terminal;
   if (process->terminal && process->console_size != NULL)
     {
       plan->console_rows = (unsigned short) MIN (process->console_size->height, G_MAXUSHORT);
@@ -255,10 +248,9 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
     }
 
   plan->argv = urun_plan_owner_strdupv (owner, process->args);
-  urun_plan_set_environment (owner, process->env, options->listen_fds);
+  set_environment (owner, process->env, listen_fds);
   path = g_environ_getenv ((char **) process->env, "PATH");
   plan->path_env = urun_plan_owner_strdup (owner, path ? path : DEFAULT_PATH);
-  plan->cwd = urun_plan_owner_strdup (owner, process->cwd);
 
   plan->uid = process->user->uid;
   plan->gid = process->user->gid;
@@ -270,9 +262,6 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
   plan->has_umask = process->user->has_umask;
   plan->umask = process->user->umask;
 
-  plan->has_oom_score_adj = process->has_oom_score_adj;
-  plan->oom_score_adj = process->oom_score_adj;
-
   if (process->n_rlimits > 0)
     {
       plan->rlimits = urun_plan_owner_keep (owner, g_new0 (UrunPlanRlimit, process->n_rlimits));
@@ -280,8 +269,8 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
         {
           if (!urun_rlimit_from_name (process->rlimits[i].type, &plan->rlimits[i].resource))
             return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
-                              "config.json: process.rlimits[%" G_GSIZE_FORMAT "].type: unknown "
-                              "rlimit \"%s\"", i, process->rlimits[i].type);
+                              "%s[%" G_GSIZE_FORMAT "].type: unknown rlimit \"%s\"",
+                              rlimits_what, i, process->rlimits[i].type);
           plan->rlimits[i].name = urun_plan_owner_strdup (owner, process->rlimits[i].type);
           plan->rlimits[i].limit.rlim_cur = process->rlimits[i].soft;
           plan->rlimits[i].limit.rlim_max = process->rlimits[i].hard;
@@ -289,6 +278,30 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
       plan->n_rlimits = process->n_rlimits;
     }
   return TRUE;
+}
+
+static gboolean
+plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
+              GError **error)
+{
+  UrunInitPlan *plan = &owner->plan;
+  const UrunSpecProcess *process = spec->process;
+
+  if (process == NULL)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: process: missing required field");
+  if (process->args == NULL || process->args[0] == NULL || process->args[0][0] == '\0')
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: process.args: expected at least one argument, the "
+                      "program to run");
+
+  plan->terminal = process->terminal;
+  plan->create_console = process->terminal;
+  plan->cwd = urun_plan_owner_strdup (owner, process->cwd);
+  plan->has_oom_score_adj = process->has_oom_score_adj;
+  plan->oom_score_adj = process->oom_score_adj;
+  return urun_plan_set_process (owner, process, options->listen_fds,
+                                "config.json: process.rlimits", error);
 }
 
 static void
@@ -310,9 +323,13 @@ plan_identity (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions
       plan->n_sysctls = linux_->n_sysctl;
     }
 
-  /* setgroups(2) is denied in a user namespace whose gid map an
-   * unprivileged process wrote itself; init then keeps the groups it has. */
-  plan->can_setgroups = !(plan->new_userns && options->rootless && geteuid () != 0);
+  /* Whether init may call setgroups() in a new user namespace is decided
+   * by how its gid map gets written: only a map written with "deny" in
+   * /proc/PID/setgroups (a single-id map by an unprivileged caller) forbids
+   * it, and init then keeps the groups it has; maps written by newgidmap or
+   * by root allow it, and then the process must get exactly
+   * user.additionalGids, not urun's groups. */
+  plan->can_setgroups = !(plan->new_userns && options->deny_setgroups);
 
   plan->new_keyring = !options->no_new_keyring;
   plan->keyring_name = urun_plan_owner_keep (owner, g_strdup_printf ("urun-%s", options->id));

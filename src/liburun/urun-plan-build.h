@@ -23,6 +23,8 @@ typedef struct
   gboolean privileged;       /* real root in the initial user namespace */
   gboolean no_pivot;
   gboolean no_new_keyring;
+  gboolean deny_setgroups;   /* a new user namespace's gid map denies setgroups
+                              * (UrunIdMapPlan.deny_setgroups) */
   int preserve_fds;          /* --preserve-fds N */
   int listen_fds;            /* LISTEN_FDS of the caller, 0 if none */
   GPtrArray *warnings;       /* (element-type utf8): warnings for the user, or NULL */
@@ -56,11 +58,15 @@ char **urun_plan_owner_strdupv (UrunPlanOwner *owner, char *const *vector);
 /* Closes @fd with the owner. */
 int urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd);
 
-/* Sets plan->envp from @process_env (copied into @owner).  With
- * @listen_fds > 0, LISTEN_FDS is that count and LISTEN_PID=1 (the payload is
- * pid 1 of socket activation inside).  Without HOME, adds the entry init
- * fills from the container's /etc/passwd (plan->home_env). */
-void urun_plan_set_environment (UrunPlanOwner *owner, char *const *process_env, int listen_fds);
+/* What init's plan and an exec's take alike from @process (copied into
+ * @owner; args already checked by the caller): the terminal's size, argv,
+ * envp (with @listen_fds > 0, LISTEN_FDS is that count and LISTEN_PID=1,
+ * the payload being pid 1 of socket activation inside; without HOME, the
+ * entry init fills from the container's /etc/passwd, plan->home_env), PATH,
+ * user, groups, umask and rlimits.  An unknown rlimit fails with
+ * INVALID_CONFIG, named by @rlimits_what ("config.json: process.rlimits"). */
+gboolean urun_plan_set_process (UrunPlanOwner *owner, const UrunSpecProcess *process,
+                                int listen_fds, const char *rlimits_what, GError **error);
 
 /* The number of fds socket activation passed to this process (LISTEN_FDS,
  * when LISTEN_PID names us), or 0. */

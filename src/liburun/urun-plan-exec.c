@@ -15,8 +15,6 @@
 
 #include <string.h>
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* What a --process object that leaves them out takes from the container's
  * process, as runc's exec does (the libcontainer process falls back to the
  * container's config for these). */
@@ -343,7 +341,6 @@ urun_plan_exec_build (const UrunSpec *spec, const UrunSpecProcess *process,
   g_autoptr (UrunPlanOwner) owner = urun_plan_owner_new ();
   UrunInitPlan *plan = &owner->plan;
   UrunSpec with_process;
-  const char *path;
 
   g_return_val_if_fail (spec != NULL && process != NULL && options != NULL, NULL);
 
@@ -354,43 +351,9 @@ urun_plan_exec_build (const UrunSpec *spec, const UrunSpecProcess *process,
   plan->terminal = process->terminal;
   /* /dev/console is the terminal of the container's init, not ours. */
   plan->create_console = FALSE;
-  if (process->terminal && process->console_size != NULL)
-    {
-      plan->console_rows = (unsigned short) MIN (process->console_size->height, G_MAXUSHORT);
-      plan->console_cols = (unsigned short) MIN (process->console_size->width, G_MAXUSHORT);
-    }
-
-  plan->argv = urun_plan_owner_strdupv (owner, process->args);
-  urun_plan_set_environment (owner, process->env, options->listen_fds);
-  path = g_environ_getenv ((char **) process->env, "PATH");
-  plan->path_env = urun_plan_owner_strdup (owner, path ? path : DEFAULT_PATH);
   plan->cwd = urun_plan_owner_strdup (owner, process->cwd ? process->cwd : "/");
-
-  plan->uid = process->user->uid;
-  plan->gid = process->user->gid;
-  if (process->user->n_additional_gids > 0)
-    plan->additional_gids = urun_plan_owner_keep (
-      owner, g_memdup2 (process->user->additional_gids,
-                        sizeof (gid_t) * process->user->n_additional_gids));
-  plan->n_additional_gids = process->user->n_additional_gids;
-  plan->has_umask = process->user->has_umask;
-  plan->umask = process->user->umask;
-
-  if (process->n_rlimits > 0)
-    {
-      plan->rlimits = urun_plan_owner_keep (owner, g_new0 (UrunPlanRlimit, process->n_rlimits));
-      for (gsize i = 0; i < process->n_rlimits; i++)
-        {
-          if (!urun_rlimit_from_name (process->rlimits[i].type, &plan->rlimits[i].resource))
-            return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
-                              "exec: rlimits[%" G_GSIZE_FORMAT "].type: unknown rlimit \"%s\"",
-                              i, process->rlimits[i].type), NULL;
-          plan->rlimits[i].name = urun_plan_owner_strdup (owner, process->rlimits[i].type);
-          plan->rlimits[i].limit.rlim_cur = process->rlimits[i].soft;
-          plan->rlimits[i].limit.rlim_max = process->rlimits[i].hard;
-        }
-      plan->n_rlimits = process->n_rlimits;
-    }
+  if (!urun_plan_set_process (owner, process, options->listen_fds, "exec: rlimits", error))
+    return NULL;
   plan->preserve_fds = options->preserve_fds + options->listen_fds;
 
   /* The security profile exactly as init gets it, from the exec's process
