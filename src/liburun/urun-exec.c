@@ -393,41 +393,19 @@ prepare_terminal (Exec *exec, const UrunExecOptions *options, GError **error)
   return TRUE;
 }
 
+static void
+run_exec_child (gpointer plan)
+{
+  urun_init_exec_main (plan);
+}
+
 /* 5. The clone of the stage.  Signals are blocked across it: the child
  * must not run urun's handlers; the process resets them before execve. */
 static gboolean
 spawn_stage (Exec *exec, GError **error)
 {
-  UrunInitPlan *plan = &exec->plan.process;
-  int sockets[2];
-  sigset_t all, saved;
-  pid_t pid;
-  int saved_errno;
-
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
-    return urun_fail_errno (error, errno, "socketpair");
-  plan->sync_fd = sockets[1];
-
-  sigfillset (&all);
-  sigprocmask (SIG_BLOCK, &all, &saved);
-  pid = (pid_t) syscall (SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
-  if (pid == 0)
-    {
-      close (sockets[0]);
-      urun_init_exec_main (&exec->plan);
-    }
-  saved_errno = errno;
-  sigprocmask (SIG_SETMASK, &saved, NULL);
-  close (sockets[1]);
-  plan->sync_fd = -1;
-  if (pid < 0)
-    {
-      close (sockets[0]);
-      return urun_fail_errno (error, saved_errno, "clone the exec process");
-    }
-  exec->child.pid = pid;
-  exec->child.sync_fd = sockets[0];
-  return TRUE;
+  return urun_spawn_child (0, &exec->plan.process.sync_fd, run_exec_child, &exec->plan,
+                           "clone the exec process", &exec->child, error);
 }
 
 static void
@@ -471,6 +449,7 @@ follow_child (Exec *exec, GError **error)
           stage_reaped = TRUE;
           have_pid = TRUE;
           exec->child.pid = message.value;
+          urun_close_fdp (&exec->child.pidfd);
           exec->child.pidfd = (int) syscall (SYS_pidfd_open, exec->child.pid, 0);
           break;
         case URUN_SYNC_TERMINAL:

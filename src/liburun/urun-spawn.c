@@ -181,8 +181,8 @@ follow_stages (UrunInitProcess *process, const UrunIdMapPlan *idmap, GError **er
 }
 
 gboolean
-urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess *out_process,
-                 GError **error)
+urun_spawn_child (int clone_flags, int *child_sync_fd, UrunChildMain child_main, gpointer data,
+                  const char *what, UrunInitProcess *out_process, GError **error)
 {
   UrunInitProcess process = URUN_INIT_PROCESS_INIT;
   int pidfd = -1;
@@ -193,36 +193,56 @@ urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
     return urun_fail_errno (error, errno, "socketpair");
-  plan->sync_fd = sockets[1];
+  *child_sync_fd = sockets[1];
 
   /* Block every signal across the clone: the child must not run urun's
-   * handlers; init resets the mask and dispositions before execve. */
+   * handlers; it resets the mask and dispositions before execve. */
   sigfillset (&all);
   sigprocmask (SIG_BLOCK, &all, &saved);
-  pid = clone_init (plan->clone_flags, &pidfd);
+  pid = clone_init (clone_flags, &pidfd);
   if (pid == 0)
     {
       close (sockets[0]);
-      urun_init_main (plan);
+      child_main (data);
+      _exit (127);
     }
   saved_errno = errno;
   sigprocmask (SIG_SETMASK, &saved, NULL);
 
   close (sockets[1]);
-  plan->sync_fd = -1;
+  *child_sync_fd = -1;
   if (pid < 0)
     {
       close (sockets[0]);
-      return urun_fail_errno (error, saved_errno, "clone the container's init");
+      return urun_fail_errno (error, saved_errno, "%s", what);
     }
   process.pid = pid;
   process.pidfd = pidfd;
   process.sync_fd = sockets[0];
+  *out_process = process;
+  return TRUE;
+}
+
+static void
+run_init (gpointer plan)
+{
+  urun_init_main (plan);
+}
+
+gboolean
+urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess *out_process,
+                 GError **error)
+{
+  UrunInitProcess process;
+
+  if (!urun_spawn_child (plan->clone_flags, &plan->sync_fd, run_init, plan,
+                         "clone the container's init", &process, error))
+    return FALSE;
 
   /* Fast path: the clone made the user namespace; write its maps now, while
    * init waits for GO.  Staged path: the stage asks for them itself. */
   if (plan->staged ? !follow_stages (&process, idmap, error)
-                   : !urun_idmap_apply (idmap, pid, NULL, error))
+                   : !urun_idmap_apply (idmap, process.pid, NULL, error))
     {
       urun_spawn_kill (&process);
       urun_init_process_clear (&process);

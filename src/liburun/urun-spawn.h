@@ -29,6 +29,19 @@ typedef struct
 
 #define URUN_INIT_PROCESS_INIT { 0, -1, -1, FALSE, 0, -1, -1 }
 
+/* What a cloned child runs; it never returns. */
+typedef void (*UrunChildMain) (gpointer data);
+
+/* Clones a child (into the new namespaces of @clone_flags) that runs
+ * @child_main (@data), with a SOCK_SEQPACKET socketpair between them: the
+ * child's end is stored in *@child_sync_fd, which @data holds, for the
+ * length of the clone; the parent's end, the pid and (with clone3) a pidfd
+ * land in @out_process.  Every signal is blocked across the clone.  @what
+ * names the child in the error. */
+gboolean urun_spawn_child (int clone_flags, int *child_sync_fd, UrunChildMain child_main,
+                           gpointer data, const char *what, UrunInitProcess *out_process,
+                           GError **error);
+
 /* Clones init into the plan's namespaces and writes the user namespace's
  * maps (@idmap); returns with init waiting for urun_spawn_go().  On the
  * staged path (namespaces to join) the pid returned is that of the real
