@@ -208,6 +208,19 @@ urun_init_join_namespaces (const UrunInitPlan *plan, UrunInitFailure *failure)
   return 0;
 }
 
+/* Asks the parent for work only it can do (write the maps of a new user
+ * namespace, run the hooks of its own namespaces) and waits until it
+ * answers CONTINUE. */
+static int
+ask_parent (const UrunInitPlan *plan, UrunSyncType request, UrunInitFailure *failure)
+{
+  int r = urun_sync_send (plan->sync_fd, request, URUN_STEP_NONE, 0, 0, NULL);
+
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_SYNC, r, NULL);
+  return urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
+}
+
 /* The staged path (see urun-plan.h): runs in the child the parent cloned
  * without namespaces.  Returns in the real init (a new process, in the new
  * pid namespace); the stage process itself reports the new pid and exits. */
@@ -227,9 +240,8 @@ enter_namespaces_in_stages (const UrunInitPlan *plan, UrunInitFailure *failure)
     {
       if (unshare (CLONE_NEWUSER) < 0)
         return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "user namespace");
-      if (urun_sync_send (plan->sync_fd, URUN_SYNC_USERNS_READY, URUN_STEP_NONE, 0, 0, NULL) < 0
-          || urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, failure) < 0)
-        return urun_init_fail (failure, URUN_STEP_SYNC, EPIPE, NULL);
+      if (ask_parent (plan, URUN_SYNC_USERNS_READY, failure) < 0)
+        return -1;
       if (become_root (plan, failure) < 0)
         return -1;
     }
@@ -645,17 +657,8 @@ urun_init_main (const UrunInitPlan *plan)
 
   /* 4. prestart/createRuntime hooks run in the runtime's namespaces, by
    *    the parent; createContainer hooks here, before pivot_root. */
-  if (plan->has_runtime_hooks)
-    {
-      if (urun_sync_send (plan->sync_fd, URUN_SYNC_RUN_RUNTIME_HOOKS, URUN_STEP_NONE, 0, 0, NULL)
-            < 0
-          || urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, &failure) < 0)
-        {
-          if (failure.step == URUN_STEP_NONE)
-            urun_init_fail (&failure, URUN_STEP_SYNC, EPIPE, NULL);
-          urun_init_report_and_exit (plan, &failure);
-        }
-    }
+  if (plan->has_runtime_hooks && ask_parent (plan, URUN_SYNC_RUN_RUNTIME_HOOKS, &failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
   if (run_hooks (plan, plan->create_container_hooks, plan->n_create_container_hooks, &failure)
       < 0)
     urun_init_report_and_exit (plan, &failure);
