@@ -415,6 +415,29 @@ test_json_shape (void)
   g_assert_nonnull (strstr (error->message, "urun.cgroup.driver"));
   g_clear_error (&error);
 
+  /* What delete removes or stops must stay a container's (issue 19): a
+   * path below the hierarchy's root, a scope unit. */
+  {
+    const char *const bad[][2] = {
+      { "{\"driver\":\"cgroupfs\",\"path\":\"/a/../../etc\"}", "urun.cgroup.path" },
+      { "{\"driver\":\"cgroupfs\",\"path\":\"relative\"}", "urun.cgroup.path" },
+      { "{\"driver\":\"systemd\",\"unit\":\"sshd.service\"}", "urun.cgroup.unit" },
+    };
+
+    for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
+      {
+        g_autofree char *json = g_strdup_printf (
+          "{\"ociVersion\":\"1.2.0\",\"id\":\"x\",\"urun\":{\"cgroup\":%s}}", bad[k][0]);
+
+        g_clear_pointer (&node, json_node_unref);
+        node = json_from_string (json, NULL);
+        parsed = urun_state_record_from_json (node, &error);
+        g_assert_null (parsed);
+        g_assert_nonnull (strstr (error->message, bad[k][1]));
+        g_clear_error (&error);
+      }
+  }
+
   g_clear_pointer (&node, json_node_unref);
   node = json_from_string ("{\"ociVersion\":\"1.2.0\",\"pid\":1}", NULL);
   parsed = urun_state_record_from_json (node, &error);
