@@ -342,6 +342,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   plan_options.no_pivot = options->no_pivot;
   plan_options.no_new_keyring = options->no_new_keyring;
   plan_options.deny_setgroups = creation->idmap.deny_setgroups;
+  plan_options.uid_mappings = creation->idmap.uid_mappings;
+  plan_options.gid_mappings = creation->idmap.gid_mappings;
   plan_options.preserve_fds = options->preserve_fds;
   plan_options.listen_fds = urun_plan_listen_fds_of_caller ();
   plan_options.warnings = warnings;
