@@ -270,7 +270,7 @@ replace_stopped (UrunStateStore *store, const char *id, GPtrArray *warnings, GEr
       return FALSE;
     }
   g_ptr_array_add (warnings, g_strdup_printf ("container `%s` had stopped without being deleted "
-                                              "(pid %d): deleted it and started the new one",
+                                              "(pid %d): deleted it to run the new one",
                                               id, (int) record->pid));
   return TRUE;
 }

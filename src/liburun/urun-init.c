@@ -496,10 +496,11 @@ urun_init_make_directories (const char *path)
 /* With root.readonly, urun_init_enter_root() has made "/" read-only by the
  * time the cwd and the notify directory are made.  runc creates both
  * before that remount; here "/" is made writable again for the mkdir and
- * read-only right after, which comes to the same: only init is in the
- * container yet, so nobody else can write meanwhile.  Where the rootfs
- * itself is read-only (its filesystem, or a read-only bind made outside
- * the container) nothing can be created, and the error says so. */
+ * read-only right after, which comes to the same: the container's process
+ * has not started, so nothing of the container can write meanwhile.  Where
+ * the rootfs cannot be written at all (a read-only filesystem, or a mount
+ * that a more privileged namespace locked read-only) nothing is created,
+ * and the error says what to create. */
 int
 urun_init_make_needed_directories (const UrunInitPlan *plan, const char *path, UrunInitStep step,
                                    const char *or_else, UrunInitFailure *failure)

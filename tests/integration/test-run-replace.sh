@@ -29,7 +29,7 @@ like "$err" 'container `r1` already exists' "... with \"already exists\", as run
 run_urun run -d --bundle "$b" r1
 is "$status" 0 "run over the stopped record works"
 [ "$status" -eq 0 ] || diag "$err"
-like "$err" "container \`r1\` had stopped without being deleted \\(pid $old\\): deleted it" \
+like "$err" "container \`r1\` had stopped without being deleted \\(pid $old\\): deleted it to run the new one" \
   "... with a warning naming the old pid"
 new=$(pid_of r1)
 ok "the new container runs" wait_status r1 running
