@@ -35,6 +35,15 @@ const char *urun_init_fd_path (char buf[URUN_INIT_FD_PATH_MAX], int fd);
  * `mkdir -p`.  Returns 0 or -errno. */
 int urun_init_make_directories (const char *path);
 
+/* urun_init_make_directories() of a directory urun itself needs after the
+ * pivot (process.cwd, NOTIFY_SOCKET's directory), also on a read-only
+ * root: see urun-init.c.  On failure it fills @failure for @step; a root
+ * that stays read-only gives a detail that says what to create, with
+ * @or_else (" or mount a tmpfs on /run", or "") appended to that advice. */
+int urun_init_make_needed_directories (const UrunInitPlan *plan, const char *path,
+                                       UrunInitStep step, const char *or_else,
+                                       UrunInitFailure *failure);
+
 /* Writes @contents to the /proc/self file @path, dumpable for the length
  * of the write (the file would otherwise belong to the host's root).
  * Returns 0 or -errno. */
