@@ -14,12 +14,11 @@
 #include <unistd.h>
 
 int
-urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
+urun_init_make_notify_directory (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
   char parent[PATH_MAX];
   char or_else[PATH_MAX + 32];
   size_t n;
-  int r;
 
   if (plan->notify_dir == NULL)
     return 0;
@@ -28,10 +27,17 @@ urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
   urun_init_split_path (plan->notify_dir, parent);
   n = urun_init_strlcpy (or_else, " or mount a tmpfs on ", sizeof or_else);
   urun_init_strlcpy (or_else + n, parent, sizeof or_else - n);
-  r = urun_init_make_needed_directories (plan, plan->notify_dir, URUN_STEP_MOUNT_DESTINATION,
-                                         or_else, failure);
-  if (r < 0)
-    return r;
+  return urun_init_make_needed_directory (plan->notify_dir, URUN_STEP_MOUNT_DESTINATION, or_else,
+                                          failure);
+}
+
+int
+urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  if (plan->notify_dir == NULL)
+    return 0;
+  if (urun_init_make_notify_directory (plan, failure) < 0)
+    return -1;
   /* The tree is read-only, nosuid, nodev and noexec already: the parent
    * set that on it before the clone. */
   if (move_mount (plan->notify_tree_fd, "", AT_FDCWD, plan->notify_dir, MOVE_MOUNT_F_EMPTY_PATH)

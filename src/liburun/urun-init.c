@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include "urun-init.h"
-#include "urun-init-fs.h"
 #include "urun-fd.h"
 
 #include <errno.h>
@@ -20,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -493,39 +491,23 @@ urun_init_make_directories (const char *path)
   return 0;
 }
 
-/* With root.readonly, urun_init_enter_root() has made "/" read-only by the
- * time the cwd and the notify directory are made.  runc creates both
- * before that remount; here "/" is made writable again for the mkdir and
- * read-only right after, which comes to the same: the container's process
- * has not started, so nothing of the container can write meanwhile.  Where
- * the rootfs cannot be written at all (a read-only filesystem, or a mount
- * that a more privileged namespace locked read-only) nothing is created,
- * and the error says what to create. */
+/* mkdir -p of a directory urun itself needs in the container (process.cwd,
+ * NOTIFY_SOCKET's directory).  Where the rootfs cannot be written (a
+ * read-only filesystem or bind), the detail says what to create, with
+ * @or_else appended to that advice. */
 int
-urun_init_make_needed_directories (const UrunInitPlan *plan, const char *path, UrunInitStep step,
-                                   const char *or_else, UrunInitFailure *failure)
+urun_init_make_needed_directory (const char *path, UrunInitStep step, const char *or_else,
+                                 UrunInitFailure *failure)
 {
   static const char advice[] = " (missing from the read-only rootfs: create it in the image";
   char detail[URUN_SYNC_DETAIL_MAX];
-  URUN_AUTOCLOSE int root = -1;
   int r = urun_init_make_directories (path);
-  int back;
   size_t n;
 
-  if (r != -EROFS || !plan->rootfs_readonly)
-    return r < 0 ? urun_init_fail (failure, step, r, path) : 0;
-  root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return urun_init_fail (failure, step, errno, "/");
-  /* Clearing MS_RDONLY is refused (EPERM, kept read-only) on a mount
-   * locked read-only by a more privileged namespace: then mkdir fails. */
-  if (urun_init_remount_bind (root, "/", 0, MS_RDONLY) == 0)
-    r = urun_init_make_directories (path);
-  back = urun_init_remount_bind (root, "/", MS_RDONLY, 0);
-  if (back < 0)
-    return urun_init_fail (failure, URUN_STEP_ROOT_READONLY, back, "/");
+  if (r == 0)
+    return 0;
   if (r != -EROFS)
-    return r < 0 ? urun_init_fail (failure, step, r, path) : 0;
+    return urun_init_fail (failure, step, r, path);
   n = urun_init_strlcpy (detail, path, sizeof detail);
   if (n < sizeof detail)
     n += urun_init_strlcpy (detail + n, advice, sizeof detail - n);
@@ -534,6 +516,15 @@ urun_init_make_needed_directories (const UrunInitPlan *plan, const char *path, U
   if (n < sizeof detail)
     urun_init_strlcpy (detail + n, ")", sizeof detail - n);
   return urun_init_fail (failure, step, r, detail);
+}
+
+int
+urun_init_make_needed_directories (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  if (plan->cwd != NULL
+      && urun_init_make_needed_directory (plan->cwd, URUN_STEP_CWD, "", failure) < 0)
+    return -1;
+  return urun_init_make_notify_directory (plan, failure);
 }
 
 /* Enters the process's cwd.  A missing cwd is created, as runc and crun
@@ -552,7 +543,7 @@ enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
     {
       if (errno != ENOENT)
         return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
-      r = urun_init_make_needed_directories (plan, plan->cwd, URUN_STEP_CWD, "", failure);
+      r = urun_init_make_needed_directory (plan->cwd, URUN_STEP_CWD, "", failure);
       if (r < 0)
         return r;
       if (chdir (plan->cwd) < 0)
