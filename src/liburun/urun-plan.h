@@ -99,6 +99,13 @@ typedef struct
 
   /* The root filesystem. */
   const char *rootfs;            /* absolute host path */
+  /* No mount namespace of the container's own: none listed in
+   * linux.namespaces (inherited, as the spec says) or one joined by path.
+   * Those mounts are somebody else's (the caller's, the host's), so init
+   * mounts nothing at all and enters the rootfs with chroot(2); the plan
+   * builder has refused every config that would need a mount
+   * (urun-plan-build.c). */
+  bool chroot_only;
   bool rootfs_readonly;
   unsigned long root_propagation;   /* for "/" before anything: MS_SLAVE|MS_REC... */
   unsigned long rootfs_propagation; /* linux.rootfsPropagation, 0 = leave */
