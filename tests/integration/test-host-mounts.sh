@@ -36,7 +36,9 @@ snapshot_mounts ()
 # The script every case runs in, in its own namespace when root:
 # inns.sh OUT SETUP CONFIG_DIR ID: makes "/" shared (root only), runs the
 # bash code SETUP (mounts that model the host), snapshots, runs the
-# container, snapshots again, and removes the container if it was left.
+# container (`urun run ID`, or the bash code $HM_CMD, where `urun` is urun
+# with the state root), snapshots again, and removes the container if it
+# was left.
 cat >"$T/inns.sh" <<'EOF'
 out=$1 setup=$2 dir=$3 id=$4
 T=$URUN_TEST_TMPDIR
@@ -50,8 +52,8 @@ fi
 rm -f "$out/setup-error"
 snapshot_mounts >"$out/before"
 stat -c '%F %N' /dev/ptmx >"$out/ptmx-before"
-(cd "$dir" && timeout 30 "$URUN" --root "$URUN_TEST_STATE_ROOT" run "$id") \
-  >"$out/stdout" 2>"$out/stderr" </dev/null
+urun () { timeout 30 "$URUN" --root "$URUN_TEST_STATE_ROOT" "$@"; }
+(cd "$dir" && eval "${HM_CMD:-urun run \"\$id\"}") >"$out/stdout" 2>"$out/stderr" </dev/null
 echo $? >"$out/rc"
 ls "$URUN_TEST_STATE_ROOT" 2>/dev/null | grep -x -- "$id" >"$out/state-left"
 timeout 20 "$URUN" --root "$URUN_TEST_STATE_ROOT" delete --force "$id" >/dev/null 2>&1
@@ -168,6 +170,12 @@ else
   config no-mnt-slash "$NO_MNT_NS; $NO_MOUNTS; c['root']['path'] = '/'; c['process']['args'] = ['/bin/sh', '-c', 'test -d /proc/self && echo sees-the-host']"
   run_case 'no mount namespace, rootfs "/"' : ok '^sees-the-host$'
 fi
+
+# create, start and exec: init opens exec.fifo and writes oom_score_adj
+# through /proc/self, which the chroot has not; exec takes init's root.
+config no-mnt-create "$NO_MNT_NS; $NO_MOUNTS; c['process']['oomScoreAdj'] = 100; c['process']['args'] = ['/bin/sh', '-c', 'cat /hm-marker; sleep 1']"
+HM_CMD='urun create "$id" && urun start "$id" && sleep 0.3 && urun exec "$id" /bin/cat /hm-marker && urun delete --force "$id"' \
+  run_case 'no mount namespace, create, start and exec' : ok '^in-the-rootfs'$'\n''in-the-rootfs$'
 
 # ---- a mount namespace joined by path: the caller's own -------------------
 
