@@ -363,6 +363,8 @@ urun_init_prepare_root (const UrunInitPlan *plan, UrunInitFailure *failure)
     }
 
   /* Devices after the mounts: /dev is usually a tmpfs among them. */
+  if (plan->dev_from_host)
+    return 0;
   r = urun_init_create_devices (plan, root_fd, failure);
   if (r < 0)
     return r;

@@ -475,6 +475,26 @@ check_no_own_mount_ns (UrunInitPlan *plan, const UrunSpec *spec, GError **error)
   return TRUE;
 }
 
+/* A bind onto /dev (the host's /dev, say) makes the container's /dev a
+ * view of a directory that is not urun's: a device node made there, or the
+ * /dev/ptmx replaced by the link to the container's devpts, would change
+ * the host's own files (no unprivileged user could open a pty any more).
+ * runc makes neither devices nor links then; nor does urun. */
+static void
+plan_dev_from_host (UrunInitPlan *plan)
+{
+  for (gsize i = 0; i < plan->n_mounts; i++)
+    {
+      g_autofree char *destination = g_canonicalize_filename (plan->mounts[i].destination, "/");
+
+      if (plan->mounts[i].kind == URUN_PLAN_MOUNT_BIND && strcmp (destination, "/dev") == 0)
+        {
+          plan->dev_from_host = TRUE;
+          plan->n_devices = 0;
+        }
+    }
+}
+
 /* 1 when the container path @path is @dir or below it. */
 static gboolean
 path_is_below (const char *path, const char *dir)
@@ -566,6 +586,7 @@ urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *options, GError **
       || !check_no_own_mount_ns (&owner->plan, spec, error)
       || !check_shared_binds (&owner->plan, error))
     return NULL;
+  plan_dev_from_host (&owner->plan);
   if (!urun_plan_build_security (owner, spec, options, error))
     return NULL;
   return g_steal_pointer (&owner);

@@ -116,6 +116,9 @@ typedef struct
   UrunPlanDevice *devices;       /* default devices plus linux.devices */
   size_t n_devices;
   bool bind_devices;             /* in a user namespace mknod fails: bind instead */
+  /* mounts[] binds a host directory onto /dev: init makes no device, link
+   * or /dev/ptmx there, since they would be the host's files (as runc). */
+  bool dev_from_host;
   bool create_console;           /* /dev/console for a terminal */
   const char *const *masked_paths;
   const char *const *readonly_paths;

@@ -52,6 +52,7 @@ fi
 rm -f "$out/setup-error"
 snapshot_mounts >"$out/before"
 stat -c '%F %N' /dev/ptmx >"$out/ptmx-before"
+[ -n "${HM_WATCH:-}" ] && (cd "$HM_WATCH" && stat -c '%F %N' -- * >"$out/watch-before")
 urun () { timeout 30 "$URUN" --root "$URUN_TEST_STATE_ROOT" "$@"; }
 (cd "$dir" && eval "${HM_CMD:-urun run \"\$id\"}") >"$out/stdout" 2>"$out/stderr" </dev/null
 echo $? >"$out/rc"
@@ -59,6 +60,7 @@ ls "$URUN_TEST_STATE_ROOT" 2>/dev/null | grep -x -- "$id" >"$out/state-left"
 timeout 20 "$URUN" --root "$URUN_TEST_STATE_ROOT" delete --force "$id" >/dev/null 2>&1
 snapshot_mounts >"$out/after"
 stat -c '%F %N' /dev/ptmx >"$out/ptmx-after"
+[ -n "${HM_WATCH:-}" ] && (cd "$HM_WATCH" && stat -c '%F %N' -- * >"$out/watch-after")
 EOF
 declare -f snapshot_mounts >"$T/functions"
 
@@ -124,6 +126,9 @@ run_case ()
     [ -n "$ere" ] && like "$err" "$ere" "$desc: error message"
   fi
   is "$(diff "$out/before" "$out/after")" "" "$desc: the caller's mounts are unchanged"
+  if [ -n "${HM_WATCH:-}" ]; then
+    is "$(diff "$out/watch-before" "$out/watch-after")" "" "$desc: $HM_WATCH is unchanged"
+  fi
   is "$(cat "$out/ptmx-after")" "$(cat "$out/ptmx-before")" "$desc: /dev/ptmx is unchanged"
   is "$(cat "$out/state-left")" "" "$desc: no state left"
   is "$(diff <(echo "$host_before") <(echo "$host_after"))" "" "$desc: the host's mounts are unchanged"
@@ -192,6 +197,22 @@ else
   run_case "the caller's mount namespace joined by path (not permitted rootless)" : fail \
     'Operation not permitted'
 fi
+
+# ---- the host's /dev bound onto /dev ---------------------------------------
+
+# A stand-in for the host's /dev (the real one is shared with the host by
+# its filesystem, whatever the mount namespace): no device and no ptmx
+# link may be made in it.
+mkdir -p "$T/hostdev/pts" "$T/hostdev/shm" "$T/hostdev/mqueue"
+echo not-a-link >"$T/hostdev/ptmx"
+# The masks bind /dev/null over what they hide.
+if [ "$mode" = root ]; then
+  mknod -m 0666 "$T/hostdev/null" c 1 3
+else
+  : >"$T/hostdev/null"
+fi
+config dev-bind "i = [m['destination'] for m in c['mounts']].index('/dev'); c['mounts'][i] = {'destination': '/dev', 'type': 'bind', 'source': '$T/hostdev', 'options': ['rbind']}; c['process']['args'] = ['true']"
+HM_WATCH=$T/hostdev run_case "a bind of the host's /dev onto /dev" : ok
 
 # ---- rootfsPropagation shared, a rootfs with shared submounts ------------
 

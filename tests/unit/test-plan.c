@@ -251,6 +251,24 @@ test_rootfs_is_caller_root (Fixture *f, gconstpointer data)
   f->root_path = NULL;
 }
 
+/* A bind onto /dev: no devices or links are made in what it shows. */
+static void
+test_dev_from_host (Fixture *f, gconstpointer data)
+{
+  g_autofree char *mounts = g_strdup_printf (
+    ", \"mounts\": [ { \"destination\": \"/dev/\", \"type\": \"bind\", \"source\": \"%s\","
+    "  \"options\": [\"rbind\"] } ]", f->bundle);
+  const UrunInitPlan *plan = build_ok (f, NULL, NULL, mounts, NULL);
+
+  g_assert_true (plan->dev_from_host);
+  g_assert_cmpint (plan->n_devices, ==, 0);
+
+  plan = build_ok (f, NULL, NULL, ", \"mounts\": [ { \"destination\": \"/dev\", \"type\": \"tmpfs\","
+                   "  \"source\": \"tmpfs\" } ]", NULL);
+  g_assert_false (plan->dev_from_host);
+  g_assert_cmpint (plan->n_devices, >, 0);
+}
+
 /* mounts[]: a bind of the bundle at /vol with @propagation, a tmpfs in it. */
 static char *
 shared_bind_mounts (Fixture *f, const char *propagation)
@@ -421,6 +439,7 @@ main (int argc, char **argv)
   ADD ("/plan/no-mount-namespace-refuses-mounts", test_no_mount_namespace_refuses_mounts);
   ADD ("/plan/rootfs-is-caller-root", test_rootfs_is_caller_root);
   ADD ("/plan/shared-bind-keeps-urun-out", test_shared_bind_keeps_urun_out);
+  ADD ("/plan/dev-from-host", test_dev_from_host);
   ADD ("/plan/missing-rootfs", test_missing_rootfs);
   ADD ("/plan/process", test_process);
   ADD ("/plan/path-from-config", test_path_from_config);
