@@ -583,10 +583,11 @@ urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *options, GError **
   plan_container_hooks (owner, spec);
   if (!urun_plan_build_mounts (owner, spec, options, error)
       || !check_rootfs_not_caller_root (&owner->plan, error)
-      || !check_no_own_mount_ns (&owner->plan, spec, error)
-      || !check_shared_binds (&owner->plan, error))
+      || !check_no_own_mount_ns (&owner->plan, spec, error))
     return NULL;
   plan_dev_from_host (&owner->plan);
+  if (!check_shared_binds (&owner->plan, error))
+    return NULL;
   if (!urun_plan_build_security (owner, spec, options, error))
     return NULL;
   return g_steal_pointer (&owner);

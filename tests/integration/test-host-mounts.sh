@@ -225,6 +225,14 @@ for prop in shared rshared; do
   fi
 done
 
+config prop-nopivot "c['linux']['rootfsPropagation'] = 'rshared'; c['process']['args'] = ['true']"
+if [ "$mode" = root ]; then
+  HM_CMD='urun run --no-pivot "$id"' \
+    run_case "rootfsPropagation rshared, --no-pivot, shared submounts in the rootfs" "$SHARED_SUBMOUNTS" ok
+else
+  HM_CMD='urun run --no-pivot "$id"' run_case "rootfsPropagation rshared, --no-pivot" : ok
+fi
+
 if [ "$mode" = root ]; then
   # A bind of a shared host directory, with something mounted inside it:
   # the bind becomes a slave, so the tmpfs stays in the container.
