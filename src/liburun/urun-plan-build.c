@@ -436,8 +436,7 @@ check_rootfs_not_caller_root (const UrunInitPlan *plan, GError **error)
  * caller's or the host's, as the /dev/pts, /dev/shm and /dev/ptmx of
  * containers once did.  So a config that asks for a mount is refused
  * rather than run with less than it asked for (a maskedPath left
- * visible); runc would make those mounts in the caller's namespace.  The
- * default devices, which no config asks for, are whatever the rootfs's
+ * visible).  The default devices, which no config asks for, are whatever the rootfs's
  * /dev holds already: making them would mean nodes in a filesystem the
  * caller shares. */
 static gboolean
@@ -495,7 +494,7 @@ plan_dev_from_host (UrunInitPlan *plan)
     }
 }
 
-/* 1 when the container path @path is @dir or below it. */
+/* TRUE when the container path @path is @dir or below it. */
 static gboolean
 path_is_below (const char *path, const char *dir)
 {
