@@ -404,13 +404,23 @@ urun_init_enter_root (const UrunInitPlan *plan, UrunInitFailure *failure)
     }
   else
     {
+      URUN_AUTOCLOSE int old_root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+      if (old_root < 0)
+        return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, "/");
       /* pivot_root(".", ".") stacks the old root on top of the new one,
        * with no directory for it to live in. */
       if (syscall (SYS_pivot_root, ".", ".") < 0)
         return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, plan->rootfs);
-      /* Why slave before the detach: the old root is still in the host's
-       * peer group when "/" was shared, and an unmount would propagate to
-       * the host and take its mounts with it. */
+      /* Why slave before the detach: under a shared "/" the old root's
+       * submounts are still in the host's peer groups, and their unmount
+       * would propagate to the host and take its mounts with it.  Why
+       * through the old root's fd: the cwd is the new root, and "." from
+       * there names the new root itself, not the old root stacked on it;
+       * made a slave, the new root would lose the peers that
+       * rootfsPropagation "shared" keeps on purpose. */
+      if (fchdir (old_root) < 0)
+        return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, "old root");
       if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, "old root");
       if (umount2 (".", MNT_DETACH) < 0)

@@ -237,8 +237,19 @@ if [ "$mode" = root ]; then
   config prop-bind-shared "c['linux']['rootfsPropagation'] = 'rshared'; c['mounts'].append({'destination': '/vol', 'type': 'bind', 'source': '$T/vol', 'options': ['rbind', 'rshared']}); c['mounts'].append({'destination': '/vol/in', 'type': 'tmpfs', 'source': 'tmpfs'}); c['process']['args'] = ['true']"
   run_case 'rootfsPropagation rshared, a tmpfs inside a bind that stays shared' \
     "mount --bind '$T/vol' '$T/vol'" fail 'mounts\[8\]: `/vol/in` is inside mounts\[7\]'
+  # What rootfsPropagation shared is for, kept: a mount the container's
+  # process makes in a bind that stays shared reaches the host's side.
+  mkdir -p "$T/vol2/in"
+  config prop-bidir "c['linux']['rootfsPropagation'] = 'rshared'; c['mounts'].append({'destination': '/vol2', 'type': 'bind', 'source': '$T/vol2', 'options': ['rbind', 'rshared']}); c['process']['capabilities'] = {k: ['CAP_SYS_ADMIN'] for k in ('bounding', 'effective', 'permitted')}; c['process']['args'] = ['mount', '-t', 'tmpfs', 'hm-bidir', '/vol2/in']"
+  out=$T/out-bidir
+  mkdir -p "$out"
+  unshare --mount --propagation private -- bash "$T/inns.sh" "$out" "mount --bind '$T/vol2' '$T/vol2'" "$dir" hm-bidir
+  is "$(cat "$out/rc")" 0 "rootfsPropagation rshared, a bind that stays shared: the process mounts in it"
+  like "$(diff "$out/before" "$out/after")" "> $T/vol2/in .* - tmpfs hm-bidir " \
+    "rootfsPropagation rshared, a bind that stays shared: the process's mount reaches the host's side"
 else
   skip 'a bind of a shared directory: an unprivileged user cannot make a shared mount in the host'"'"'s namespace'
+  skip 'a bind that stays shared: an unprivileged user cannot make a shared mount in the host'"'"'s namespace'
   skip 'a bind that stays shared: an unprivileged user cannot make a shared mount in the host'"'"'s namespace'
 fi
 
