@@ -175,6 +175,12 @@ config no-mnt-create "$NO_MNT_NS; $NO_MOUNTS; c['process']['oomScoreAdj'] = 100;
 HM_CMD='urun create "$id" && urun start "$id" && sleep 0.3 && urun exec "$id" /bin/cat /hm-marker && urun delete --force "$id"' \
   run_case 'no mount namespace, create, start and exec' : ok '^in-the-rootfs'$'\n''in-the-rootfs$'
 
+# The NOTIFY_SOCKET proxy reaches the container through a mount.
+config no-mnt-notify "$NO_MNT_NS; $NO_MOUNTS"
+HM_CMD='NOTIFY_SOCKET=$T/no-such.sock urun run "$id"' \
+  run_case 'no mount namespace, NOTIFY_SOCKET' : fail \
+  'NOTIFY_SOCKET is set, but config\.json: linux\.namespaces has no mount namespace'
+
 # ---- a mount namespace joined by path: the caller's own -------------------
 
 config join-own "$JOIN_OWN_MNT_NS"
