@@ -355,6 +355,16 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->owner->plan.n_child_close_fds = 1;
   if (urun_notify_host_socket () != NULL)
     {
+      /* The proxy's socket reaches the container through a mount, and a
+       * container without a mount namespace of its own gets none. */
+      if (creation->owner->plan.chroot_only)
+        {
+          urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                     "NOTIFY_SOCKET is set, but config.json: linux.namespaces has no mount "
+                     "namespace of the container's own to put its socket in: add "
+                     "{\"type\": \"mount\"} to linux.namespaces, or unset NOTIFY_SOCKET");
+          goto fail;
+        }
       creation->notify = urun_notify_setup (creation->owner, creation->spec, dirfd,
                                             urun_notify_host_socket (), error);
       if (creation->notify == NULL)

@@ -84,6 +84,12 @@ int urun_init_set_recursive_attrs (int mnt_fd, uint64_t attr_set, uint64_t attr_
  * -errno. */
 int urun_init_move_tree (int tree, int target_fd);
 
+/* Under a shared "/" (rootfsPropagation (r)shared), makes the new bind
+ * @mnt_fd a slave recursively, so that nothing mounted on or in it reaches
+ * the caller's namespace; elsewhere nothing to do.  0 or -errno.  (In
+ * urun-init-mounts.c, which explains why.) */
+int urun_init_keep_bind_from_caller (const UrunInitPlan *plan, int mnt_fd);
+
 /* The MOUNT_ATTR_* of ro, nosuid, nodev and noexec in the MS_* @flags. */
 uint64_t urun_init_attrs_from_flags (unsigned long flags);
 

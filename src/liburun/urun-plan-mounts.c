@@ -53,9 +53,14 @@ static const UrunPlanDevice default_devices[] = {
  * that setting is that mounts propagate between host and container (a
  * bind source under a shared host mount must stay a peer of it).  A slave
  * copy would cut the way back for good; the peer groups must be kept from
- * the start.  Init makes the rootfs's parent mount private before it binds
- * the rootfs, so the container's own mounts still do not land on the host,
- * and applies the rootfs propagation itself to "/" after pivot_root, as
+ * the start.  They are kept only where the config asks for it, though: init
+ * makes the rootfs's parent mount private before it binds the rootfs, makes
+ * the rootfs bind and every other bind it makes a slave before anything
+ * is mounted into them (a copy of a shared submount is a peer of the
+ * host's), except a bind whose own options say (r)shared, and the plan
+ * builder keeps urun's own mounts out of those (check_shared_binds() in
+ * urun-plan-build.c).  So /dev, /proc, devpts... never reach the host.
+ * Init applies the rootfs propagation itself to "/" after pivot_root, as
  * runc does.
  *
  * Why private for (r)private: nothing should propagate in either direction,

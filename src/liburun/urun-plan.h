@@ -99,6 +99,13 @@ typedef struct
 
   /* The root filesystem. */
   const char *rootfs;            /* absolute host path */
+  /* No mount namespace of the container's own: none listed in
+   * linux.namespaces (inherited, as the spec says) or one joined by path.
+   * Those mounts are somebody else's (the caller's, the host's), so init
+   * mounts nothing at all and enters the rootfs with chroot(2); the plan
+   * builder has refused every config that would need a mount
+   * (urun-plan-build.c). */
+  bool chroot_only;
   bool rootfs_readonly;
   unsigned long root_propagation;   /* for "/" before anything: MS_SLAVE|MS_REC... */
   unsigned long rootfs_propagation; /* linux.rootfsPropagation, 0 = leave */
@@ -109,6 +116,9 @@ typedef struct
   UrunPlanDevice *devices;       /* default devices plus linux.devices */
   size_t n_devices;
   bool bind_devices;             /* in a user namespace mknod fails: bind instead */
+  /* mounts[] binds a host directory onto /dev: init makes no device, link
+   * or /dev/ptmx there, since they would be the host's files (as runc). */
+  bool dev_from_host;
   bool create_console;           /* /dev/console for a terminal */
   const char *const *masked_paths;
   const char *const *readonly_paths;
