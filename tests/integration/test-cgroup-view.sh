@@ -190,6 +190,26 @@ fi
 run_urun delete --force own
 is "$status" 0 "delete --force"
 
+# ---- rw: the container's own cgroup becomes writable, nothing above it -----
+if [ "$URUN_TEST_MODE" = root ]; then
+  view_bundle rw no || done_testing
+  edit_config "$bundle" "
+for m in c['mounts']:
+    if m['type'] == 'cgroup':
+        m['options'] = [o for o in m['options'] if o != 'ro'] + ['rw']"
+  run_urun "${manager[@]}" run --detach --bundle "$bundle" rw
+  is "$status" 0 "run -d with a cgroup mount that says rw" || done_testing
+  run_urun state rw
+  pid=$(json_get "$out" 'r["pid"]')
+  run_urun exec rw sh -c "echo 45 > $pids_in && cat $pids_in"
+  is "$status:$out:$(cat "$(host_dir_of "$pid" pids)/pids.max")" "0:45:45" \
+    "rw: the container may change its own pids.max"
+  run_urun exec rw cat /proc/self/mountinfo
+  like "$(mountinfo_field "$mnt_mem" 6 <<<"$out")" '^rw,nosuid,nodev,noexec' "... still nosuid, nodev, noexec"
+  is "$(wrong_roots "$out" "$pid" no)" "" "... and still sees only its own cgroups"
+  run_urun delete --force rw
+fi
+
 # ---- with a cgroup namespace: the namespace's root --------------------------
 view_bundle ns yes || done_testing
 run_urun "${manager[@]}" run --detach --bundle "$bundle" ns
