@@ -18,12 +18,18 @@
  *   is what a fresh mount of it inside the namespace shows.  The kernel
  *   allows one also to the root of a user namespace that owns the cgroup
  *   namespace, v1 hierarchies included, as long as the host has mounted
- *   them already (it has: they come from its mountinfo);
+ *   them already (it has: they come from its mountinfo).  A refused fresh
+ *   mount is an error, not a fallback to a bind: from inside a namespace,
+ *   /proc/self/cgroup is relative to the namespace, so the container's
+ *   directory on the host's mount cannot be found, and the host's whole
+ *   tree is what this file exists not to show;
  * - without one, the container's own cgroup: a bind of the host's mount
  *   point plus the path in /proc/self/cgroup.  Rootless without a delegated
  *   cgroup the container is in its caller's cgroup; it sees that one, as
  *   with crun and runc: what the caller itself can read, and nothing above
- *   it.
+ *   it (a caller in a hierarchy's root cgroup shows that whole hierarchy,
+ *   read-only, and its files belong to ids the user namespace does not
+ *   map).
  * Read-only unless the mount says rw, and nosuid, nodev, noexec always: the
  * container must never write to the host's cgroups above its own.  A bind
  * cannot climb above its source, so ".." at a hierarchy's root stays there.

@@ -235,6 +235,22 @@ run_urun exec ns sh -c "echo 100 > $pids_in"
 is "$status" 1 "writing $pids_in fails"
 run_urun delete --force ns
 
+# ---- a joined cgroup namespace the container's user namespace does not own --
+# The kernel refuses a fresh mount there, and the container's directories
+# cannot be found from inside it: an error, never the host's tree.
+if [ "$URUN_TEST_MODE" = root ]; then
+  view_bundle joined no || done_testing
+  set_args "$bundle" true
+  edit_config "$bundle" "
+c['linux']['namespaces'] += [{'type': 'cgroup', 'path': '/proc/self/ns/cgroup'}, {'type': 'user'}]
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
+  run_urun "${manager[@]}" run --bundle "$bundle" joined
+  is "$status" 1 "a cgroup mount in the host's cgroup namespace from a user namespace fails"
+  like "$err" "mount .$CG(/[^ ]*)?.: Operation not permitted" "... naming the mount"
+  no_leftovers "... and leaves nothing behind" "$bundle" joined
+fi
+
 is "$(grep -E ' - cgroup2? ' /proc/self/mountinfo)" "$host_mounts_before" \
   "the host's cgroup mounts are unchanged (still read-write)"
 
