@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "urun-cgroup-private.h"
+#include "urun-cgroup-service.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-systemd-property.h"
@@ -519,6 +520,18 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
       break;
     case URUN_CGROUP_MANAGER_DEFAULT:
     default:
+      /* urun as a service's own process: the service's cgroup. */
+      if (urun_cgroup_service_applies (request))
+        {
+          if (!urun_cgroup_service_enter (request, pid, &outcome, error))
+            {
+              urun_state_cgroup_clear (&outcome);
+              return FALSE;
+            }
+          if (outcome.driver == URUN_CGROUP_DRIVER_NONE)
+            requested_limits (res, outcome.dropped_limits);
+          break;
+        }
       /* The systemd-run options ask for a scope: no silent fallback. */
       if (urun_cgroup_request_wants_systemd (request))
         {

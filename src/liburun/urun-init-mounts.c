@@ -350,9 +350,12 @@ urun_init_enter_root (const UrunInitPlan *plan, UrunInitFailure *failure)
    * /proc... stay writable as configured). */
   if (plan->rootfs_readonly)
     {
-      URUN_AUTOCLOSE int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      URUN_AUTOCLOSE int root = -1;
       int r;
 
+      if (urun_init_make_needed_directories (plan, failure) < 0)
+        return -1;
+      root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (root < 0)
         return urun_init_fail (failure, URUN_STEP_ROOT_READONLY, errno, "/");
       /* By path: /proc, which the fd path needs, may not be mounted. */

@@ -491,6 +491,42 @@ urun_init_make_directories (const char *path)
   return 0;
 }
 
+/* mkdir -p of a directory urun itself needs in the container (process.cwd,
+ * NOTIFY_SOCKET's directory).  Where the rootfs cannot be written (a
+ * read-only filesystem or bind), the detail says what to create, with
+ * @or_else appended to that advice. */
+int
+urun_init_make_needed_directory (const char *path, UrunInitStep step, const char *or_else,
+                                 UrunInitFailure *failure)
+{
+  static const char advice[] = " (missing from the read-only rootfs: create it in the image";
+  char detail[URUN_SYNC_DETAIL_MAX];
+  int r = urun_init_make_directories (path);
+  size_t n;
+
+  if (r == 0)
+    return 0;
+  if (r != -EROFS)
+    return urun_init_fail (failure, step, r, path);
+  n = urun_init_strlcpy (detail, path, sizeof detail);
+  if (n < sizeof detail)
+    n += urun_init_strlcpy (detail + n, advice, sizeof detail - n);
+  if (n < sizeof detail)
+    n += urun_init_strlcpy (detail + n, or_else, sizeof detail - n);
+  if (n < sizeof detail)
+    urun_init_strlcpy (detail + n, ")", sizeof detail - n);
+  return urun_init_fail (failure, step, r, detail);
+}
+
+int
+urun_init_make_needed_directories (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  if (plan->cwd != NULL
+      && urun_init_make_needed_directory (plan->cwd, URUN_STEP_CWD, "", failure) < 0)
+    return -1;
+  return urun_init_make_notify_directory (plan, failure);
+}
+
 /* Enters the process's cwd.  A missing cwd is created, as runc and crun
  * do: images name a WORKDIR that their layers need not contain.  This runs
  * after pivot_root, as the container's root, so the path and any symlink
@@ -507,9 +543,9 @@ enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
     {
       if (errno != ENOENT)
         return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
-      r = urun_init_make_directories (plan->cwd);
+      r = urun_init_make_needed_directory (plan->cwd, URUN_STEP_CWD, "", failure);
       if (r < 0)
-        return urun_init_fail (failure, URUN_STEP_CWD, r, plan->cwd);
+        return r;
       if (chdir (plan->cwd) < 0)
         return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
     }

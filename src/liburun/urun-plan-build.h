@@ -25,6 +25,9 @@ typedef struct
   gboolean no_new_keyring;
   gboolean deny_setgroups;   /* a new user namespace's gid map denies setgroups
                               * (UrunIdMapPlan.deny_setgroups) */
+  const GArray *uid_mappings; /* UrunSpecIdMapping: the maps urun_idmap_plan() chose for a */
+  const GArray *gid_mappings; /* new user namespace, or NULL; mount options naming ids
+                               * they lack (gid=5) are dropped */
   int preserve_fds;          /* --preserve-fds N */
   int listen_fds;            /* LISTEN_FDS of the caller, 0 if none */
   GPtrArray *warnings;       /* (element-type utf8): warnings for the user, or NULL */

@@ -16,6 +16,7 @@
 #include "urun-mount-options.h"
 #include "urun-spec-names.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -298,12 +299,31 @@ add_mount_label (const UrunSpec *spec, const UrunSpecMount *spec_mount, UrunMoun
   flags->data = data;
 }
 
+/* Ids the container's user namespace does not map (gid=5 of /dev/pts with
+ * a single-id map) would make the kernel refuse the mount with EINVAL:
+ * dropped, and appended as "DEST (OPTIONS)" to @unmapped for the one
+ * warning of plan_mounts(). */
+static void
+note_unmapped_ids (const UrunSpecMount *spec_mount, const UrunPlanOptions *options,
+                   UrunMountFlags *flags, GString *unmapped)
+{
+  g_autofree char *dropped = urun_mount_flags_drop_unmapped_ids (flags, options->uid_mappings,
+                                                                options->gid_mappings);
+
+  if (dropped == NULL)
+    return;
+  if (unmapped->len > 0)
+    g_string_append (unmapped, "; ");
+  g_string_append_printf (unmapped, "%s (%s)", spec_mount->destination, dropped);
+}
+
 static gboolean
 plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
              GError **error)
 {
   UrunInitPlan *plan = &owner->plan;
   UrunPlanMount *mounts;
+  g_autoptr (GString) unmapped = g_string_new (NULL);
 
   plan->mounts = NULL;
   plan->n_mounts = 0;
@@ -317,6 +337,7 @@ plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
       UrunPlanMount *mount = &mounts[i];
 
       urun_mount_flags_parse ((const char *const *) spec_mount->options, &mount->flags);
+      note_unmapped_ids (spec_mount, options, &mount->flags, unmapped);
       add_mount_label (spec, spec_mount, &mount->flags);
       /* The data string belongs to the owner from now on, whatever happens
        * below. */
@@ -357,6 +378,11 @@ plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
       plan->n_mounts++;
     }
   plan->mounts = mounts;
+  if (unmapped->len > 0 && options->warnings != NULL)
+    g_ptr_array_add (options->warnings,
+                     g_strdup_printf (_("mount options dropped because the container's user "
+                                        "namespace does not map their ids: %s"),
+                                      unmapped->str));
   return TRUE;
 }
 
