@@ -100,6 +100,15 @@ uint64_t urun_init_attrs_from_flags (unsigned long flags);
  * fds.  0, or -errno with @failure filled (detail: the path that failed). */
 int urun_init_copy_up (int orig_fd, int mnt_fd, const UrunPlanMount *m, UrunInitFailure *failure);
 
+/* ---- urun-init-cgroupfs.c ------------------------------------------------ */
+
+/* The `cgroup`/`cgroup2` mount @m on @dest_fd (resolved in @root_fd): the
+ * container's own cgroups, or its cgroup namespace's root, read-only unless
+ * @m says rw.  After GO: init must be in its final cgroup.  0 or -errno
+ * with @failure filled. */
+int urun_init_mount_cgroup (const UrunInitPlan *plan, int root_fd, int dest_fd,
+                            const UrunPlanMount *m, UrunInitFailure *failure);
+
 /* ---- urun-init-devices.c ------------------------------------------------- */
 
 /* plan->devices[] inside the root @root_fd: nodes, or binds of the host's

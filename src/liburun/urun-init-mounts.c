@@ -7,8 +7,9 @@
  *
  * The rule of urun-init-fs.h holds here: a mount lands on its destination
  * resolved inside the rootfs, through that fd's /proc/self/fd/N path.  The
- * devices, tmpcopyup and the masked/read-only paths have their own files
- * (urun-init-devices.c, urun-init-copyup.c, urun-init-paths.c).
+ * devices, tmpcopyup, the cgroup mounts and the masked/read-only paths have
+ * their own files (urun-init-devices.c, urun-init-copyup.c,
+ * urun-init-cgroupfs.c, urun-init-paths.c).
  *
  * Why mount(2) through /proc/self/fd and not the new mount API everywhere:
  * mount(2) takes the filesystem data as the one comma-separated string the
@@ -30,13 +31,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -77,7 +76,7 @@ urun_init_keep_bind_from_caller (const UrunInitPlan *plan, int mnt_fd)
 }
 
 /* An rbind of @host_path at @dest_fd, read-only all the way down (plus the
- * nosuid/nodev/noexec of @flags): the fallback for sysfs and cgroup. */
+ * nosuid/nodev/noexec of @flags): the fallback for sysfs. */
 static int
 rbind_readonly (const UrunInitPlan *plan, const char *host_path, int root_fd, int dest_fd,
                 const UrunPlanMount *m, UrunInitFailure *failure)
@@ -119,36 +118,6 @@ mount_sysfs (const UrunInitPlan *plan, int root_fd, int dest_fd, const UrunPlanM
   if (errno != EPERM && errno != EACCES)
     return urun_init_fail (failure, URUN_STEP_MOUNT, errno, m->destination);
   return rbind_readonly (plan, "/sys", root_fd, dest_fd, m, failure);
-}
-
-/* Why cgroup2 only sometimes: a fresh cgroup2 mount is the container's
- * own view only when the host runs the unified hierarchy and the container
- * has a cgroup namespace (as root without one it would show the host's whole
- * tree, exactly like the bind).  On a v1 or hybrid host there is no single
- * cgroup2 tree to give, and v1 controllers cannot be mounted from a user
- * namespace, so the host's /sys/fs/cgroup is rbound, read-only: a
- * container must not write to the host's cgroups. */
-static int
-mount_cgroup (const UrunInitPlan *plan, int root_fd, int dest_fd, const UrunPlanMount *m,
-              UrunInitFailure *failure)
-{
-  char path[URUN_INIT_FD_PATH_MAX];
-  struct statfs st;
-  unsigned long flags = m->flags.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-  int unified = statfs ("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
-  int own_ns = plan->new_cgroupns;
-
-  if (unified && (own_ns || !plan->new_userns))
-    {
-      const char *data = m->type != NULL && strcmp (m->type, "cgroup2") == 0 ? m->flags.data
-                                                                             : NULL;
-
-      if (mount ("cgroup2", urun_init_fd_path (path, dest_fd), "cgroup2", flags, data) == 0)
-        return 0;
-      if (errno != EPERM && errno != EACCES && errno != EBUSY)
-        return urun_init_fail (failure, URUN_STEP_MOUNT, errno, m->destination);
-    }
-  return rbind_readonly (plan, "/sys/fs/cgroup", root_fd, dest_fd, m, failure);
 }
 
 /* An idmapped bind: a detached copy of the source, the user namespace
@@ -231,7 +200,7 @@ mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
       break;
 
     case URUN_PLAN_MOUNT_CGROUP:
-      r = mount_cgroup (plan, root_fd, dest_fd, m, failure);
+      r = urun_init_mount_cgroup (plan, root_fd, dest_fd, m, failure);
       if (r < 0)
         return r;
       break;

@@ -82,6 +82,14 @@ int urun_plan_listen_fds_of_caller (void);
 gboolean urun_plan_build_mounts (UrunPlanOwner *owner, const UrunSpec *spec,
                                  const UrunPlanOptions *options, GError **error);
 
+/* urun-plan-cgroupfs.c: plan->cgroups and plan->cgroup_unified, the host's
+ * cgroup hierarchies, from this process's /proc/self/mountinfo and
+ * /proc/self/cgroup.  Fails only when mountinfo cannot be read.  The _text
+ * form takes those two files' contents (for the unit tests). */
+gboolean urun_plan_build_cgroups (UrunPlanOwner *owner, GError **error);
+void urun_plan_cgroups_from_text (UrunPlanOwner *owner, const char *mountinfo,
+                                  const char *cgroup);
+
 /* urun-plan-security.c: the security profile of the process: capability
  * masks (a capability the running kernel lacks is one warning and is
  * skipped), noNewPrivileges, the seccomp filter compiled to BPF, AppArmor

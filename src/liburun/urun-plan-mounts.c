@@ -471,6 +471,13 @@ urun_plan_build_mounts (UrunPlanOwner *owner, const UrunSpec *spec,
 
   if (!plan_mounts (owner, spec, options, error))
     return FALSE;
+  for (gsize i = 0; i < plan->n_mounts; i++)
+    if (plan->mounts[i].kind == URUN_PLAN_MOUNT_CGROUP)
+      {
+        if (!urun_plan_build_cgroups (owner, error))
+          return FALSE;
+        break;
+      }
   plan_devices (owner, spec);
 
   /* Why bind instead of mknod: the kernel refuses mknod of a device node
