@@ -51,16 +51,18 @@ describe_mode (mode_t mode)
 static gboolean
 fail_too_large (GError **error, const char *name, guint64 size, gsize max_size)
 {
-  g_autofree char *limit = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
+  const gsize mib = (gsize) 1 << 20;
+  g_autofree char *limit = max_size % mib == 0
+                             ? g_strdup_printf (" (%" G_GSIZE_FORMAT " MiB)", max_size / mib)
+                             : g_strdup ("");
 
   if (size > 0)
     return urun_fail (error, URUN_ERROR_FAILED,
                       "cannot read %s: it is %" G_GUINT64_FORMAT " bytes, more than the limit "
-                      "of %" G_GSIZE_FORMAT " bytes (%s)",
+                      "of %" G_GSIZE_FORMAT " bytes%s",
                       name, size, max_size, limit);
   return urun_fail (error, URUN_ERROR_FAILED,
-                    "cannot read %s: it holds more than the limit of %" G_GSIZE_FORMAT
-                    " bytes (%s)",
+                    "cannot read %s: it holds more than the limit of %" G_GSIZE_FORMAT " bytes%s",
                     name, max_size, limit);
 }
 
