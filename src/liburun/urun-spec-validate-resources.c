@@ -70,7 +70,7 @@ static const Range cpu_burst = { 0, CFS_RUNTIME_MAX, 1, 0, NULL, "microseconds" 
 static const Range rt_runtime = { 0, RT_RUNTIME_MAX, -1, -1, "-1 (unlimited)", "microseconds" };
 static const Range rt_period = { 1, RT_PERIOD_MAX, 1, 0, NULL, "microseconds" };
 static const Range cpu_idle = { 0, 1, 1, 0, NULL, NULL };
-static const Range pids_limit = { 1, PIDS_MAX, -1, 0, "-1 or 0 (unlimited)", NULL };
+static const Range pids_limit = { 1, PIDS_MAX, -1, 0, "-1 (unlimited), 0 (also unlimited)", NULL };
 /* config-linux.md: blockIO weights are 10 to 1000. */
 static const Range blkio_weight = { 10, 1000, 1, 0, NULL, NULL };
 static const Range dev_major = { 0, DEV_MAJOR_MAX, 1, 0, NULL, NULL };
