@@ -202,19 +202,21 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
       if (res->cpu == NULL)
         res->cpu = g_new0 (UrunSpecCpu, 1);
       cpu = res->cpu;
-      if (cpu_quota != UNSET)
+      /* 0 leaves the quota, period and shares as they are, as with runc
+       * (and as the checks say): written, it would reset them. */
+      if (cpu_quota != UNSET && cpu_quota != 0)
         {
           cpu->quota = cpu_quota, cpu->has_quota = TRUE;
           GIVEN ("cpu.quota", "--cpu-quota");
         }
-      if (cpu_period != UNSET)
+      if (cpu_period != UNSET && cpu_period != 0)
         {
           if (!unsigned_option ("--cpu-period", cpu_period, G_MAXUINT64, &cpu->period, error))
             return -1;
           cpu->has_period = TRUE;
           GIVEN ("cpu.period", "--cpu-period");
         }
-      if (cpu_share != UNSET)
+      if (cpu_share != UNSET && cpu_share != 0)
         {
           if (!unsigned_option ("--cpu-share", cpu_share, G_MAXUINT64, &cpu->shares, error))
             return -1;
