@@ -358,9 +358,15 @@ urun_cgroup_check_write (int r, const char *dir, const UrunCgroupWrite *w, GPtrA
   if (r == -ENOENT)
     g_ptr_array_add (dropped, g_strdup_printf ("%s (%s/%s does not exist on this kernel)",
                                                w->limit, dir, w->file));
+  else if (r == -EINVAL || r == -ERANGE)
+    /* The kernel refused the value: the user's limit to fix, never a
+     * reason to run without limits. */
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "linux.resources.%s: the kernel refused `%s` for %s in %s: %s", w->limit,
+                      w->value, w->file, dir, urun_strerror (r));
   else if (r < 0)
-    return urun_fail_errno (error, r, "set %s (%s) to `%s` in %s", w->limit, w->file, w->value,
-                            dir);
+    return urun_fail_errno (error, r, "set linux.resources.%s (%s) to `%s` in %s", w->limit,
+                            w->file, w->value, dir);
   return TRUE;
 }
 
