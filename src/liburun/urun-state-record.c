@@ -510,15 +510,18 @@ urun_state_record_load (int dirfd, GError **error)
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *text = NULL;
   URUN_AUTOCLOSE int fd = -1;
+  struct stat st;
   gsize len = 0;
 
   g_return_val_if_fail (dirfd >= 0, NULL);
 
   /* The owner first (see urun_state_check_owned()).  Nobody else can put
    * another file in its place before the read: the directory is ours and
-   * writable by nobody else.  A missing file is the reader's to report. */
+   * writable by nobody else.  What is missing or not a regular file is
+   * the reader's to report. */
   fd = openat (dirfd, URUN_STATE_FILE, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  if (fd >= 0 && !urun_state_check_owned (fd, "state file", URUN_STATE_FILE, error))
+  if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode)
+      && !urun_state_check_owned (fd, "state file", URUN_STATE_FILE, error))
     return NULL;
   text = urun_json_read_at (dirfd, URUN_STATE_FILE, STATE_FILE_MAX, URUN_JSON_READ_NOFOLLOW,
                             &len, error);
