@@ -188,6 +188,8 @@ parse_json (const char *data, gssize length, const char *filename, GError **erro
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return urun_fail (error, URUN_ERROR_INVALID_CONFIG, "%s: expected a JSON object",
                       filename), NULL;
+  if (!urun_spec_check_nul (data, length < 0 ? strlen (data) : (gsize) length, filename, error))
+    return NULL;
   return g_steal_pointer (&root);
 }
 
