@@ -13,10 +13,12 @@
 #include "urun-spawn.h"
 #include "urun-spec.h"
 #include "urun-state.h"
+#include "urun-timeout.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -31,18 +33,26 @@ wait_for_exec (int fifo, const char *id, GError **error)
 {
   UrunSyncMessage message;
   gsize got = 0;
+  guint timeout = urun_peer_timeout (URUN_TIMEOUT_INIT_S);
 
   for (;;)
     {
       struct pollfd pfd = { .fd = fifo, .events = POLLIN };
       ssize_t n;
+      int r = poll (&pfd, 1, (int) timeout * 1000);
 
-      if (poll (&pfd, 1, -1) < 0)
+      if (r < 0)
         {
           if (errno == EINTR)
             continue;
           return urun_fail_errno (error, errno, "wait for container `%s`", id);
         }
+      /* startContainer hooks and execve come between the byte and the
+       * end of file; an init stuck there must not hold `start`. */
+      if (r == 0)
+        return urun_fail (error, URUN_ERROR_INIT_FAILED,
+                          "the init of container `%s` did not run its process within %u s", id,
+                          timeout);
       n = read (fifo, (char *) &message + got, sizeof message - got);
       if (n < 0 && (errno == EAGAIN || errno == EINTR))
         continue;
@@ -104,7 +114,15 @@ urun_container_wait_for_ready (UrunNotifyProxy *notify, int pidfd, const char *i
   gboolean ready = FALSE;
 
   if (!urun_notify_proxy_wait_ready (notify, pidfd, &ready, error))
-    return FALSE;
+    {
+      /* Why kill: the start failed, and a payload left running would be
+       * supervised by nobody; systemd kills a service whose start timed
+       * out for the same reason. */
+      if (pidfd >= 0)
+        syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      g_prefix_error (error, "container `%s`: ", id);
+      return FALSE;
+    }
   if (!ready)
     g_ptr_array_add (warnings,
                      g_strdup_printf ("container `%s` exited before it sent READY=1", id));

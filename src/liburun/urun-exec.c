@@ -439,7 +439,7 @@ follow_child (Exec *exec, GError **error)
       if (r < 0)
         {
           urun_close_fdp (&passed_fd);
-          return urun_fail_errno (error, r, "read from the exec process");
+          return urun_spawn_fail_receive (r, "the exec process", error);
         }
       switch (message.type)
         {
