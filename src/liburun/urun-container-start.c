@@ -169,6 +169,7 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
     }
   if (!release_init (loaded.state, record, error))
     return FALSE;
+  g_debug ("container `%s`: init %d runs the process", id, (int) record->pid);
   urun_container_run_poststart_hooks (spec, record, warnings);
   if (notify != NULL)
     {

@@ -43,10 +43,13 @@ typedef struct
   const char *pid_file;              /* --pid-file FILE, or NULL */
   int preserve_fds;                  /* --preserve-fds N */
   const char *cgroup;                /* --cgroup SUBPATH, or NULL */
+  gboolean ignore_paused;            /* --ignore-paused */
 } UrunExecOptions;
 
 /* `exec`: runs the process in container @id, which must be running (any
- * other status, paused included, is URUN_ERROR_WRONG_STATE naming it).
+ * other status, paused included, is URUN_ERROR_WRONG_STATE naming it;
+ * paused is accepted with options->ignore_paused, and the process then
+ * starts once the container is resumed).
  * With options->detach it returns once the process runs (after writing the
  * pid file); otherwise it relays signals and the terminal until the
  * process exits and stores its exit status (128+N when killed by signal N)
