@@ -24,7 +24,7 @@ urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
   gboolean no_new_privs = FALSE;
   g_auto (GStrv) caps = NULL;
   int preserve_fds = 0;
-  g_autofree char *cgroup = NULL;
+  g_auto (GStrv) cgroup = NULL;
   gboolean ignore_paused = FALSE;
   const GOptionEntry entries[] = {
     { "console-socket", 0, 0, G_OPTION_ARG_FILENAME, &console_socket,
@@ -55,8 +55,9 @@ urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
       N_("Add a capability to the new process (repeatable)"), N_("CAP") },
     { "preserve-fds", 0, 0, G_OPTION_ARG_INT, &preserve_fds,
       N_("Pass N more file descriptors (from 3 on) to the process"), N_("N") },
-    { "cgroup", 0, 0, G_OPTION_ARG_STRING, &cgroup,
-      N_("Run the process in this sub-cgroup of the container"), N_("SUBPATH") },
+    { "cgroup", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cgroup,
+      N_("Run the process in this sub-cgroup of the container; on cgroup v1 per controller, "
+         "repeatable"), N_("[CONTROLLER[,CONTROLLER…]:]SUBPATH") },
     { "ignore-paused", 0, 0, G_OPTION_ARG_NONE, &ignore_paused,
       N_("Allow exec into a paused container; the process starts once it is resumed"), NULL },
     { NULL },
@@ -98,7 +99,7 @@ urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
       .detach = detach,
       .pid_file = pid_file,
       .preserve_fds = preserve_fds,
-      .cgroup = cgroup,
+      .cgroup = (const char *const *) cgroup,
       .ignore_paused = ignore_paused,
     };
     UrunRuntime runtime;

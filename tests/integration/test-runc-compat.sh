@@ -92,6 +92,48 @@ like " $out " " 5 7 " "exec --additional-gids adds the supplementary groups"
 run_urun exec --cgroup "" compat-e true
 fails "exec --cgroup with an empty path is refused" test "$status" -eq 0
 
+# --cgroup [CONTROLLER[,CONTROLLER...]:]PATH, as runc takes it.  Inside,
+# with a cgroup namespace, /proc/self/cgroup is relative to the container's.
+epid=$(json_get "$(run_urun state compat-e; printf '%s' "$out")" 'r["pid"]')
+memline=$(grep -E '^[0-9]+:([^:]*,)?memory(,[^:]*)?:/.+' "/proc/$epid/cgroup")
+pidsline=$(grep -E '^[0-9]+:([^:]*,)?pids(,[^:]*)?:/.+' "/proc/$epid/cgroup")
+if [ "$(cgroup_of compat-e driver)" = none ]; then
+  skip "exec --cgroup: the container has no cgroup here ($(cgroup_of compat-e reason))"
+elif [ -z "$memline" ] || [ -z "$pidsline" ] || [ "$(id -u)" -ne 0 ]; then
+  skip "exec --cgroup CONTROLLER:PATH: needs the v1 memory and pids hierarchies, as root"
+else
+  memdir=/sys/fs/cgroup/memory${memline##*:}
+  pidsdir=/sys/fs/cgroup/pids${pidsline##*:}
+  # Never below a hierarchy's root: only in the container's own cgroup.
+  case "$memdir$pidsdir" in
+    *urun*compat-e*urun*compat-e*) mkdir -p "$memdir/sub" "$pidsdir/sub" ;;
+    *) diag "unexpected cgroups $memdir $pidsdir"; memdir= ;;
+  esac
+  run_urun exec --cgroup memory:/sub compat-e cat /proc/self/cgroup
+  like "$out" "(^|
+)[0-9]+:memory:(${memline##*:})?/sub(
+|$)" "exec --cgroup memory:/sub: the memory hierarchy at the sub-cgroup"
+  like "$out" "(^|
+)[0-9]+:pids:(${pidsline##*:}|/)(
+|$)" "exec --cgroup memory:/sub: the other hierarchies at the container's cgroup"
+  run_urun exec --cgroup memory,pids:sub compat-e cat /proc/self/cgroup
+  like "$out" "(^|
+)[0-9]+:pids:(${pidsline##*:})?/sub(
+|$)" "exec --cgroup memory,pids:sub: both hierarchies at the sub-cgroup"
+  run_urun exec --cgroup memory:sub --cgroup pids:sub compat-e true
+  is "$status" 0 "exec --cgroup twice, each with its controller"
+  run_urun exec --cgroup memory:nosuch compat-e true
+  is "$status" 255 "exec --cgroup CONTROLLER:PATH that does not exist fails"
+  like "$err" "nosuch does not exist" "... saying which"
+  run_urun exec --cgroup sub --cgroup pids:sub compat-e true
+  is "$status" 1 "exec --cgroup: two values need their controllers"
+  run_urun exec --cgroup bogus:sub compat-e true
+  like "$err" "unknown cgroup v1 controller \`bogus\`" "exec --cgroup: an unknown controller is named"
+  run_urun exec --cgroup a:b:c compat-e true
+  is "$status" 1 "exec --cgroup a:b:c is refused"
+  [ -n "$memdir" ] && rmdir "$memdir/sub" "$pidsdir/sub"
+fi
+
 run_urun exec nosuch true
 is "$status" 255 "exec into a missing container: 255, runc's status for a runtime failure"
 run_urun exec --no-such-option compat-e true
