@@ -69,7 +69,16 @@ else
   json_check "events --stats: one stats record, runc's envelope" "$out" "
 assert r['type'] == 'stats' and r['id'] == 'compat-a', r
 assert isinstance(r['data'], dict), r
-assert 'pids' in r['data'] or r['data'] == {}, r"
+assert 'pids' in r['data'] or r['data'] == {}, r
+m = r['data'].get('memory')
+if m is not None:
+    # runc's names (types/events.go): usage{usage,limit,max,failcnt}, cache, raw
+    assert set(m['usage']) >= {'usage', 'failcnt'}, m
+    assert isinstance(m.get('raw'), dict) and m['raw'], m
+    assert 'cache' in m, m
+c = r['data'].get('cpu')
+if c is not None:
+    assert set(c['usage']) >= {'total', 'user', 'kernel'}, c"
   is "$(printf '%s\n' "$out" | wc -l)" 1 "events --stats prints one line"
   t0=$SECONDS
   lines=$(timeout 10 "$URUN" --root "$URUN_TEST_STATE_ROOT" events --interval 1s compat-a | head -n 3)
