@@ -29,11 +29,10 @@
  * end-of-file: nothing when the process runs (execve closed init's end), a
  * UrunSyncMessage when init failed before (a startContainer hook, execve). */
 static gboolean
-wait_for_exec (int fifo, const char *id, GError **error)
+wait_for_exec (int fifo, const char *id, guint timeout, GError **error)
 {
   UrunSyncMessage message;
   gsize got = 0;
-  guint timeout = urun_peer_timeout (URUN_TIMEOUT_INIT_S);
 
   for (;;)
     {
@@ -72,8 +71,10 @@ wait_for_exec (int fifo, const char *id, GError **error)
 /* Lets init go: takes the byte of exec.fifo (init opened its end, so it is
  * alive and waiting), then waits until the process runs. */
 static gboolean
-release_init (UrunContainerState *state, const UrunStateRecord *record, GError **error)
+release_init (UrunContainerState *state, const UrunStateRecord *record, const UrunSpec *spec,
+              GError **error)
 {
+  guint64 timeout = urun_peer_timeout (URUN_TIMEOUT_INIT_S);
   int dirfd = urun_container_state_get_dirfd (state);
   URUN_AUTOCLOSE int fifo = openat (dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, record->pid, 0);
@@ -101,7 +102,11 @@ release_init (UrunContainerState *state, const UrunStateRecord *record, GError *
                       record->id);
   /* No fifo, no "created": from here the container is running. */
   unlinkat (dirfd, "exec.fifo", 0);
-  return wait_for_exec (fifo, record->id, error);
+  /* startContainer hooks may take as long as their own timeouts say. */
+  for (gsize i = 0; spec != NULL && spec->hooks != NULL && i < spec->hooks->n_start_container; i++)
+    if (spec->hooks->start_container[i].has_timeout)
+      timeout += (guint64) MAX (spec->hooks->start_container[i].timeout, 0);
+  return wait_for_exec (fifo, record->id, (guint) MIN (timeout, 86400), error);
 }
 
 /* `start` and `run --detach` with a NOTIFY_SOCKET: return once the payload
@@ -167,7 +172,7 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
       if (notify != NULL)
         urun_notify_proxy_set_main_pid (notify, record->pid);
     }
-  if (!release_init (loaded.state, record, error))
+  if (!release_init (loaded.state, record, spec, error))
     return FALSE;
   g_debug ("container `%s`: init %d runs the process", id, (int) record->pid);
   urun_container_run_poststart_hooks (spec, record, warnings);

@@ -252,15 +252,34 @@ run_init (gpointer plan)
   urun_init_main (plan);
 }
 
+static guint64
+hooks_seconds (const UrunPlanHook *hooks, size_t n)
+{
+  guint64 total = 0;
+
+  for (size_t i = 0; i < n; i++)
+    total += (guint64) MAX (hooks[i].timeout_seconds, 0);
+  return total;
+}
+
 gboolean
 urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess *out_process,
                  GError **error)
 {
   UrunInitProcess process;
+  guint64 hooks;
 
   if (!urun_spawn_child (plan->clone_flags, &plan->sync_fd, run_init, plan,
                          "clone the container's init", &process, error))
     return FALSE;
+  /* init runs its createContainer (or startContainer) hooks between two
+   * messages: a hook may take as long as its own timeout says. */
+  hooks = MAX (hooks_seconds (plan->create_container_hooks, plan->n_create_container_hooks),
+               hooks_seconds (plan->start_container_hooks, plan->n_start_container_hooks));
+  if (hooks > 0)
+    urun_socket_set_timeout (process.sync_fd, SO_RCVTIMEO,
+                             (guint) MIN (urun_peer_timeout (URUN_TIMEOUT_INIT_S) + hooks,
+                                          (guint64) G_MAXINT32));
 
   /* Fast path: the clone made the user namespace; write its maps now, while
    * init waits for GO.  Staged path: the stage asks for them itself. */

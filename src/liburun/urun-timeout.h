@@ -27,7 +27,8 @@ G_BEGIN_DECLS
 /* One message from init or the exec process over the sync socket.  Init
  * reports after each step of its setup (well under a second here); the
  * bound covers slow mounts, copy-ups and createContainer hooks that have
- * no timeout of their own. */
+ * no timeout of their own; the timeouts of the hooks init runs are added
+ * to it. */
 #define URUN_TIMEOUT_INIT_S 120
 
 /* READY=1 under a NOTIFY_SOCKET, for `start` and `run --detach`: the

@@ -150,6 +150,13 @@ like "$err" "the container's init did not answer within $bound s" \
   "create: the message says init did not answer"
 no_leftovers "create, stuck init: nothing left behind" "$hang" s1
 
+# A hook's own timeout extends the bound: a createContainer hook that takes
+# 3 s with a timeout of 10 s is waited for.
+edit_config "$hang" 'c["hooks"] = {"createContainer": [{"path": "/bin/sleep", "args": ["sleep", "3"], "timeout": 10}]}'
+timed create --bundle "$hang" s0
+is "$status" 0 "create: a hook that takes longer than the bound but not its own timeout"
+run_urun delete --force s0
+
 # An init that never runs its process after `start` released it.
 edit_config "$hang" 'c["hooks"] = {"startContainer": [{"path": "/bin/sleep", "args": ["sleep", "600"]}]}'
 run_urun create --bundle "$hang" s2
