@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "urun-cgroup-private.h"
+#include "urun-cgroup-service.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-systemd-property.h"
@@ -357,9 +358,15 @@ urun_cgroup_check_write (int r, const char *dir, const UrunCgroupWrite *w, GPtrA
   if (r == -ENOENT)
     g_ptr_array_add (dropped, g_strdup_printf ("%s (%s/%s does not exist on this kernel)",
                                                w->limit, dir, w->file));
+  else if (r == -EINVAL || r == -ERANGE)
+    /* The kernel refused the value: the user's limit to fix, never a
+     * reason to run without limits. */
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "linux.resources.%s: the kernel refused `%s` for %s in %s: %s", w->limit,
+                      w->value, w->file, dir, urun_strerror (r));
   else if (r < 0)
-    return urun_fail_errno (error, r, "set %s (%s) to `%s` in %s", w->limit, w->file, w->value,
-                            dir);
+    return urun_fail_errno (error, r, "set linux.resources.%s (%s) to `%s` in %s", w->limit,
+                            w->file, w->value, dir);
   return TRUE;
 }
 
@@ -519,6 +526,18 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
       break;
     case URUN_CGROUP_MANAGER_DEFAULT:
     default:
+      /* urun as a service's own process: the service's cgroup. */
+      if (urun_cgroup_service_applies (request))
+        {
+          if (!urun_cgroup_service_enter (request, pid, &outcome, error))
+            {
+              urun_state_cgroup_clear (&outcome);
+              return FALSE;
+            }
+          if (outcome.driver == URUN_CGROUP_DRIVER_NONE)
+            requested_limits (res, outcome.dropped_limits);
+          break;
+        }
       /* The systemd-run options ask for a scope: no silent fallback. */
       if (urun_cgroup_request_wants_systemd (request))
         {

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "urun-cgroup.h"
+#include "urun-cgroup-service.h"
 #include "urun-container.h"
 #include "urun-container-cgroup.h"
 #include "urun-container-private.h"
@@ -111,6 +112,14 @@ resolve_rootless (const UrunRuntime *runtime)
     default:
       return urun_userns_caller_is_rootless ();
     }
+}
+
+static gboolean
+runs_as_service (void)
+{
+  g_autofree char *unit = urun_cgroup_service_of_caller ();
+
+  return unit != NULL;
 }
 
 static gboolean
@@ -230,6 +239,53 @@ hand_over_terminal (Creation *creation, GError **error)
   return ok;
 }
 
+/* `run` over the record of a stopped container of the same id (its urun
+ * was killed before it could clean up, e.g. a service's stop that timed
+ * out): the old container is deleted, with what it left outside the state
+ * directory (its cgroup or scope), so that the run can take the id.  Why
+ * only `run`: `create` keeps failing with "already exists", as runc's and
+ * crun's do, since podman and conmon expect it of a duplicate id; a
+ * foreground or detached run has no such caller, and a service that
+ * restarts would otherwise need an ExecStartPre=urun delete.  A record
+ * that is busy (locked), creating, created or running is kept, and the
+ * create below reports it. */
+static gboolean
+replace_stopped (UrunStateStore *store, const char *id, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (UrunContainerState) state = NULL;
+  g_autoptr (UrunStateRecord) record = NULL;
+
+  state = urun_state_open (store, id, URUN_STATE_OPEN_NONBLOCK, NULL);
+  if (state == NULL)
+    return TRUE;
+  record = urun_container_state_load (state, NULL);
+  /* The status checks the pid with its start time: a reused pid does not
+   * make the old container look alive. */
+  if (record == NULL || record->pid <= 0
+      || urun_state_status (record, urun_container_state_get_dirfd (state)) != URUN_STATUS_STOPPED)
+    return TRUE;
+  if (!urun_container_delete_opened (state, TRUE, warnings, error))
+    {
+      g_prefix_error (error, "replace the stopped container `%s`: ", id);
+      return FALSE;
+    }
+  g_ptr_array_add (warnings, g_strdup_printf ("container `%s` had stopped without being deleted "
+                                              "(pid %d): deleted it to run the new one",
+                                              id, (int) record->pid));
+  return TRUE;
+}
+
+/* TRUE when the record of @state is still that of the container @creation
+ * made, not one a later `run` put in its place. */
+static gboolean
+record_is_ours (UrunContainerState *state, const Creation *creation)
+{
+  g_autoptr (UrunStateRecord) record = urun_container_state_load (state, NULL);
+
+  return record != NULL && record->pid == creation->init.pid
+         && record->init_start_time == creation->record->init_start_time;
+}
+
 /* Everything of create up to a READY init.  With @use_fifo init then blocks
  * on exec.fifo (create); without, it waits for urun_spawn_continue()
  * (run).  On failure everything done is undone. */
@@ -255,6 +311,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 
   creation->store = urun_state_store_open (root, TRUE, error);
   if (creation->store == NULL)
+    return FALSE;
+  if (!use_fifo && !replace_stopped (creation->store, options->id, warnings, error))
     return FALSE;
   creation->state = urun_state_create (creation->store, options->id, error);
   if (creation->state == NULL)
@@ -284,6 +342,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   plan_options.no_pivot = options->no_pivot;
   plan_options.no_new_keyring = options->no_new_keyring;
   plan_options.deny_setgroups = creation->idmap.deny_setgroups;
+  plan_options.uid_mappings = creation->idmap.uid_mappings;
+  plan_options.gid_mappings = creation->idmap.gid_mappings;
   plan_options.preserve_fds = options->preserve_fds;
   plan_options.listen_fds = urun_plan_listen_fds_of_caller ();
   plan_options.warnings = warnings;
@@ -295,6 +355,16 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->owner->plan.n_child_close_fds = 1;
   if (urun_notify_host_socket () != NULL)
     {
+      /* The proxy's socket reaches the container through a mount, and a
+       * container without a mount namespace of its own gets none. */
+      if (creation->owner->plan.chroot_only)
+        {
+          urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                     "NOTIFY_SOCKET is set, but config.json: linux.namespaces has no mount "
+                     "namespace of the container's own to put its socket in: add "
+                     "{\"type\": \"mount\"} to linux.namespaces, or unset NOTIFY_SOCKET");
+          goto fail;
+        }
       creation->notify = urun_notify_setup (creation->owner, creation->spec, dirfd,
                                             urun_notify_host_socket (), error);
       if (creation->notify == NULL)
@@ -342,7 +412,11 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!urun_container_enter_cgroup (runtime, options, creation->spec, creation->rootless,
                                     creation->init.pid, creation->record, warnings, error))
     goto fail;
-  if (creation->notify != NULL)
+  /* A foreground run that systemd started as a service stays its main
+   * process (it forwards signals and exits with the container): naming
+   * init MAINPID would have systemd supervise a process that is not its
+   * child. */
+  if (creation->notify != NULL && !(creation->foreground && runs_as_service ()))
     urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
   if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
     creation->record->init_start_time = stat_of_init.start_time;
@@ -389,8 +463,10 @@ delete_after_run (Creation *creation, const char *id, GPtrArray *warnings)
                                                           URUN_STATE_OPEN_DEFAULT,
                                                           &cleanup_error);
 
-  /* Someone may have deleted it meanwhile (delete --force): fine. */
-  if (state != NULL && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
+  /* Someone may have deleted it meanwhile (delete --force), or a new
+   * run may have replaced the stopped record: fine. */
+  if (state != NULL && record_is_ours (state, creation)
+      && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
     g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
 }
 

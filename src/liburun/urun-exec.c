@@ -27,6 +27,7 @@
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-init-exec.h"
+#include "urun-json-file.h"
 #include "urun-monitor.h"
 #include "urun-pid-file.h"
 #include "urun-proc.h"
@@ -161,46 +162,41 @@ static char *
 read_config (Exec *exec, gsize *out_length, GError **error)
 {
   int dirfd = urun_container_state_get_dirfd (exec->state);
-  URUN_AUTOCLOSE int fd = openat (dirfd, SAVED_CONFIG, O_RDONLY | O_CLOEXEC);
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *path = NULL;
-  char *contents = NULL;
+  char *contents;
 
-  if (fd >= 0)
+  contents = urun_json_read_at (dirfd, SAVED_CONFIG, URUN_JSON_MAX_SIZE, URUN_JSON_READ_NOFOLLOW,
+                                out_length, &local_error);
+  if (contents != NULL)
+    return contents;
+  if (!g_error_matches (local_error, URUN_ERROR, URUN_ERROR_NOT_FOUND))
     {
-      g_autoptr (GIOChannel) channel = g_io_channel_unix_new (fd);
-
-      g_io_channel_set_encoding (channel, NULL, NULL);
-      if (g_io_channel_read_to_end (channel, &contents, out_length, error) != G_IO_STATUS_NORMAL)
-        return NULL;
-      return contents;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
     }
   if (exec->record->bundle == NULL)
     return urun_fail (error, URUN_ERROR_NOT_FOUND, "container `%s` has no bundle",
                       exec->record->id), NULL;
   path = g_build_filename (exec->record->bundle, "config.json", NULL);
-  if (!g_file_get_contents (path, &contents, out_length, error))
-    {
-      g_prefix_error (error, "read the config of container `%s`: ", exec->record->id);
-      return NULL;
-    }
+  contents = urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT,
+                                out_length, error);
+  if (contents == NULL)
+    g_prefix_error (error, "read the config of container `%s`: ", exec->record->id);
   return contents;
 }
 
 static JsonNode *
 parse_json (const char *data, gssize length, const char *filename, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) parse_error = NULL;
-  JsonNode *root;
+  g_autoptr (JsonNode) root = urun_json_parse_bounded (data, length, filename, error);
 
-  if (!json_parser_load_from_data (parser, data, length, &parse_error))
-    return urun_fail (error, URUN_ERROR_INVALID_CONFIG, "%s: %s", filename,
-                      parse_error->message), NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return urun_fail (error, URUN_ERROR_INVALID_CONFIG, "%s: expected a JSON object",
                       filename), NULL;
-  return json_node_copy (root);
+  return g_steal_pointer (&root);
 }
 
 /* 2. The process (runc's exec semantics) and its plan. */
@@ -233,7 +229,9 @@ build_process (Exec *exec, const UrunExecOptions *options, GPtrArray *warnings, 
       g_autofree char *data = NULL;
       gsize data_length;
 
-      if (!g_file_get_contents (options->process_file, &data, &data_length, error))
+      data = urun_json_read_at (AT_FDCWD, options->process_file, URUN_JSON_MAX_SIZE,
+                                URUN_JSON_READ_DEFAULT, &data_length, error);
+      if (data == NULL)
         {
           g_prefix_error (error, "--process: ");
           return FALSE;

@@ -433,57 +433,7 @@ validate_devices (Check *c, const UrunSpecLinux *linux_)
 static gboolean
 validate_resources (Check *c, const UrunSpecResources *res)
 {
-  g_autofree char *where = NULL;
-
-#define AT(...) (g_free (where), where = g_strdup_printf (__VA_ARGS__))
-
-  for (gsize i = 0; i < res->n_devices; i++)
-    {
-      const UrunSpecDeviceCgroup *dev = &res->devices[i];
-
-      if (dev->type != NULL && (strlen (dev->type) != 1 || strchr ("acb", dev->type[0]) == NULL))
-        return fail_unknown (c, AT ("linux.resources.devices[%zu].type", i), "device type",
-                             dev->type);
-      if (dev->access != NULL && strspn (dev->access, "rwm") != strlen (dev->access))
-        {
-          g_autofree char *quoted = urun_spec_quote (dev->access);
-
-          return fail_at (c, AT ("linux.resources.devices[%zu].access", i),
-                          "invalid device access %s, expected some of \"rwm\"", quoted);
-        }
-    }
-
-  if (res->memory != NULL && res->memory->has_swappiness
-      && !check_max (c, "linux.resources.memory.swappiness", res->memory->swappiness, 100))
-    return FALSE;
-
-  if (res->block_io != NULL)
-    for (gsize i = 0; i < res->block_io->n_weight_device; i++)
-      {
-        const UrunSpecWeightDevice *dev = &res->block_io->weight_device[i];
-
-        /* config-linux.md: at least one of weight and leafWeight. */
-        if (!dev->has_weight && !dev->has_leaf_weight)
-          return fail_at (c, AT ("linux.resources.blockIO.weightDevice[%zu]", i),
-                          "missing required field weight or leafWeight");
-      }
-
-  for (gsize i = 0; i < res->n_rdma; i++)
-    {
-      const UrunSpecRdma *rdma = &res->rdma[i];
-
-      /* config-linux.md: at least one of hcaHandles and hcaObjects. */
-      if (!rdma->has_hca_handles && !rdma->has_hca_objects)
-        {
-          g_autofree char *quoted = urun_spec_quote (rdma->device);
-
-          return fail_at (c, AT ("linux.resources.rdma[%s]", quoted),
-                          "missing required field hcaHandles or hcaObjects");
-        }
-    }
-
-#undef AT
-  return TRUE;
+  return urun_spec_resources_validate (res, c->filename, "linux.resources.", NULL, c->error);
 }
 
 static gboolean

@@ -477,6 +477,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpecProcess, urun_spec_process_free)
  * Paths in errors start at the top: `resources.json: memory.limit: ...`. */
 UrunSpecResources *urun_spec_resources_load_data (const char *data, gssize len,
                                                   const char *filename, GError **error);
+
+/* Checks the values of @res against what the kernel accepts (ranges,
+ * cpuset lists, huge page sizes, device numbers, cgroup file names), so
+ * that nothing is created for a limit the kernel would refuse.  Messages
+ * read `FILE: PREFIXPATH: ...`; @prefix is "linux.resources." in a config,
+ * "" for a bare resources document (URUN_ERROR_INVALID_CONFIG).
+ * @options, when not NULL, is a NULL-terminated list of pairs (path below
+ * @prefix, option name), e.g. "cpu.period", "--cpu-period", of the values
+ * that came from the command line: those are named by their option
+ * (URUN_ERROR_INVALID_ARGUMENT). */
+gboolean urun_spec_resources_validate (const UrunSpecResources *res, const char *filename,
+                                       const char *prefix, const char *const *options,
+                                       GError **error);
 void urun_spec_resources_free (UrunSpecResources *resources);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpecResources, urun_spec_resources_free)
 

@@ -7,6 +7,7 @@
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-id.h"
+#include "urun-json-file.h"
 #include "urun-proc.h"
 
 #include <dirent.h>
@@ -502,64 +503,21 @@ urun_state_record_save (const UrunStateRecord *record, int dirfd, GError **error
   return TRUE;
 }
 
-static char *
-read_file_at (int dirfd, const char *name, gsize *out_len, GError **error)
-{
-  URUN_AUTOCLOSE int fd = -1;
-  g_autoptr (GByteArray) data = g_byte_array_new ();
-  guint8 buffer[8192];
-
-  fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-  if (fd < 0)
-    {
-      urun_fail_errno (error, errno, "open %s", name);
-      return NULL;
-    }
-  for (;;)
-    {
-      ssize_t n = read (fd, buffer, sizeof buffer);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          urun_fail_errno (error, errno, "read %s", name);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      if (data->len + (gsize) n > STATE_FILE_MAX)
-        {
-          urun_fail (error, URUN_ERROR_FAILED, "%s is larger than %d bytes", name,
-                     STATE_FILE_MAX);
-          return NULL;
-        }
-      g_byte_array_append (data, buffer, (guint) n);
-    }
-  *out_len = data->len;
-  g_byte_array_append (data, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (g_steal_pointer (&data), FALSE);
-}
-
 UrunStateRecord *
 urun_state_record_load (int dirfd, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree char *text = NULL;
-  GError *local_error = NULL;
   gsize len = 0;
 
   g_return_val_if_fail (dirfd >= 0, NULL);
 
-  text = read_file_at (dirfd, URUN_STATE_FILE, &len, error);
+  text = urun_json_read_at (dirfd, URUN_STATE_FILE, STATE_FILE_MAX, URUN_JSON_READ_NOFOLLOW,
+                            &len, error);
   if (text == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, text, (gssize) len, &local_error))
-    {
-      urun_fail (error, URUN_ERROR_FAILED, "%s: %s", URUN_STATE_FILE, local_error->message);
-      g_error_free (local_error);
-      return NULL;
-    }
-  return urun_state_record_from_json (json_parser_get_root (parser), error);
+  root = urun_json_parse_bounded (text, (gssize) len, URUN_STATE_FILE, error);
+  if (root == NULL)
+    return NULL;
+  return urun_state_record_from_json (root, error);
 }
-
