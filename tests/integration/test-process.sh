@@ -177,6 +177,18 @@ is "$status" 1 "a net sysctl without a network namespace is refused"
 like "$err" 'network namespace' "... saying it needs one"
 is "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd" "the host's ip_forward is unchanged"
 reset_config
+# kernel.hostname and kernel.domainname would override the config's own
+# fields: refused, naming both.
+for key in hostname domainname; do
+  edit_config "$b" "
+c['hostname'] = 'urun-field'
+c['linux']['sysctl'] = {'kernel.$key': 'urun-sysctl'}"
+  run_urun run --bundle "$b" s4
+  is "$status" 1 "sysctl kernel.$key is refused"
+  like "$err" "linux\\.sysctl\\[\"kernel\\.$key\"\\].*\"$key\" field" "... naming it and the $key field"
+  no_leftovers "... leaving nothing" "$b" s4
+  reset_config
+done
 
 # ---- namespaces -------------------------------------------------------------------
 report n1
