@@ -352,8 +352,9 @@ plan_hooks (UrunPlanOwner *owner, const UrunSpecHook *hooks, gsize n_hooks)
       planned[i].path = urun_plan_owner_strdup (owner, hooks[i].path);
       planned[i].argv = urun_plan_owner_strdupv (owner, hooks[i].args ? hooks[i].args
                                                                       : default_argv);
-      planned[i].envp = hooks[i].env ? urun_plan_owner_strdupv (owner, hooks[i].env)
-                                     : urun_plan_owner_keep (owner, g_new0 (char *, 1));
+      /* Without `env`, urun's own environment, as for the hooks the
+       * parent runs (urun-hooks.c); copied now, since init cannot. */
+      planned[i].envp = urun_plan_owner_strdupv (owner, hooks[i].env ? hooks[i].env : environ);
       planned[i].timeout_seconds = hooks[i].has_timeout ? hooks[i].timeout : 0;
     }
   return planned;
