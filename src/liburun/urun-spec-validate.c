@@ -95,14 +95,6 @@ check_names (Check *c, const char *path, char **values, const char *what, KnownF
 }
 
 static gboolean
-known_capability (const char *name)
-{
-  int v;
-
-  return urun_capability_from_name (name, &v);
-}
-
-static gboolean
 known_sched_flag (const char *name)
 {
   guint64 v;
@@ -227,24 +219,9 @@ validate_process (Check *c, const char *prefix, const UrunSpecProcess *process)
   if (process->args != NULL && process->args[0] == NULL)
     return fail_at (c, AT ("%sargs", prefix), "expected at least one argument");
 
-  if (process->capabilities != NULL)
-    {
-      const UrunSpecCapabilities *caps = process->capabilities;
-      struct
-      {
-        const char *name;
-        char **set;
-      } sets[] = {
-        { "bounding", caps->bounding },       { "effective", caps->effective },
-        { "inheritable", caps->inheritable }, { "permitted", caps->permitted },
-        { "ambient", caps->ambient },
-      };
-
-      for (gsize i = 0; i < G_N_ELEMENTS (sets); i++)
-        if (!check_names (c, AT ("%scapabilities.%s", prefix, sets[i].name), sets[i].set,
-                          "capability", known_capability))
-          return FALSE;
-    }
+  /* process.capabilities: an unknown name is no error (runtime-spec 1.1:
+   * the runtime logs it and goes on); the plan warns about it
+   * (urun-plan-security.c). */
 
   /* config.md: duplicated rlimit types are an error. */
   for (gsize i = 0; i < process->n_rlimits; i++)
