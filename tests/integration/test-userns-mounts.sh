@@ -130,6 +130,12 @@ END
   count=$(unshare --mount --propagation unchanged bash "$T/prop.sh")
   is "$?:$count" "0:0" "... a mount the container makes inside a bind of a shared source stays inside"
   rm -f "$r/tmp/mounted"
+  # Under rootfsPropagation shared the clone stays a peer until init makes
+  # it a slave, as any bind (urun_init_keep_bind_from_caller()).
+  edit_config "$b" 'c["linux"]["rootfsPropagation"] = "shared"'
+  count=$(unshare --mount --propagation unchanged bash "$T/prop.sh")
+  is "$?:$count" "0:0" "... under rootfsPropagation shared too"
+  rm -f "$r/tmp/mounted"
 else
   is "$status" 1 "rootless, a source the caller cannot reach fails"
   like "$err" "locked" "... naming it"
