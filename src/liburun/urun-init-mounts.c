@@ -120,6 +120,34 @@ mount_sysfs (const UrunInitPlan *plan, int root_fd, int dest_fd, const UrunPlanM
   return rbind_readonly (plan, "/sys", root_fd, dest_fd, m, failure);
 }
 
+/* proc and sysfs are refused on a destination that is itself a symlink
+ * (CVE-2019-16884, runc's "must be mounted on ordinary directory"): the
+ * rootfs would choose where they land, e.g. a /proc -> /fakeproc whose
+ * real directory the payload later covers, so that what urun and the LSMs
+ * take for procfs is a tree the image controls.  A missing destination is
+ * created as a directory by the caller. */
+static int
+refuse_symlink_destination (int root_fd, const UrunPlanMount *m, UrunInitFailure *failure)
+{
+  URUN_AUTOCLOSE int fd = -1;
+  struct stat st;
+
+  if (m->kind != URUN_PLAN_MOUNT_SYSFS
+      && !(m->kind == URUN_PLAN_MOUNT_FS && m->type != NULL && strcmp (m->type, "proc") == 0))
+    return 0;
+  fd = urun_init_openat2 (root_fd, m->destination, O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                          URUN_INIT_RESOLVE_CONTAINER);
+  if (fd == -ENOENT)
+    return 0;
+  if (fd < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, fd, m->destination);
+  if (fstat (fd, &st) < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, errno, m->destination);
+  if (S_ISLNK (st.st_mode))
+    return urun_init_fail (failure, URUN_STEP_MOUNT_ON_SYMLINK, ELOOP, m->destination);
+  return 0;
+}
+
 static int
 mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
            UrunInitFailure *failure)
@@ -130,6 +158,9 @@ mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
   unsigned long flags = m->flags.flags;
   int r;
 
+  r = refuse_symlink_destination (root_fd, m, failure);
+  if (r < 0)
+    return r;
   dest_fd = urun_init_open_in_root (root_fd, m->destination,
                                     m->source_is_dir ? URUN_INIT_CREATE_DIR
                                                      : URUN_INIT_CREATE_FILE);

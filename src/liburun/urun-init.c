@@ -430,6 +430,13 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
 static int
 set_user (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
+  /* (uid_t) -1 is "leave unchanged" to set*id: the process would stay
+   * root.  The parent refuses such ids; this is the last line. */
+  if (plan->uid == (uid_t) -1 || plan->gid == (gid_t) -1)
+    return urun_init_fail (failure, URUN_STEP_USER, EINVAL, "uid or gid 4294967295");
+  for (size_t i = 0; i < plan->n_additional_gids; i++)
+    if (plan->additional_gids[i] == (gid_t) -1)
+      return urun_init_fail (failure, URUN_STEP_USER, EINVAL, "additional gid 4294967295");
   /* Groups first: once the uid changes, setgroups is no longer allowed. */
   if (plan->can_setgroups && setgroups (plan->n_additional_gids, plan->additional_gids) < 0)
     return urun_init_fail (failure, URUN_STEP_USER, errno, "setgroups");

@@ -415,6 +415,9 @@ load (const UrunSpecType *type, const char *data, gssize len, const char *filena
   gpointer obj = NULL;
 
   root = urun_json_parse (&p.json, data, len, error);
+  if (root != NULL && !urun_spec_check_nul (data, len < 0 ? strlen (data) : (gsize) len,
+                                            filename, error))
+    g_clear_pointer (&root, json_node_unref);
   if (root != NULL)
     {
       p.path = g_string_new (NULL);

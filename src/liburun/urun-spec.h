@@ -459,6 +459,12 @@ UrunSpec *urun_spec_load_data (const char *data, gssize len, const char *filenam
  * paths, known names, no duplicates, the spec's cross-field rules. */
 gboolean urun_spec_validate (const UrunSpec *spec, const char *filename, GError **error);
 
+/* Fails with URUN_ERROR_INVALID_CONFIG, naming @filename and the JSON
+ * path, when a string of the JSON text @data (which json-glib has parsed)
+ * holds a NUL character: json-glib would hand out the string cut there.
+ * The loaders above call it; so must any other reader of such a file. */
+gboolean urun_spec_check_nul (const char *data, gsize len, const char *filename, GError **error);
+
 /* Frees @spec and everything it owns; accepts NULL and half-built specs. */
 void urun_spec_free (UrunSpec *spec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpec, urun_spec_free)

@@ -265,8 +265,9 @@ if [ -n "${URUN_TEST_MKSTATE:-}" ]; then
   like "$err" '^urun: container `planted`: state\.json:1:641: arrays and objects nest deeper than 128 levels here, the limit$' \
     "... naming the file, the place and the limit"
   urun_t list
-  is "$status" 0 "list skips it"
-  unlike "$out" planted "... and does not show it"
+  is "$status" 0 "list works"
+  # Issue 19: shown, not hidden, as what `delete --force` has to clean up.
+  like "$out" "planted +0 +stopped" "... and shows it as stopped"
   rm -f "$URUN_TEST_STATE_ROOT/planted/state.json"
   ln -s /dev/zero "$URUN_TEST_STATE_ROOT/planted/state.json"
   urun_t state planted
