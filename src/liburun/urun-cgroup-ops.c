@@ -287,7 +287,7 @@ urun_cgroup_update (const UrunStateCgroup *cg, gboolean rootless,
         return FALSE;
       if (systemd && !urun_systemd_update (cg->unit, rootless, resources, dropped, error))
         return FALSE;
-      if (!urun_cgroup_apply_v2 (d2, writes, systemd, dropped, error))
+      if (!urun_cgroup_apply_v2 (d2, writes, systemd, FALSE, dropped, error))
         return FALSE;
       /* systemd accepts properties it cannot enforce: say so. */
       if (systemd)
@@ -297,7 +297,7 @@ urun_cgroup_update (const UrunStateCgroup *cg, gboolean rootless,
     {
       g_autoptr (GPtrArray) writes = urun_cgroup_resources_v1 (resources, NULL, 0, dropped, error);
 
-      if (writes == NULL || !urun_cgroup_apply_v1 (cg->path, writes, dropped, error))
+      if (writes == NULL || !urun_cgroup_apply_v1 (cg->path, writes, FALSE, dropped, error))
         return FALSE;
     }
   report.driver = cg->driver;
