@@ -162,4 +162,82 @@ else
   skip "needs strace and the cpuset and memory hierarchies"
 fi
 
+# ---- delete right after the exit leaves no cgroup directory -------------------------
+# A task that just exited is released a little after its parent sees it
+# die; rmdir says EBUSY until then.  delete retries for a bounded time.
+reset_config
+set_args "$b" urun-test-helper exit 0
+left_after=
+failed_delete=
+for i in $(seq 1 30); do
+  run_urun create --bundle "$b" d$i
+  [ "$status" -eq 0 ] || { failed_delete="create d$i: $err"; break; }
+  run_urun start d$i
+  # Delete as soon as the container is stopped: a non-forced delete of a
+  # running container fails at once, so this retries right up to the exit.
+  for _ in $(seq 1 2000); do
+    run_urun delete d$i
+    [ "$status" -eq 0 ] && break
+    [[ "$err" == *"that is running"* || "$err" == *"that is created"* ]] || break
+  done
+  [ "$status" -eq 0 ] || { failed_delete="delete d$i: $err"; break; }
+  left_after=$(cgroup_dirs "urun-$tag-d$i")
+  [ -z "$left_after" ] || break
+done
+is "$failed_delete" "" "30 deletes right after the container's exit all work"
+is "$left_after" "" "... and leave no cgroup directory in any hierarchy"
+
+# The same window made wide enough to see every time: a process of the
+# test that leaves the cgroup 0.4 s after the container stopped.  delete
+# waits for it (a bounded wait), rather than giving up at the first EBUSY.
+set_args "$b" urun-test-helper pause
+run_urun create --bundle "$b" late
+run_urun start late
+run_urun kill late KILL
+wait_status late stopped
+bash -c 'echo $$ >"$1/cgroup.procs" && exec sleep 0.4' _ "$CG/pids/urun-$tag-late" &
+late=$!
+for _ in $(seq 1 100); do grep -qx "$late" "$CG/pids/urun-$tag-late/cgroup.procs" && break; sleep 0.01; done
+run_urun delete late
+is "$status" 0 "delete waits for a process that leaves the cgroup within its bound"
+is "$(cgroup_dirs "urun-$tag-late")" "" "... and then removes every directory"
+wait "$late" 2>/dev/null
+
+# ---- a cgroup that cannot be removed fails delete and keeps the state -----------------
+set_args "$b" urun-test-helper pause
+run_urun create --bundle "$b" busy
+run_urun start busy
+sleep 600 &
+intruder=$!
+echo "$intruder" >"$CG/pids/urun-$tag-busy/cgroup.procs"
+run_urun kill busy KILL
+wait_status busy stopped
+t0=$(date +%s%N)
+run_urun delete busy
+t1=$(date +%s%N)
+is "$status" 1 "delete of a stopped container whose cgroup still holds a process fails"
+like "$err" "container \`busy\`: cannot remove the cgroup $CG/pids/urun-$tag-busy \\(processes are still in it; \`delete --force\` kills them\\): Device or resource busy" \
+  "... naming the directory and the way out"
+ok "... after a bounded wait ($(( (t1 - t0) / 1000000 )) ms)" test $(( (t1 - t0) / 1000000 )) -lt 4000
+ok "... without killing that process" kill -0 "$intruder"
+run_urun list -q
+is "$out" "busy" "... and keeps the state, so that delete can be retried"
+kill -KILL "$intruder"
+wait "$intruder" 2>/dev/null
+run_urun delete busy
+is "$status" 0 "once the process is gone, delete works"
+is "$(cgroup_dirs "urun-$tag-busy")" "" "... and no cgroup is left"
+run_urun list -q
+is "$out" "" "... nor any state"
+# --force kills what is left in any of the hierarchies.
+run_urun create --bundle "$b" busy2
+sleep 600 &
+intruder=$!
+echo "$intruder" >"$CG/memory/urun-$tag-busy2/cgroup.procs"
+run_urun delete --force busy2
+is "$status" 0 "delete --force of a container with a process in one v1 cgroup"
+ok "... kills it" timeout 5 bash -c "while kill -0 $intruder 2>/dev/null; do sleep 0.05; done"
+wait "$intruder" 2>/dev/null
+is "$(cgroup_dirs "urun-$tag-busy2")" "" "... and removes every directory"
+
 done_testing
