@@ -6,44 +6,41 @@
 #include "urun-cli.h"
 #include "urun-container-cgroup.h"
 #include "urun-error.h"
+#include "urun-json-file.h"
 #include "urun-spec.h"
 #include "urun-systemd-property.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 /* Not given: the options keep what the container has. */
 #define UNSET G_MININT64
+#define UNSET_INT G_MININT
 
+/* FILE, or standard input for "-"; bounded as every JSON document urun
+ * reads. */
 static char *
-read_all (const char *path, gsize *out_len, GError **error)
+read_resources (const char *path, gsize *out_len, GError **error)
 {
-  g_autoptr (GByteArray) buf = NULL;
-  char chunk[8192];
-  ssize_t n;
+  if (strcmp (path, "-") == 0)
+    return urun_json_read_fd (STDIN_FILENO, "<stdin>", URUN_JSON_MAX_SIZE, out_len, error);
+  return urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT, out_len,
+                            error);
+}
 
-  if (strcmp (path, "-") != 0)
-    {
-      char *data = NULL;
-
-      if (!g_file_get_contents (path, &data, out_len, error))
-        return NULL;
-      return data;
-    }
-  buf = g_byte_array_new ();
-  while ((n = read (STDIN_FILENO, chunk, sizeof chunk)) != 0)
-    {
-      if (n < 0)
-        {
-          urun_fail_errno (error, errno, _("read the resources from standard input"));
-          return NULL;
-        }
-      g_byte_array_append (buf, (const guint8 *) chunk, (guint) n);
-    }
-  *out_len = buf->len;
-  g_byte_array_append (buf, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (g_steal_pointer (&buf), FALSE);
+/* An option for an unsigned field: the range is checked with the rest of
+ * the resources, but a negative value must not wrap around on the way. */
+static gboolean
+unsigned_option (const char *option, gint64 value, guint64 max, guint64 *out, GError **error)
+{
+  if (value < 0 || (guint64) value > max)
+    return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
+                      _("invalid value `%lld` for %s: expected a number from 0 to %llu"),
+                      (long long) value, option, (unsigned long long) max);
+  *out = (guint64) value;
+  return TRUE;
 }
 
 /* "512m", "1G", "1048576", "-1" (unlimited, where allowed). */
@@ -83,7 +80,7 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
   gint64 cpu_rt_runtime = UNSET;
   g_autofree char *cpuset_cpus = NULL;
   g_autofree char *cpuset_mems = NULL;
-  int blkio_weight = -1;
+  int blkio_weight = UNSET_INT;
   g_autofree char *l3_cache_schema = NULL;
   g_autofree char *mem_bw_schema = NULL;
   const GOptionEntry entries[] = {
@@ -125,6 +122,8 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
   };
   g_autoptr (UrunSpecResources) res = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) given = g_ptr_array_new ();
+  g_autofree char *name = NULL;
   UrunRuntime runtime;
   gboolean ok;
 
@@ -143,8 +142,7 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
   if (resources != NULL)
     {
       gsize len = 0;
-      g_autofree char *data = read_all (resources, &len, error);
-      g_autofree char *name = NULL;
+      g_autofree char *data = read_resources (resources, &len, error);
 
       if (data == NULL)
         return -1;
@@ -155,6 +153,9 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
     }
   else
     res = g_new0 (UrunSpecResources, 1);
+
+#define GIVEN(PATH, OPTION) (g_ptr_array_add (given, (gpointer) (PATH)), \
+                             g_ptr_array_add (given, (gpointer) (OPTION)))
 
   /* The options come on top of the file, as with runc. */
   if (memory || memory_swap || memory_reservation || kernel_memory || kernel_memory_tcp)
@@ -177,66 +178,95 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
                            &res->memory->kernel_tcp, error))
         return -1;
       res->memory->has_kernel_tcp |= kernel_memory_tcp != NULL;
+      if (memory)
+        GIVEN ("memory.limit", "--memory");
+      if (memory_swap)
+        GIVEN ("memory.swap", "--memory-swap");
+      if (memory_reservation)
+        GIVEN ("memory.reservation", "--memory-reservation");
+      if (kernel_memory_tcp)
+        GIVEN ("memory.kernelTCP", "--kernel-memory-tcp");
     }
   if (pids_limit != UNSET)
     {
       if (res->pids == NULL)
         res->pids = g_new0 (UrunSpecPids, 1);
       res->pids->limit = pids_limit;
+      GIVEN ("pids.limit", "--pids-limit");
     }
   if (cpu_quota != UNSET || cpu_period != UNSET || cpu_share != UNSET || cpu_rt_period != UNSET
       || cpu_rt_runtime != UNSET || cpuset_cpus || cpuset_mems)
     {
+      UrunSpecCpu *cpu;
+
       if (res->cpu == NULL)
         res->cpu = g_new0 (UrunSpecCpu, 1);
-      if (cpu_quota != UNSET)
-        res->cpu->quota = cpu_quota, res->cpu->has_quota = TRUE;
-      if (cpu_period != UNSET)
+      cpu = res->cpu;
+      /* 0 leaves the quota, period and shares as they are, as with runc
+       * (and as the checks say): written, it would reset them. */
+      if (cpu_quota != UNSET && cpu_quota != 0)
         {
-          if (cpu_period <= 0)
-            {
-              urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
-                         _("invalid value `%lld` for %s: expected a positive "
-                           "number of microseconds"), (long long) cpu_period, "--cpu-period");
-              return -1;
-            }
-          res->cpu->period = (guint64) cpu_period, res->cpu->has_period = TRUE;
+          cpu->quota = cpu_quota, cpu->has_quota = TRUE;
+          GIVEN ("cpu.quota", "--cpu-quota");
         }
-      if (cpu_share != UNSET)
+      if (cpu_period != UNSET && cpu_period != 0)
         {
-          if (cpu_share < 0)
-            {
-              urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
-                         _("invalid value `%lld` for %s: expected a positive "
-                           "number of shares"), (long long) cpu_share, "--cpu-share");
-              return -1;
-            }
-          res->cpu->shares = (guint64) cpu_share, res->cpu->has_shares = TRUE;
+          if (!unsigned_option ("--cpu-period", cpu_period, G_MAXUINT64, &cpu->period, error))
+            return -1;
+          cpu->has_period = TRUE;
+          GIVEN ("cpu.period", "--cpu-period");
+        }
+      if (cpu_share != UNSET && cpu_share != 0)
+        {
+          if (!unsigned_option ("--cpu-share", cpu_share, G_MAXUINT64, &cpu->shares, error))
+            return -1;
+          cpu->has_shares = TRUE;
+          GIVEN ("cpu.shares", "--cpu-share");
         }
       if (cpu_rt_period != UNSET)
-        res->cpu->realtime_period = (guint64) MAX (cpu_rt_period, 0),
-        res->cpu->has_realtime_period = TRUE;
-      if (cpu_rt_runtime != UNSET)
-        res->cpu->realtime_runtime = cpu_rt_runtime, res->cpu->has_realtime_runtime = TRUE;
-      if (cpuset_cpus)
-        g_free (res->cpu->cpus), res->cpu->cpus = g_strdup (cpuset_cpus);
-      if (cpuset_mems)
-        g_free (res->cpu->mems), res->cpu->mems = g_strdup (cpuset_mems);
-    }
-  if (blkio_weight >= 0)
-    {
-      if (blkio_weight < 10 || blkio_weight > 1000)
         {
-          urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
-                     _("invalid value `%d` for %s: expected a weight from 10 to 1000"),
-                     blkio_weight, "--blkio-weight");
-          return -1;
+          if (!unsigned_option ("--cpu-rt-period", cpu_rt_period, G_MAXUINT64,
+                                &cpu->realtime_period, error))
+            return -1;
+          cpu->has_realtime_period = TRUE;
+          GIVEN ("cpu.realtimePeriod", "--cpu-rt-period");
         }
+      if (cpu_rt_runtime != UNSET)
+        {
+          cpu->realtime_runtime = cpu_rt_runtime, cpu->has_realtime_runtime = TRUE;
+          GIVEN ("cpu.realtimeRuntime", "--cpu-rt-runtime");
+        }
+      if (cpuset_cpus)
+        {
+          g_free (cpu->cpus), cpu->cpus = g_strdup (cpuset_cpus);
+          GIVEN ("cpu.cpus", "--cpuset-cpus");
+        }
+      if (cpuset_mems)
+        {
+          g_free (cpu->mems), cpu->mems = g_strdup (cpuset_mems);
+          GIVEN ("cpu.mems", "--cpuset-mems");
+        }
+    }
+  if (blkio_weight != UNSET_INT)
+    {
+      guint64 weight = 0;
+
+      if (!unsigned_option ("--blkio-weight", blkio_weight, G_MAXUINT16, &weight, error))
+        return -1;
       if (res->block_io == NULL)
         res->block_io = g_new0 (UrunSpecBlockIO, 1);
-      res->block_io->weight = (guint16) blkio_weight;
+      res->block_io->weight = (guint16) weight;
       res->block_io->has_weight = TRUE;
+      GIVEN ("blockIO.weight", "--blkio-weight");
     }
+#undef GIVEN
+
+  /* Why before anything is written: a value the kernel refuses would fail
+   * halfway, with some limits already changed. */
+  g_ptr_array_add (given, NULL);
+  if (!urun_spec_resources_validate (res, name != NULL ? name : "update", "",
+                                     (const char *const *) given->pdata, error))
+    return -1;
 
   urun_cli_runtime (cli, &runtime);
   ok = urun_container_update (&runtime, argv[1], res, warnings, error);

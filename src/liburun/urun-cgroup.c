@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "urun-cgroup-private.h"
+#include "urun-cgroup-service.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-systemd-property.h"
@@ -417,8 +418,14 @@ urun_cgroup_check_write (int r, const char *dir, const UrunCgroupWrite *w, gbool
                             "`%s` to %s/%s", w->value, dir, w->file);
   else
     {
-      urun_fail_errno (error, r, "linux.resources.%s: cannot write `%s` to %s/%s", w->limit,
-                       w->value, dir, w->file);
+      if (r == -EINVAL || r == -ERANGE)
+        /* The kernel refused the value: the user's limit to fix. */
+        urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                   "linux.resources.%s: the kernel refused `%s` for %s in %s: %s", w->limit,
+                   w->value, w->file, dir, urun_strerror (r));
+      else
+        urun_fail_errno (error, r, "linux.resources.%s: cannot write `%s` to %s/%s", w->limit,
+                         w->value, dir, w->file);
       if (error != NULL && *error != NULL)
         {
           char *message = g_strconcat ((*error)->message, "; to run without the limits this "
@@ -599,6 +606,18 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
       break;
     case URUN_CGROUP_MANAGER_DEFAULT:
     default:
+      /* urun as a service's own process: the service's cgroup. */
+      if (urun_cgroup_service_applies (request))
+        {
+          if (!urun_cgroup_service_enter (request, pid, &outcome, error))
+            {
+              urun_state_cgroup_clear (&outcome);
+              return FALSE;
+            }
+          if (outcome.driver == URUN_CGROUP_DRIVER_NONE)
+            requested_limits (res, request->rootless, outcome.dropped_limits);
+          break;
+        }
       /* The systemd-run options ask for a scope: no silent fallback. */
       if (urun_cgroup_request_wants_systemd (request))
         {

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "urun-cgroup.h"
+#include "urun-cgroup-service.h"
 #include "urun-container.h"
 #include "urun-container-cgroup.h"
 #include "urun-container-private.h"
@@ -111,6 +112,14 @@ resolve_rootless (const UrunRuntime *runtime)
     default:
       return urun_userns_caller_is_rootless ();
     }
+}
+
+static gboolean
+runs_as_service (void)
+{
+  g_autofree char *unit = urun_cgroup_service_of_caller ();
+
+  return unit != NULL;
 }
 
 static gboolean
@@ -230,6 +239,82 @@ hand_over_terminal (Creation *creation, GError **error)
   return ok;
 }
 
+/* Test hook: URUN_TEST_STOP_AT=STEP makes urun SIGKILL itself at STEP of
+ * create, so that a test can check what `list` and `delete --force` make
+ * of a create that died there (tests/integration/test-security-input.sh).
+ * Why always built in, with no option to turn it off: it gives the caller
+ * nothing that `kill -9` does not already give, since the environment is
+ * the caller's own and urun runs with the caller's privileges; only the
+ * moment is exact. */
+static void
+test_stop_at (const char *step)
+{
+  const char *wanted = g_getenv ("URUN_TEST_STOP_AT");
+
+  if (wanted != NULL && strcmp (wanted, step) == 0)
+    raise (SIGKILL);
+}
+
+/* Saves the record of a create in progress.  Why after each thing create
+ * makes (the directory, init, the cgroup): a create killed at any point
+ * leaves a record naming all it made, which `delete --force` undoes (the
+ * record says "creating", and once its creator is gone "stopped"). */
+static gboolean
+save_progress (Creation *creation, const char *step, GError **error)
+{
+  if (!urun_container_state_save (creation->state, creation->record, error))
+    return FALSE;
+  test_stop_at (step);
+  return TRUE;
+}
+
+/* `run` over the record of a stopped container of the same id (its urun
+ * was killed before it could clean up, e.g. a service's stop that timed
+ * out): the old container is deleted, with what it left outside the state
+ * directory (its cgroup or scope), so that the run can take the id.  Why
+ * only `run`: `create` keeps failing with "already exists", as runc's and
+ * crun's do, since podman and conmon expect it of a duplicate id; a
+ * foreground or detached run has no such caller, and a service that
+ * restarts would otherwise need an ExecStartPre=urun delete.  A record
+ * that is busy (locked), creating, created or running is kept, and the
+ * create below reports it. */
+static gboolean
+replace_stopped (UrunStateStore *store, const char *id, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (UrunContainerState) state = NULL;
+  g_autoptr (UrunStateRecord) record = NULL;
+
+  state = urun_state_open (store, id, URUN_STATE_OPEN_NONBLOCK, NULL);
+  if (state == NULL)
+    return TRUE;
+  record = urun_container_state_load (state, NULL);
+  /* The status checks the pid with its start time: a reused pid does not
+   * make the old container look alive. */
+  if (record == NULL || record->pid <= 0
+      || urun_state_status (record, urun_container_state_get_dirfd (state)) != URUN_STATUS_STOPPED)
+    return TRUE;
+  if (!urun_container_delete_opened (state, TRUE, warnings, error))
+    {
+      g_prefix_error (error, "replace the stopped container `%s`: ", id);
+      return FALSE;
+    }
+  g_ptr_array_add (warnings, g_strdup_printf ("container `%s` had stopped without being deleted "
+                                              "(pid %d): deleted it to run the new one",
+                                              id, (int) record->pid));
+  return TRUE;
+}
+
+/* TRUE when the record of @state is still that of the container @creation
+ * made, not one a later `run` put in its place. */
+static gboolean
+record_is_ours (UrunContainerState *state, const Creation *creation)
+{
+  g_autoptr (UrunStateRecord) record = urun_container_state_load (state, NULL);
+
+  return record != NULL && record->pid == creation->init.pid
+         && record->init_start_time == creation->record->init_start_time;
+}
+
 /* Everything of create up to a READY init.  With @use_fifo init then blocks
  * on exec.fifo (create); without, it waits for urun_spawn_continue()
  * (run).  On failure everything done is undone. */
@@ -256,13 +341,25 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->store = urun_state_store_open (root, TRUE, error);
   if (creation->store == NULL)
     return FALSE;
+  if (!use_fifo && !replace_stopped (creation->store, options->id, warnings, error))
+    return FALSE;
   creation->state = urun_state_create (creation->store, options->id, error);
   if (creation->state == NULL)
     return FALSE;
   dirfd = urun_container_state_get_dirfd (creation->state);
+  test_stop_at ("state-dir");
 
   /* From here on the state directory exists: every failure undoes it. */
   creation->rootless = resolve_rootless (runtime);
+  creation->record = urun_state_record_new (options->id);
+  creation->record->creating = TRUE;
+  creation->record->bundle = g_strdup (creation->bundle);
+  creation->record->rootless = creation->rootless;
+  copy_annotations (creation->spec, creation->record);
+  /* Also the size check of the record (annotations), before anything
+   * exists that a record too big to read back would leave behind. */
+  if (!save_progress (creation, "recorded", error))
+    goto fail;
   if (!urun_container_check_cgroup (runtime, options, creation->spec, creation->rootless, error))
     goto fail;
   /* The name keys /etc/subuid and /etc/subgid, which only an unprivileged
@@ -284,6 +381,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   plan_options.no_pivot = options->no_pivot;
   plan_options.no_new_keyring = options->no_new_keyring;
   plan_options.deny_setgroups = creation->idmap.deny_setgroups;
+  plan_options.uid_mappings = creation->idmap.uid_mappings;
+  plan_options.gid_mappings = creation->idmap.gid_mappings;
   plan_options.preserve_fds = options->preserve_fds;
   plan_options.listen_fds = urun_plan_listen_fds_of_caller ();
   plan_options.warnings = warnings;
@@ -295,6 +394,16 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->owner->plan.n_child_close_fds = 1;
   if (urun_notify_host_socket () != NULL)
     {
+      /* The proxy's socket reaches the container through a mount, and a
+       * container without a mount namespace of its own gets none. */
+      if (creation->owner->plan.chroot_only)
+        {
+          urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                     "NOTIFY_SOCKET is set, but config.json: linux.namespaces has no mount "
+                     "namespace of the container's own to put its socket in: add "
+                     "{\"type\": \"mount\"} to linux.namespaces, or unset NOTIFY_SOCKET");
+          goto fail;
+        }
       creation->notify = urun_notify_setup (creation->owner, creation->spec, dirfd,
                                             urun_notify_host_socket (), error);
       if (creation->notify == NULL)
@@ -329,26 +438,30 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
       && !urun_container_save_config (creation->state, creation->bundle, error))
     goto fail;
 
-  creation->record = urun_state_record_new (options->id);
-  creation->record->bundle = g_strdup (creation->bundle);
   creation->record->rootfs = g_strdup (creation->owner->plan.rootfs);
-  creation->record->rootless = creation->rootless;
-  copy_annotations (creation->spec, creation->record);
 
   if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
     goto fail;
   creation->record->pid = creation->init.pid;
-  /* Between the clone and GO: init is placed before it builds anything. */
+  if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
+    creation->record->init_start_time = stat_of_init.start_time;
+  if (!save_progress (creation, "spawned", error))
+    goto fail;
+  /* Between the clone and GO: init is placed before it builds anything.
+   * A kill inside this call can still leave a cgroup the record does not
+   * name yet (the driver chooses its path as it makes it). */
   if (!urun_container_enter_cgroup (runtime, options, creation->spec, creation->rootless,
                                     creation->init.pid, creation->record, warnings, error))
     goto fail;
-  if (creation->notify != NULL)
-    urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
-  if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
-    creation->record->init_start_time = stat_of_init.start_time;
-
-  if (!urun_container_state_save (creation->state, creation->record, error))
+  if (!save_progress (creation, "cgroup", error))
     goto fail;
+  /* A foreground run that systemd started as a service stays its main
+   * process (it forwards signals and exits with the container): naming
+   * init MAINPID would have systemd supervise a process that is not its
+   * child. */
+  if (creation->notify != NULL && !(creation->foreground && runs_as_service ()))
+    urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
+
   if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, error))
     goto fail;
   if (!urun_spawn_go (&creation->init, error)
@@ -359,8 +472,13 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!hand_over_terminal (creation, error))
     goto fail;
 
+  test_stop_at ("ready");
+
   if (options->pid_file != NULL
       && !urun_pid_file_write (options->pid_file, creation->init.pid, error))
+    goto fail;
+  creation->record->creating = FALSE;
+  if (!urun_container_state_save (creation->state, creation->record, error))
     goto fail;
   return TRUE;
 
@@ -377,6 +495,23 @@ urun_container_create (const UrunRuntime *runtime, const UrunCreateOptions *opti
 
   CREATION_INIT (&creation);
   return create_container (runtime, options, TRUE, &creation, warnings, error);
+}
+
+/* The end of a `run`: deletes the container it made (the lock was given up
+ * while it ran). */
+static void
+delete_after_run (Creation *creation, const char *id, GPtrArray *warnings)
+{
+  g_autoptr (GError) cleanup_error = NULL;
+  g_autoptr (UrunContainerState) state = urun_state_open (creation->store, id,
+                                                          URUN_STATE_OPEN_DEFAULT,
+                                                          &cleanup_error);
+
+  /* Someone may have deleted it meanwhile (delete --force), or a new
+   * run may have replaced the stopped record: fine. */
+  if (state != NULL && record_is_ours (state, creation)
+      && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
+    g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
 }
 
 gboolean
@@ -420,8 +555,14 @@ urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options
       if (creation.notify != NULL)
         {
           g_clear_pointer (&creation.state, urun_container_state_free);
-          return urun_container_wait_for_ready (creation.notify, creation.init.pidfd,
-                                                options->id, warnings, error);
+          if (!urun_container_wait_for_ready (creation.notify, creation.init.pidfd,
+                                              options->id, warnings, error))
+            {
+              /* A run that failed leaves no container behind. */
+              urun_spawn_kill (&creation.init);
+              delete_after_run (&creation, options->id, warnings);
+              return FALSE;
+            }
         }
       return TRUE;
     }
@@ -439,15 +580,6 @@ urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options
   *out_exit_status = urun_monitor_exit_status (wait_status);
 
   if (!keep)
-    {
-      g_autoptr (GError) cleanup_error = NULL;
-      g_autoptr (UrunContainerState) state = urun_state_open (creation.store, options->id,
-                                                              URUN_STATE_OPEN_DEFAULT,
-                                                              &cleanup_error);
-
-      /* Someone may have deleted it meanwhile (delete --force): fine. */
-      if (state != NULL && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
-        g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
-    }
+    delete_after_run (&creation, options->id, warnings);
   return TRUE;
 }

@@ -8,6 +8,7 @@
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-hooks.h"
+#include "urun-json-file.h"
 #include "urun-spec.h"
 #include "urun-state.h"
 
@@ -38,7 +39,9 @@ urun_container_save_config (UrunContainerState *state, const char *bundle, GErro
   int dirfd = urun_container_state_get_dirfd (state);
   URUN_AUTOCLOSE int fd = -1;
 
-  if (!g_file_get_contents (source, &contents, &length, error))
+  contents = urun_json_read_at (AT_FDCWD, source, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT,
+                                &length, error);
+  if (contents == NULL)
     return FALSE;
   fd = openat (dirfd, SAVED_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0 || write (fd, contents, length) != (ssize_t) length)
@@ -49,22 +52,20 @@ urun_container_save_config (UrunContainerState *state, const char *bundle, GErro
 UrunSpec *
 urun_container_load_saved_config (UrunContainerState *state, GError **error)
 {
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *contents = NULL;
   int dirfd = urun_container_state_get_dirfd (state);
-  URUN_AUTOCLOSE int fd = openat (dirfd, SAVED_CONFIG, O_RDONLY | O_CLOEXEC);
-  g_autoptr (GIOChannel) channel = NULL;
   gsize length;
 
-  if (fd < 0)
+  contents = urun_json_read_at (dirfd, SAVED_CONFIG, URUN_JSON_MAX_SIZE, URUN_JSON_READ_NOFOLLOW,
+                                &length, &local_error);
+  if (contents == NULL)
     {
-      if (errno != ENOENT)
-        urun_fail_errno (error, errno, "read the saved config.json");
+      if (!g_error_matches (local_error, URUN_ERROR, URUN_ERROR_NOT_FOUND))
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                    "read the saved config.json: ");
       return NULL;
     }
-  channel = g_io_channel_unix_new (fd);
-  g_io_channel_set_encoding (channel, NULL, NULL);
-  if (g_io_channel_read_to_end (channel, &contents, &length, error) != G_IO_STATUS_NORMAL)
-    return NULL;
   return urun_spec_load_data (contents, (gssize) length, SAVED_CONFIG, error);
 }
 

@@ -61,9 +61,18 @@ gboolean
 urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArray *warnings,
                               GError **error)
 {
-  g_autoptr (UrunStateRecord) record = urun_container_state_load (state, NULL);
+  g_autoptr (GError) record_error = NULL;
+  g_autoptr (UrunStateRecord) record = urun_container_state_load (state, &record_error);
   g_autoptr (UrunSpec) spec = NULL;
   g_autoptr (GError) config_error = NULL;
+
+  /* Not silent: what the record would have named (init, the cgroup)
+   * cannot be stopped.  No record at all is a create that died before it
+   * made anything. */
+  if (force && record == NULL
+      && !g_error_matches (record_error, URUN_ERROR, URUN_ERROR_WRONG_STATE))
+    g_ptr_array_add (warnings, g_strdup_printf ("%s; its init and cgroup, if any, are left as "
+                                                "they are", record_error->message));
 
   /* Read the saved config before the directory goes. */
   spec = urun_container_load_saved_config (state, &config_error);

@@ -39,6 +39,9 @@ urun_strerror (int errsv)
   return strerror_l (errsv, c_locale);
 }
 
+/* Why EINVAL is not INVALID_ARGUMENT: that code is for bad command-line
+ * input (the CLI adds a usage hint to it); a system call's EINVAL is the
+ * kernel refusing a value, which callers name themselves. */
 static UrunErrorCode
 code_for_errno (int errsv)
 {
@@ -55,8 +58,6 @@ code_for_errno (int errsv)
     case ENOSYS:
     case EOPNOTSUPP:
       return URUN_ERROR_NOT_SUPPORTED;
-    case EINVAL:
-      return URUN_ERROR_INVALID_ARGUMENT;
     default:
       return URUN_ERROR_FAILED;
     }

@@ -27,6 +27,7 @@
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-init-exec.h"
+#include "urun-json-file.h"
 #include "urun-monitor.h"
 #include "urun-pid-file.h"
 #include "urun-proc.h"
@@ -117,7 +118,8 @@ check_options (const UrunExecOptions *options, GError **error)
 
 /* 1. The record, and the status check. */
 static gboolean
-load_container (const UrunRuntime *runtime, const char *id, Exec *exec, GError **error)
+load_container (const UrunRuntime *runtime, const char *id, gboolean ignore_paused, Exec *exec,
+                GError **error)
 {
   g_auto (UrunContainerLoaded) loaded = { 0 };
   UrunContainerStatus status;
@@ -134,8 +136,15 @@ load_container (const UrunRuntime *runtime, const char *id, Exec *exec, GError *
     case URUN_STATUS_RUNNING:
       return TRUE;
     case URUN_STATUS_PAUSED:
+      /* --ignore-paused: the process joins the frozen cgroup and is frozen
+       * with it; the wait for its setup (bounded, urun-timeout.h) lasts
+       * until `resume`, as with runc. */
+      if (ignore_paused)
+        return TRUE;
+      /* runc's wording, which scripts match. */
       return urun_fail (error, URUN_ERROR_WRONG_STATE,
-                        "cannot exec in container `%s`: it is paused; resume it first", id);
+                        "cannot exec in a paused container (`%s`): resume it first, or use "
+                        "--ignore-paused", id);
     case URUN_STATUS_CREATED:
       return urun_fail (error, URUN_ERROR_WRONG_STATE,
                         "cannot exec in container `%s`: it is created, not running; start it "
@@ -153,46 +162,43 @@ static char *
 read_config (Exec *exec, gsize *out_length, GError **error)
 {
   int dirfd = urun_container_state_get_dirfd (exec->state);
-  URUN_AUTOCLOSE int fd = openat (dirfd, SAVED_CONFIG, O_RDONLY | O_CLOEXEC);
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *path = NULL;
-  char *contents = NULL;
+  char *contents;
 
-  if (fd >= 0)
+  contents = urun_json_read_at (dirfd, SAVED_CONFIG, URUN_JSON_MAX_SIZE, URUN_JSON_READ_NOFOLLOW,
+                                out_length, &local_error);
+  if (contents != NULL)
+    return contents;
+  if (!g_error_matches (local_error, URUN_ERROR, URUN_ERROR_NOT_FOUND))
     {
-      g_autoptr (GIOChannel) channel = g_io_channel_unix_new (fd);
-
-      g_io_channel_set_encoding (channel, NULL, NULL);
-      if (g_io_channel_read_to_end (channel, &contents, out_length, error) != G_IO_STATUS_NORMAL)
-        return NULL;
-      return contents;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
     }
   if (exec->record->bundle == NULL)
     return urun_fail (error, URUN_ERROR_NOT_FOUND, "container `%s` has no bundle",
                       exec->record->id), NULL;
   path = g_build_filename (exec->record->bundle, "config.json", NULL);
-  if (!g_file_get_contents (path, &contents, out_length, error))
-    {
-      g_prefix_error (error, "read the config of container `%s`: ", exec->record->id);
-      return NULL;
-    }
+  contents = urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT,
+                                out_length, error);
+  if (contents == NULL)
+    g_prefix_error (error, "read the config of container `%s`: ", exec->record->id);
   return contents;
 }
 
 static JsonNode *
 parse_json (const char *data, gssize length, const char *filename, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) parse_error = NULL;
-  JsonNode *root;
+  g_autoptr (JsonNode) root = urun_json_parse_bounded (data, length, filename, error);
 
-  if (!json_parser_load_from_data (parser, data, length, &parse_error))
-    return urun_fail (error, URUN_ERROR_INVALID_CONFIG, "%s: %s", filename,
-                      parse_error->message), NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return urun_fail (error, URUN_ERROR_INVALID_CONFIG, "%s: expected a JSON object",
                       filename), NULL;
-  return json_node_copy (root);
+  if (!urun_spec_check_nul (data, length < 0 ? strlen (data) : (gsize) length, filename, error))
+    return NULL;
+  return g_steal_pointer (&root);
 }
 
 /* 2. The process (runc's exec semantics) and its plan. */
@@ -225,7 +231,9 @@ build_process (Exec *exec, const UrunExecOptions *options, GPtrArray *warnings, 
       g_autofree char *data = NULL;
       gsize data_length;
 
-      if (!g_file_get_contents (options->process_file, &data, &data_length, error))
+      data = urun_json_read_at (AT_FDCWD, options->process_file, URUN_JSON_MAX_SIZE,
+                                URUN_JSON_READ_DEFAULT, &data_length, error);
+      if (data == NULL)
         {
           g_prefix_error (error, "--process: ");
           return FALSE;
@@ -439,7 +447,7 @@ follow_child (Exec *exec, GError **error)
       if (r < 0)
         {
           urun_close_fdp (&passed_fd);
-          return urun_fail_errno (error, r, "read from the exec process");
+          return urun_spawn_fail_receive (r, "the exec process", error);
         }
       switch (message.type)
         {
@@ -526,7 +534,7 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
   exec.console_fd = -1;
   exec.plan.root_fd = -1;
 
-  if (!check_options (options, error) || !load_container (runtime, id, &exec, error)
+  if (!check_options (options, error) || !load_container (runtime, id, options->ignore_paused, &exec, error)
       || !build_process (&exec, options, warnings, error) || !open_namespaces (&exec, error))
     return FALSE;
   decide_setgroups (&exec, warnings);
@@ -563,6 +571,7 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
     }
   if (!urun_spawn_go (&exec.child, error) || !follow_child (&exec, error))
     goto fail;
+  g_debug ("container `%s`: the exec process %d runs", id, (int) exec.child.pid);
 
   if (!send_seccomp_fd (&exec, error))
     goto fail;

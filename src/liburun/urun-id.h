@@ -12,8 +12,9 @@ G_BEGIN_DECLS
 /* The longest id accepted, in bytes. */
 #define URUN_ID_MAX_LENGTH 1024
 
-/* Checks that @id can name a container: not empty, not "." or "..", no '/',
- * no leading '.', no control character, at most URUN_ID_MAX_LENGTH bytes.
+/* Checks that @id can name a container: not empty, not "." or "..", only
+ * ASCII letters, digits and `_+-.` (as runc), no leading '.', at most
+ * URUN_ID_MAX_LENGTH bytes.
  * Fails with URUN_ERROR_INVALID_ARGUMENT and a message naming the id and the
  * rule it breaks. */
 gboolean urun_id_validate (const char *id, GError **error);

@@ -97,6 +97,9 @@ move_plan (UrunIdMapPlan *plan, UrunIdMapPlan *out_plan)
   return TRUE;
 }
 
+/* The size of the range the hint suggests: what useradd gives a user. */
+#define SUGGESTED_COUNT 65536u
+
 gboolean
 urun_idmap_plan (const UrunSpec *spec, gboolean privileged, uid_t euid, gid_t egid,
                  const char *user_name, const UrunIdMapTools *tools, UrunIdMapPlan *out_plan,
@@ -110,9 +113,13 @@ urun_idmap_plan (const UrunSpec *spec, gboolean privileged, uid_t euid, gid_t eg
   g_autoptr (GArray) gid_ranges = NULL;
   g_autofree char *newuidmap = NULL;
   g_autofree char *newgidmap = NULL;
+  const char *subuid_path;
+  const char *subgid_path;
 
   if (tools == NULL)
     tools = &default_tools;
+  subuid_path = tools->subuid_path ? tools->subuid_path : URUN_SUBUID_PATH;
+  subgid_path = tools->subgid_path ? tools->subgid_path : URUN_SUBGID_PATH;
 
   /* No new user namespace: nothing to write. */
   if (userns == NULL || userns->path != NULL)
@@ -152,12 +159,10 @@ urun_idmap_plan (const UrunSpec *spec, gboolean privileged, uid_t euid, gid_t eg
   newuidmap = find_helper (tools->newuidmap, "newuidmap");
   newgidmap = find_helper (tools->newgidmap, "newgidmap");
   /* Both files are keyed by the user, never by the group. */
-  uid_ranges = urun_subid_ranges (tools->subuid_path ? tools->subuid_path : URUN_SUBUID_PATH,
-                                  user_name, euid, error);
+  uid_ranges = urun_subid_ranges (subuid_path, user_name, euid, error);
   if (uid_ranges == NULL)
     return FALSE;
-  gid_ranges = urun_subid_ranges (tools->subgid_path ? tools->subgid_path : URUN_SUBGID_PATH,
-                                  user_name, euid, error);
+  gid_ranges = urun_subid_ranges (subgid_path, user_name, euid, error);
   if (gid_ranges == NULL)
     return FALSE;
 
@@ -179,13 +184,29 @@ urun_idmap_plan (const UrunSpec *spec, gboolean privileged, uid_t euid, gid_t eg
                                             "install the `uidmap` package for full maps"),
                                           (unsigned) euid));
       else
-        g_ptr_array_add (warnings,
-                         g_strdup_printf (_("user %s has no subordinate ids in /etc/subuid and "
-                                            "/etc/subgid, so only uid %u is mapped into the "
-                                            "container; add ranges with `usermod "
-                                            "--add-subuids 100000-165535 --add-subgids "
-                                            "100000-165535 %s`"),
-                                          who, (unsigned) euid, who));
+        {
+          /* A range nobody has yet, so that the command can be pasted. */
+          guint32 start = urun_subid_free_start (subuid_path, subgid_path, SUGGESTED_COUNT);
+          guint32 end = start + SUGGESTED_COUNT - 1;
+
+          if (start == 0)
+            g_ptr_array_add (warnings,
+                             g_strdup_printf (_("user %s has no subordinate ids in %s and %s, "
+                                                "so only uid %u is mapped into the container; "
+                                                "no free range of %u ids is left to suggest"),
+                                              who, subuid_path, subgid_path, (unsigned) euid,
+                                              (unsigned) SUGGESTED_COUNT));
+          else
+            g_ptr_array_add (warnings,
+                             g_strdup_printf (_("user %s has no subordinate ids in %s and %s, "
+                                                "so only uid %u is mapped into the container; "
+                                                "as root, add the free range %u-%u with `usermod "
+                                                "--add-subuids %u-%u --add-subgids %u-%u %s` "
+                                                "(or the line `%s:%u:%u` in both files)"),
+                                              who, subuid_path, subgid_path, (unsigned) euid,
+                                              start, end, start, end, start, end, who, who,
+                                              start, (unsigned) SUGGESTED_COUNT));
+        }
     }
   {
     guint32 uid_inside = container_id_of (plan.uid_mappings, euid);
@@ -198,6 +219,19 @@ urun_idmap_plan (const UrunSpec *spec, gboolean privileged, uid_t euid, gid_t eg
   }
   plan.deny_setgroups = TRUE;
   return move_plan (&plan, out_plan);
+}
+
+gboolean
+urun_idmap_maps_container_id (const GArray *mappings, guint32 id)
+{
+  for (guint i = 0; mappings != NULL && i < mappings->len; i++)
+    {
+      const UrunSpecIdMapping *m = &g_array_index (mappings, UrunSpecIdMapping, i);
+
+      if (id >= m->container_id && id - m->container_id < m->size)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 char *

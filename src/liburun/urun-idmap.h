@@ -57,6 +57,10 @@ gboolean urun_idmap_plan (const UrunSpec *spec, gboolean privileged, uid_t euid,
 gboolean urun_idmap_apply (const UrunIdMapPlan *plan, pid_t pid, const UrunIdMapTools *tools,
                            GError **error);
 
+/* TRUE when @mappings (UrunSpecIdMapping) give the container id @id a
+ * host id. */
+gboolean urun_idmap_maps_container_id (const GArray *mappings, guint32 id);
+
 /* Formats @mappings as the text of a /proc map file. */
 char *urun_idmap_format (const GArray *mappings);
 

@@ -40,11 +40,13 @@ device_file_type (char type)
  * same path.  Its mode and owner are the host's; a user namespace could
  * not change them anyway. */
 static int
-bind_device (int dir_fd, const char *name, const UrunPlanDevice *dev, UrunInitFailure *failure)
+bind_device (const UrunInitPlan *plan, int dir_fd, const char *name, const UrunPlanDevice *dev,
+             UrunInitFailure *failure)
 {
   char path[URUN_INIT_FD_PATH_MAX];
   URUN_AUTOCLOSE int fd = -1;
   struct stat st;
+  int r;
 
   fd = openat (dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0 && errno != EEXIST)
@@ -61,6 +63,15 @@ bind_device (int dir_fd, const char *name, const UrunPlanDevice *dev, UrunInitFa
     return urun_init_fail (failure, URUN_STEP_DEVICES, EEXIST, dev->path);
   if (mount (dev->path, urun_init_fd_path (path, fd), NULL, MS_BIND, NULL) < 0)
     return urun_init_fail (failure, URUN_STEP_DEVICES, errno, dev->path);
+  /* The bind of the host's node is a peer of the host's /dev when "/" is
+   * shared: reopened, it names the new mount. */
+  urun_close_fdp (&fd);
+  fd = urun_init_openat2 (dir_fd, name, O_PATH | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  if (fd < 0)
+    return urun_init_fail (failure, URUN_STEP_DEVICES, fd, dev->path);
+  r = urun_init_keep_bind_from_caller (plan, fd);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_DEVICES, r, dev->path);
   return 0;
 }
 
@@ -116,7 +127,7 @@ urun_init_create_devices (const UrunInitPlan *plan, int root_fd, UrunInitFailure
         return urun_init_fail (failure, URUN_STEP_DEVICES, dir_fd, dev->path);
       /* A fifo is no device: mknod of one is allowed everywhere. */
       if (plan->bind_devices && dev->type != 'p')
-        r = bind_device (dir_fd, name, dev, failure);
+        r = bind_device (plan, dir_fd, name, dev, failure);
       else
         r = make_device_node (dir_fd, name, dev, failure);
       if (r < 0)

@@ -84,6 +84,12 @@ int urun_init_set_recursive_attrs (int mnt_fd, uint64_t attr_set, uint64_t attr_
  * -errno. */
 int urun_init_move_tree (int tree, int target_fd);
 
+/* Under a shared "/" (rootfsPropagation (r)shared), makes the new bind
+ * @mnt_fd a slave recursively, so that nothing mounted on or in it reaches
+ * the caller's namespace; elsewhere nothing to do.  0 or -errno.  (In
+ * urun-init-mounts.c, which explains why.) */
+int urun_init_keep_bind_from_caller (const UrunInitPlan *plan, int mnt_fd);
+
 /* The MOUNT_ATTR_* of ro, nosuid, nodev and noexec in the MS_* @flags. */
 uint64_t urun_init_attrs_from_flags (unsigned long flags);
 
@@ -93,6 +99,15 @@ uint64_t urun_init_attrs_from_flags (unsigned long flags);
  * covers) into the mount @mnt_fd, with owners and modes.  Borrows both
  * fds.  0, or -errno with @failure filled (detail: the path that failed). */
 int urun_init_copy_up (int orig_fd, int mnt_fd, const UrunPlanMount *m, UrunInitFailure *failure);
+
+/* ---- urun-init-cgroupfs.c ------------------------------------------------ */
+
+/* The `cgroup`/`cgroup2` mount @m on @dest_fd (resolved in @root_fd): the
+ * container's own cgroups, or its cgroup namespace's root, read-only unless
+ * @m says rw.  After GO: init must be in its final cgroup.  0 or -errno
+ * with @failure filled. */
+int urun_init_mount_cgroup (const UrunInitPlan *plan, int root_fd, int dest_fd,
+                            const UrunPlanMount *m, UrunInitFailure *failure);
 
 /* ---- urun-init-devices.c ------------------------------------------------- */
 

@@ -7,8 +7,9 @@
  *
  * The rule of urun-init-fs.h holds here: a mount lands on its destination
  * resolved inside the rootfs, through that fd's /proc/self/fd/N path.  The
- * devices, tmpcopyup and the masked/read-only paths have their own files
- * (urun-init-devices.c, urun-init-copyup.c, urun-init-paths.c).
+ * devices, tmpcopyup, the cgroup mounts and the masked/read-only paths have
+ * their own files (urun-init-devices.c, urun-init-copyup.c,
+ * urun-init-cgroupfs.c, urun-init-paths.c).
  *
  * Why mount(2) through /proc/self/fd and not the new mount API everywhere:
  * mount(2) takes the filesystem data as the one comma-separated string the
@@ -30,13 +31,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -54,11 +53,33 @@ reopen_destination (int root_fd, const UrunPlanMount *m, UrunInitFailure *failur
   return fd;
 }
 
+/* Under rootfsPropagation (r)shared, "/" keeps the peer groups it shares
+ * with the caller's namespace (see root_propagation_for() in
+ * urun-plan-mounts.c), and a bind of a shared source is a peer of it: a
+ * mount made later on or inside the bind (/dev/pts in a bind of /dev)
+ * would appear in the caller's namespace too.  So each bind urun makes
+ * becomes a slave, recursively, before anything is mounted into it: it
+ * still receives the caller's mounts but sends nothing back.  A bind whose
+ * own options ask for shared propagation is left a peer (the plan builder
+ * keeps urun's own mounts out of it).  Elsewhere "/" is a slave or private
+ * already and so is every bind. */
+int
+urun_init_keep_bind_from_caller (const UrunInitPlan *plan, int mnt_fd)
+{
+  char path[URUN_INIT_FD_PATH_MAX];
+
+  if (!(plan->root_propagation & MS_SHARED))
+    return 0;
+  if (mount (NULL, urun_init_fd_path (path, mnt_fd), NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return -errno;
+  return 0;
+}
+
 /* An rbind of @host_path at @dest_fd, read-only all the way down (plus the
- * nosuid/nodev/noexec of @flags): the fallback for sysfs and cgroup. */
+ * nosuid/nodev/noexec of @flags): the fallback for sysfs. */
 static int
-rbind_readonly (const char *host_path, int root_fd, int dest_fd, const UrunPlanMount *m,
-                UrunInitFailure *failure)
+rbind_readonly (const UrunInitPlan *plan, const char *host_path, int root_fd, int dest_fd,
+                const UrunPlanMount *m, UrunInitFailure *failure)
 {
   char path[URUN_INIT_FD_PATH_MAX];
   URUN_AUTOCLOSE int mnt_fd = -1;
@@ -69,6 +90,9 @@ rbind_readonly (const char *host_path, int root_fd, int dest_fd, const UrunPlanM
   mnt_fd = reopen_destination (root_fd, m, failure);
   if (mnt_fd < 0)
     return mnt_fd;
+  r = urun_init_keep_bind_from_caller (plan, mnt_fd);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT, r, m->destination);
   r = urun_init_set_recursive_attrs (mnt_fd,
                                      MOUNT_ATTR_RDONLY
                                      | urun_init_attrs_from_flags (m->flags.flags),
@@ -83,7 +107,8 @@ rbind_readonly (const char *host_path, int root_fd, int dest_fd, const UrunPlanM
  * container that shares the host's network has to see the host's /sys; it
  * gets it read-only. */
 static int
-mount_sysfs (int root_fd, int dest_fd, const UrunPlanMount *m, UrunInitFailure *failure)
+mount_sysfs (const UrunInitPlan *plan, int root_fd, int dest_fd, const UrunPlanMount *m,
+             UrunInitFailure *failure)
 {
   char path[URUN_INIT_FD_PATH_MAX];
   unsigned long flags = m->flags.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
@@ -92,37 +117,7 @@ mount_sysfs (int root_fd, int dest_fd, const UrunPlanMount *m, UrunInitFailure *
     return 0;
   if (errno != EPERM && errno != EACCES)
     return urun_init_fail (failure, URUN_STEP_MOUNT, errno, m->destination);
-  return rbind_readonly ("/sys", root_fd, dest_fd, m, failure);
-}
-
-/* Why cgroup2 only sometimes: a fresh cgroup2 mount is the container's
- * own view only when the host runs the unified hierarchy and the container
- * has a cgroup namespace (as root without one it would show the host's whole
- * tree, exactly like the bind).  On a v1 or hybrid host there is no single
- * cgroup2 tree to give, and v1 controllers cannot be mounted from a user
- * namespace, so the host's /sys/fs/cgroup is rbound, read-only: a
- * container must not write to the host's cgroups. */
-static int
-mount_cgroup (const UrunInitPlan *plan, int root_fd, int dest_fd, const UrunPlanMount *m,
-              UrunInitFailure *failure)
-{
-  char path[URUN_INIT_FD_PATH_MAX];
-  struct statfs st;
-  unsigned long flags = m->flags.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-  int unified = statfs ("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
-  int own_ns = plan->new_cgroupns;
-
-  if (unified && (own_ns || !plan->new_userns))
-    {
-      const char *data = m->type != NULL && strcmp (m->type, "cgroup2") == 0 ? m->flags.data
-                                                                             : NULL;
-
-      if (mount ("cgroup2", urun_init_fd_path (path, dest_fd), "cgroup2", flags, data) == 0)
-        return 0;
-      if (errno != EPERM && errno != EACCES && errno != EBUSY)
-        return urun_init_fail (failure, URUN_STEP_MOUNT, errno, m->destination);
-    }
-  return rbind_readonly ("/sys/fs/cgroup", root_fd, dest_fd, m, failure);
+  return rbind_readonly (plan, "/sys", root_fd, dest_fd, m, failure);
 }
 
 /* An idmapped bind: a detached copy of the source, the user namespace
@@ -151,6 +146,34 @@ mount_idmapped (int dest_fd, const UrunPlanMount *m, UrunInitFailure *failure)
   return 0;
 }
 
+/* proc and sysfs are refused on a destination that is itself a symlink
+ * (CVE-2019-16884, runc's "must be mounted on ordinary directory"): the
+ * rootfs would choose where they land, e.g. a /proc -> /fakeproc whose
+ * real directory the payload later covers, so that what urun and the LSMs
+ * take for procfs is a tree the image controls.  A missing destination is
+ * created as a directory by the caller. */
+static int
+refuse_symlink_destination (int root_fd, const UrunPlanMount *m, UrunInitFailure *failure)
+{
+  URUN_AUTOCLOSE int fd = -1;
+  struct stat st;
+
+  if (m->kind != URUN_PLAN_MOUNT_SYSFS
+      && !(m->kind == URUN_PLAN_MOUNT_FS && m->type != NULL && strcmp (m->type, "proc") == 0))
+    return 0;
+  fd = urun_init_openat2 (root_fd, m->destination, O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                          URUN_INIT_RESOLVE_CONTAINER);
+  if (fd == -ENOENT)
+    return 0;
+  if (fd < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, fd, m->destination);
+  if (fstat (fd, &st) < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, errno, m->destination);
+  if (S_ISLNK (st.st_mode))
+    return urun_init_fail (failure, URUN_STEP_MOUNT_ON_SYMLINK, ELOOP, m->destination);
+  return 0;
+}
+
 static int
 mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
            UrunInitFailure *failure)
@@ -161,6 +184,9 @@ mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
   unsigned long flags = m->flags.flags;
   int r;
 
+  r = refuse_symlink_destination (root_fd, m, failure);
+  if (r < 0)
+    return r;
   dest_fd = urun_init_open_in_root (root_fd, m->destination,
                                     m->source_is_dir ? URUN_INIT_CREATE_DIR
                                                      : URUN_INIT_CREATE_FILE);
@@ -183,6 +209,12 @@ mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
       mnt_fd = reopen_destination (root_fd, m, failure);
       if (mnt_fd < 0)
         return mnt_fd;
+      if (!(m->flags.propagation & MS_SHARED))
+        {
+          r = urun_init_keep_bind_from_caller (plan, mnt_fd);
+          if (r < 0)
+            return urun_init_fail (failure, URUN_STEP_MOUNT, r, m->destination);
+        }
       /* A bind ignores ro, nosuid...: they take a remount. */
       if ((flags | m->flags.clear_flags) & URUN_INIT_PER_MOUNT_FLAGS)
         {
@@ -193,13 +225,13 @@ mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
       break;
 
     case URUN_PLAN_MOUNT_SYSFS:
-      r = mount_sysfs (root_fd, dest_fd, m, failure);
+      r = mount_sysfs (plan, root_fd, dest_fd, m, failure);
       if (r < 0)
         return r;
       break;
 
     case URUN_PLAN_MOUNT_CGROUP:
-      r = mount_cgroup (plan, root_fd, dest_fd, m, failure);
+      r = urun_init_mount_cgroup (plan, root_fd, dest_fd, m, failure);
       if (r < 0)
         return r;
       break;
@@ -277,6 +309,17 @@ urun_init_prepare_root (const UrunInitPlan *plan, UrunInitFailure *failure)
   URUN_AUTOCLOSE int root_fd = -1;
   int r;
 
+  /* Not our mount namespace: nothing is mounted in it, whatever ended up
+   * in the plan (the plan builder refused the config's mounts; this
+   * catches one added later, such as the notify directory's bind). */
+  if (plan->chroot_only)
+    {
+      if (plan->n_mounts > 0 || plan->notify_dir != NULL)
+        return urun_init_fail (failure, URUN_STEP_BIND_ROOTFS, EPERM,
+                               "a mount in a mount namespace that is not the container's");
+      return 0;
+    }
+
   /* First "/": the mount namespace is a copy of the host's and shares its
    * propagation; until this call, every mount below would appear on the
    * host too.  The plan says slave (or shared/private, see
@@ -304,6 +347,11 @@ urun_init_prepare_root (const UrunInitPlan *plan, UrunInitFailure *failure)
   root_fd = open (plan->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return urun_init_fail (failure, URUN_STEP_BIND_ROOTFS, errno, plan->rootfs);
+  /* The rootfs's own submounts came along as peers of the caller's when
+   * "/" is shared: cut the way back before /dev, /proc... land on them. */
+  r = urun_init_keep_bind_from_caller (plan, root_fd);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_BIND_ROOTFS, r, plan->rootfs);
 
   /* In the config's order: later mounts may go inside earlier ones
    * (/dev, then /dev/pts). */
@@ -315,6 +363,8 @@ urun_init_prepare_root (const UrunInitPlan *plan, UrunInitFailure *failure)
     }
 
   /* Devices after the mounts: /dev is usually a tmpfs among them. */
+  if (plan->dev_from_host)
+    return 0;
   r = urun_init_create_devices (plan, root_fd, failure);
   if (r < 0)
     return r;
@@ -329,6 +379,19 @@ urun_init_enter_root (const UrunInitPlan *plan, UrunInitFailure *failure)
   if (chdir (plan->rootfs) < 0)
     return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, plan->rootfs);
 
+  if (plan->chroot_only)
+    {
+      /* chroot(2), as runc does without a mount namespace: pivot_root
+       * would change the root of every process of that namespace, and
+       * there is nothing to mask or make read-only, since no mount may
+       * be made there (urun_init_prepare_root()). */
+      if (chroot (".") < 0)
+        return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, plan->rootfs);
+      if (chdir ("/") < 0)
+        return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, "/");
+      return 0;
+    }
+
   if (plan->no_pivot)
     {
       /* --no-pivot, for filesystems where pivot_root is impossible (a
@@ -341,13 +404,23 @@ urun_init_enter_root (const UrunInitPlan *plan, UrunInitFailure *failure)
     }
   else
     {
+      URUN_AUTOCLOSE int old_root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+      if (old_root < 0)
+        return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, "/");
       /* pivot_root(".", ".") stacks the old root on top of the new one,
        * with no directory for it to live in. */
       if (syscall (SYS_pivot_root, ".", ".") < 0)
         return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, plan->rootfs);
-      /* Why slave before the detach: the old root is still in the host's
-       * peer group when "/" was shared, and an unmount would propagate to
-       * the host and take its mounts with it. */
+      /* Why slave before the detach: under a shared "/" the old root's
+       * submounts are still in the host's peer groups, and their unmount
+       * would propagate to the host and take its mounts with it.  Why
+       * through the old root's fd: the cwd is the new root, and "." from
+       * there names the new root itself, not the old root stacked on it;
+       * made a slave, the new root would lose the peers that
+       * rootfsPropagation "shared" keeps on purpose. */
+      if (fchdir (old_root) < 0)
+        return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, "old root");
       if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         return urun_init_fail (failure, URUN_STEP_PIVOT_ROOT, errno, "old root");
       if (umount2 (".", MNT_DETACH) < 0)
@@ -381,9 +454,12 @@ urun_init_enter_root (const UrunInitPlan *plan, UrunInitFailure *failure)
    * /proc... stay writable as configured). */
   if (plan->rootfs_readonly)
     {
-      URUN_AUTOCLOSE int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      URUN_AUTOCLOSE int root = -1;
       int r;
 
+      if (urun_init_make_needed_directories (plan, failure) < 0)
+        return -1;
+      root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (root < 0)
         return urun_init_fail (failure, URUN_STEP_ROOT_READONLY, errno, "/");
       /* By path: /proc, which the fd path needs, may not be mounted. */

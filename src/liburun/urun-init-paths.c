@@ -19,13 +19,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Resolves a container path after the pivot, without following a symlink
- * in its last component.  ENOENT and a symlink are "nothing to do": 0 and
- * *out_fd -1. */
+/* Resolves a container path after the pivot, symlinks included, inside
+ * the container's root: an absolute or ".." link can lead anywhere in the
+ * container but never out of it (RESOLVE_IN_ROOT).  Why follow the last
+ * link: a mask on the link itself would leave its target readable under
+ * its own name, so /etc/secret -> /data/secret in maskedPaths would mask
+ * nothing.  ENOENT (a missing path or a dangling link, as runc) and
+ * ENOTDIR are "nothing to do": 0 and *out_fd -1. */
 static int
-open_path_nofollow (const char *path, int *out_fd, struct stat *out_st)
+open_path_in_root (const char *path, int *out_fd, struct stat *out_st)
 {
-  int fd = urun_init_openat2 (AT_FDCWD, path, O_PATH | O_NOFOLLOW, URUN_INIT_RESOLVE_CONTAINER);
+  int fd = urun_init_openat2 (AT_FDCWD, path, O_PATH, URUN_INIT_RESOLVE_CONTAINER);
 
   *out_fd = -1;
   if (fd == -ENOENT || fd == -ENOTDIR)
@@ -37,11 +41,6 @@ open_path_nofollow (const char *path, int *out_fd, struct stat *out_st)
       int r = -errno;
       close (fd);
       return r;
-    }
-  if (S_ISLNK (out_st->st_mode))
-    {
-      close (fd);
-      return 0;
     }
   *out_fd = fd;
   return 0;
@@ -55,7 +54,7 @@ urun_init_mask_path (const char *path, UrunInitFailure *failure)
   URUN_AUTOCLOSE int target = -1;
   URUN_AUTOCLOSE int tree = -1;
   struct stat st;
-  int r = open_path_nofollow (path, &target, &st);
+  int r = open_path_in_root (path, &target, &st);
 
   if (r < 0)
     return urun_init_fail (failure, URUN_STEP_MASK_PATH, r, path);
@@ -93,7 +92,7 @@ urun_init_readonly_path (const char *path, UrunInitFailure *failure)
   URUN_AUTOCLOSE int target = -1;
   URUN_AUTOCLOSE int tree = -1;
   struct stat st;
-  int r = open_path_nofollow (path, &target, &st);
+  int r = open_path_in_root (path, &target, &st);
 
   if (r < 0)
     return urun_init_fail (failure, URUN_STEP_READONLY_PATH, r, path);

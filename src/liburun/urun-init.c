@@ -103,15 +103,13 @@ urun_init_wait_for_message (const UrunInitPlan *plan, UrunSyncType expected,
   return 0;
 }
 
+/* Writes @contents to @fd, which it closes.  0 or -errno. */
 static int
-write_file (const char *path, const char *contents)
+write_and_close (int fd, const char *contents)
 {
   size_t len = strlen (contents);
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
   ssize_t n;
 
-  if (fd < 0)
-    return -errno;
   do
     n = write (fd, contents, len);
   while (n < 0 && errno == EINTR);
@@ -125,6 +123,39 @@ write_file (const char *path, const char *contents)
   return (size_t) n == len ? 0 : -EIO;
 }
 
+static int
+write_file (const char *path, const char *contents)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return -errno;
+  return write_and_close (fd, contents);
+}
+
+/* Without a mount namespace of its own (plan->chroot_only) the container's
+ * root usually has no /proc, and none may be mounted; yet init still writes
+ * /proc/self files and opens exec.fifo through /proc/self/fd after the
+ * chroot.  So it keeps an O_PATH fd of its own /proc/self, opened before
+ * the chroot, until execve closes it.  -1 otherwise: the container's own
+ * /proc is the one to use then. */
+static int proc_self_fd = -1;
+
+/* Opens @path, a "/proc/self/..." path, through proc_self_fd when there is
+ * one.  Returns a new fd or -errno. */
+static int
+open_proc_self (const char *path, int flags)
+{
+  static const char prefix[] = "/proc/self/";
+  int fd;
+
+  if (proc_self_fd >= 0 && strncmp (path, prefix, sizeof prefix - 1) == 0)
+    fd = openat (proc_self_fd, path + sizeof prefix - 1, flags | O_CLOEXEC);
+  else
+    fd = open (path, flags | O_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+
 /* A process that is not dumpable sees its /proc files owned by the host's
  * root, which an unprivileged container's root cannot open; so it is
  * dumpable for the length of the write. */
@@ -134,7 +165,9 @@ urun_init_write_proc_self (const char *path, const char *contents)
   int r;
 
   prctl (PR_SET_DUMPABLE, 1);
-  r = write_file (path, contents);
+  r = open_proc_self (path, O_WRONLY);
+  if (r >= 0)
+    r = write_and_close (r, contents);
   prctl (PR_SET_DUMPABLE, 0);
   return r;
 }
@@ -420,6 +453,13 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
 static int
 set_user (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
+  /* (uid_t) -1 is "leave unchanged" to set*id: the process would stay
+   * root.  The parent refuses such ids; this is the last line. */
+  if (plan->uid == (uid_t) -1 || plan->gid == (gid_t) -1)
+    return urun_init_fail (failure, URUN_STEP_USER, EINVAL, "uid or gid 4294967295");
+  for (size_t i = 0; i < plan->n_additional_gids; i++)
+    if (plan->additional_gids[i] == (gid_t) -1)
+      return urun_init_fail (failure, URUN_STEP_USER, EINVAL, "additional gid 4294967295");
   /* Groups first: once the uid changes, setgroups is no longer allowed. */
   if (plan->can_setgroups && setgroups (plan->n_additional_gids, plan->additional_gids) < 0)
     return urun_init_fail (failure, URUN_STEP_USER, errno, "setgroups");
@@ -514,6 +554,42 @@ urun_init_make_directories (const char *path)
   return 0;
 }
 
+/* mkdir -p of a directory urun itself needs in the container (process.cwd,
+ * NOTIFY_SOCKET's directory).  Where the rootfs cannot be written (a
+ * read-only filesystem or bind), the detail says what to create, with
+ * @or_else appended to that advice. */
+int
+urun_init_make_needed_directory (const char *path, UrunInitStep step, const char *or_else,
+                                 UrunInitFailure *failure)
+{
+  static const char advice[] = " (missing from the read-only rootfs: create it in the image";
+  char detail[URUN_SYNC_DETAIL_MAX];
+  int r = urun_init_make_directories (path);
+  size_t n;
+
+  if (r == 0)
+    return 0;
+  if (r != -EROFS)
+    return urun_init_fail (failure, step, r, path);
+  n = urun_init_strlcpy (detail, path, sizeof detail);
+  if (n < sizeof detail)
+    n += urun_init_strlcpy (detail + n, advice, sizeof detail - n);
+  if (n < sizeof detail)
+    n += urun_init_strlcpy (detail + n, or_else, sizeof detail - n);
+  if (n < sizeof detail)
+    urun_init_strlcpy (detail + n, ")", sizeof detail - n);
+  return urun_init_fail (failure, step, r, detail);
+}
+
+int
+urun_init_make_needed_directories (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  if (plan->cwd != NULL
+      && urun_init_make_needed_directory (plan->cwd, URUN_STEP_CWD, "", failure) < 0)
+    return -1;
+  return urun_init_make_notify_directory (plan, failure);
+}
+
 /* Enters the process's cwd.  A missing cwd is created, as runc and crun
  * do: images name a WORKDIR that their layers need not contain.  This runs
  * after pivot_root, as the container's root, so the path and any symlink
@@ -530,9 +606,9 @@ enter_cwd (const UrunInitPlan *plan, UrunInitFailure *failure)
     {
       if (errno != ENOENT)
         return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
-      r = urun_init_make_directories (plan->cwd);
+      r = urun_init_make_needed_directory (plan->cwd, URUN_STEP_CWD, "", failure);
       if (r < 0)
-        return urun_init_fail (failure, URUN_STEP_CWD, r, plan->cwd);
+        return r;
       if (chdir (plan->cwd) < 0)
         return urun_init_fail (failure, URUN_STEP_CWD, errno, plan->cwd);
     }
@@ -559,10 +635,10 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
    * process runs, or a failure record before it. */
   urun_init_fd_path (path, plan->exec_fifo_fd);
   do
-    fd = open (path, O_WRONLY | O_CLOEXEC);
-  while (fd < 0 && errno == EINTR);
+    fd = open_proc_self (path, O_WRONLY);
+  while (fd == -EINTR);
   if (fd < 0)
-    return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, errno, "exec.fifo");
+    return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, fd, "exec.fifo");
   if (write (fd, "0", 1) != 1)
     {
       int saved = errno;
@@ -688,6 +764,22 @@ urun_init_main (const UrunInitPlan *plan)
 
   /* 5. Enter the root; masks and read-only paths come after the pivot so
    *    that they name container paths. */
+  if (plan->chroot_only)
+    {
+      int fd = open ("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+      /* Above the preserved range, whose fds lose CLOEXEC before execve. */
+      if (fd >= 0)
+        {
+          proc_self_fd = fcntl (fd, F_DUPFD_CLOEXEC, 3 + plan->preserve_fds);
+          close (fd);
+        }
+      if (proc_self_fd < 0)
+        {
+          urun_init_fail (&failure, URUN_STEP_PIVOT_ROOT, errno, "/proc/self");
+          urun_init_report_and_exit (plan, &failure);
+        }
+    }
   if (urun_init_enter_root (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 

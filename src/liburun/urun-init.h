@@ -35,6 +35,25 @@ const char *urun_init_fd_path (char buf[URUN_INIT_FD_PATH_MAX], int fd);
  * `mkdir -p`.  Returns 0 or -errno. */
 int urun_init_make_directories (const char *path);
 
+/* urun_init_make_directories() of a directory urun itself needs in the
+ * container (process.cwd, NOTIFY_SOCKET's directory).  On failure it fills
+ * @failure for @step; on a read-only rootfs the detail says what to create,
+ * with @or_else (" or mount a tmpfs on /run", or "") appended to that
+ * advice.  Returns 0 or a negative value. */
+int urun_init_make_needed_directory (const char *path, UrunInitStep step, const char *or_else,
+                                     UrunInitFailure *failure);
+
+/* With root.readonly, urun_init_enter_root() calls this just before "/"
+ * becomes read-only: the cwd and NOTIFY_SOCKET's directory are created
+ * while they still can be, as runc does (after the remount, making them
+ * would mean lifting read-only again, which would also lift a read-only
+ * bind made outside urun).  Returns 0 or a negative value. */
+int urun_init_make_needed_directories (const UrunInitPlan *plan, UrunInitFailure *failure);
+
+/* NOTIFY_SOCKET's directory in the container, when there is a proxy
+ * socket to attach (urun-init-notify.c).  Returns 0 or a negative value. */
+int urun_init_make_notify_directory (const UrunInitPlan *plan, UrunInitFailure *failure);
+
 /* Writes @contents to the /proc/self file @path, dumpable for the length
  * of the write (the file would otherwise belong to the host's root).
  * Returns 0 or -errno. */

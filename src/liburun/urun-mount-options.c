@@ -3,6 +3,7 @@
  * Zone: host side. */
 #include "config.h"
 
+#include "urun-idmap.h"
 #include "urun-mount-options.h"
 #include "urun-spec-names.h"
 
@@ -80,4 +81,51 @@ urun_mount_flags_parse (const char *const *options, UrunMountFlags *out)
         }
     }
   out->data = data->len > 0 ? g_string_free (g_steal_pointer (&data), FALSE) : NULL;
+}
+
+/* The id of `uid=N` (@key "uid=") in @option, if it is one. */
+static gboolean
+id_option (const char *option, const char *key, guint32 *out_id)
+{
+  guint64 id;
+
+  if (!g_str_has_prefix (option, key)
+      || !g_ascii_string_to_unsigned (option + strlen (key), 10, 0, G_MAXUINT32, &id, NULL))
+    return FALSE;
+  *out_id = (guint32) id;
+  return TRUE;
+}
+
+char *
+urun_mount_flags_drop_unmapped_ids (UrunMountFlags *flags, const GArray *uid_mappings,
+                                    const GArray *gid_mappings)
+{
+  g_auto (GStrv) options = NULL;
+  g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+  g_autoptr (GPtrArray) dropped = g_ptr_array_new ();
+  char *result;
+
+  if (flags->data == NULL)
+    return NULL;
+  options = g_strsplit (flags->data, ",", -1);
+  for (char **o = options; *o != NULL; o++)
+    {
+      guint32 id;
+
+      if ((uid_mappings != NULL && id_option (*o, "uid=", &id)
+           && !urun_idmap_maps_container_id (uid_mappings, id))
+          || (gid_mappings != NULL && id_option (*o, "gid=", &id)
+              && !urun_idmap_maps_container_id (gid_mappings, id)))
+        g_ptr_array_add (dropped, *o);
+      else
+        g_ptr_array_add (kept, *o);
+    }
+  if (dropped->len == 0)
+    return NULL;
+  g_ptr_array_add (kept, NULL);
+  g_ptr_array_add (dropped, NULL);
+  g_free (flags->data);
+  flags->data = kept->len > 1 ? g_strjoinv (",", (char **) kept->pdata) : NULL;
+  result = g_strjoinv (", ", (char **) dropped->pdata);
+  return result;
 }

@@ -22,4 +22,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UrunMountFlags, urun_mount_flags_clear)
  * rejected them before. */
 void urun_mount_flags_parse (const char *const *options, UrunMountFlags *out);
 
+/* Removes from @flags->data every `uid=N` and `gid=N` whose N the maps of
+ * the container's user namespace (UrunSpecIdMapping) do not map: the
+ * kernel refuses such a mount (devpts, tmpfs) with EINVAL.  Returns the
+ * removed options joined by ", " (free with g_free()), or NULL when
+ * nothing was removed. */
+char *urun_mount_flags_drop_unmapped_ids (UrunMountFlags *flags, const GArray *uid_mappings,
+                                          const GArray *gid_mappings);
+
 G_END_DECLS

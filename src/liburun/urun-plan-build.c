@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,7 +107,9 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
                           "config.json: linux.namespaces[%" G_GSIZE_FORMAT "].type: unknown "
                           "namespace type \"%s\"", i, ns->type);
       flag = urun_namespace_type_clone_flag (type);
-      if (type == URUN_NAMESPACE_MOUNT)
+      /* Only a mount namespace created for the container is its own; one
+       * joined by path belongs to somebody else (see chroot_only). */
+      if (type == URUN_NAMESPACE_MOUNT && ns->path == NULL)
         has_mount_ns = TRUE;
       if (type == URUN_NAMESPACE_USER)
         has_user_ns = TRUE;
@@ -152,11 +155,9 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
       plan->clone_flags = 0;
     }
 
-  /* Why insist: without its own mount namespace, pivot_root would change
-   * the root of the caller's namespace (the host's). */
-  if (!has_mount_ns)
-    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
-                      "config.json: linux.namespaces: a mount namespace is required");
+  /* A namespace type that is not listed is inherited, the mount
+   * namespace included (runtime-spec, as runc and crun read it). */
+  plan->chroot_only = !has_mount_ns;
   if (options->rootless && !options->privileged && geteuid () != 0 && !has_user_ns)
     return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
                       "config.json: linux.namespaces: an unprivileged user needs a user "
@@ -399,6 +400,173 @@ plan_rootfs (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
   return TRUE;
 }
 
+/* Why a rootfs that is the caller's own root (the same directory as "/",
+ * by device and inode: "/" itself or a bind of it) is refused with a mount
+ * namespace of the container's own: pivot_root cannot put the root under
+ * itself (EBUSY), and before it init would have built the container's
+ * /dev, /proc... on the caller's own directories: device nodes made and
+ * /dev/ptmx replaced in the host's devtmpfs, which no mount namespace
+ * separates, and under rootfsPropagation "shared" mounts on the host's own
+ * /dev.  --no-pivot would be worse (MS_MOVE of the caller's root).  Running
+ * a process in the caller's filesystem is what a config without a mount
+ * namespace is for, and that is allowed (check_no_own_mount_ns()). */
+static gboolean
+check_rootfs_not_caller_root (const UrunInitPlan *plan, GError **error)
+{
+  struct stat root, rootfs;
+
+  if (plan->chroot_only)
+    return TRUE;
+  if (stat ("/", &root) < 0)
+    return urun_fail_errno (error, errno, "stat `/`");
+  if (stat (plan->rootfs, &rootfs) < 0)
+    return urun_fail_errno (error, errno, "config.json: root.path: rootfs `%s`", plan->rootfs);
+  if (root.st_dev == rootfs.st_dev && root.st_ino == rootfs.st_ino)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: root.path: `%s` is the host's root directory; a container "
+                      "with a mount namespace of its own needs a root filesystem of its own "
+                      "(to run in the host's filesystem, leave \"mount\" out of "
+                      "linux.namespaces, and the mounts with it)",
+                      plan->rootfs);
+  return TRUE;
+}
+
+/* Without a mount namespace of its own (chroot_only), init mounts nothing:
+ * every mount would land in a namespace that outlives the container, the
+ * caller's or the host's, as the /dev/pts, /dev/shm and /dev/ptmx of
+ * containers once did.  So a config that asks for a mount is refused
+ * rather than run with less than it asked for (a maskedPath left
+ * visible).  The default devices, which no config asks for, are whatever the rootfs's
+ * /dev holds already: making them would mean nodes in a filesystem the
+ * caller shares. */
+static gboolean
+check_no_own_mount_ns (UrunInitPlan *plan, const UrunSpec *spec, GError **error)
+{
+  const UrunSpecLinux *linux_ = spec->linux_;
+  const char *what = NULL;
+
+  if (!plan->chroot_only)
+    return TRUE;
+  if (spec->n_mounts > 0)
+    what = "mounts";
+  else if (linux_ != NULL && linux_->masked_paths != NULL && linux_->masked_paths[0] != NULL)
+    what = "linux.maskedPaths";
+  else if (linux_ != NULL && linux_->readonly_paths != NULL
+           && linux_->readonly_paths[0] != NULL)
+    what = "linux.readonlyPaths";
+  else if (linux_ != NULL && linux_->n_devices > 0)
+    what = "linux.devices";
+  else if (linux_ != NULL && linux_->rootfs_propagation != NULL)
+    what = "linux.rootfsPropagation";
+  else if (spec->root != NULL && spec->root->readonly)
+    what = "root.readonly";
+  if (what != NULL)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "config.json: %s: needs a mount namespace of the container's own, and "
+                      "linux.namespaces has none (a mount namespace that is not listed is "
+                      "the caller's, one joined by path is another's, and urun mounts nothing "
+                      "there); add {\"type\": \"mount\"} to linux.namespaces, or leave %s out",
+                      what, what);
+  /* The terminal's /dev/console would be a bind mount too. */
+  plan->create_console = FALSE;
+  plan->n_devices = 0;
+  plan->root_propagation = 0;
+  return TRUE;
+}
+
+/* A bind onto /dev (the host's /dev, say) makes the container's /dev a
+ * view of a directory that is not urun's: a device node made there, or the
+ * /dev/ptmx replaced by the link to the container's devpts, would change
+ * the host's own files (no unprivileged user could open a pty any more).
+ * runc makes neither devices nor links then; nor does urun. */
+static void
+plan_dev_from_host (UrunInitPlan *plan)
+{
+  for (gsize i = 0; i < plan->n_mounts; i++)
+    {
+      g_autofree char *destination = g_canonicalize_filename (plan->mounts[i].destination, "/");
+
+      if (plan->mounts[i].kind == URUN_PLAN_MOUNT_BIND && strcmp (destination, "/dev") == 0)
+        {
+          plan->dev_from_host = TRUE;
+          plan->n_devices = 0;
+        }
+    }
+}
+
+/* TRUE when the container path @path is @dir or below it. */
+static gboolean
+path_is_below (const char *path, const char *dir)
+{
+  g_autofree char *p = g_canonicalize_filename (path, "/");
+  g_autofree char *d = g_canonicalize_filename (dir, "/");
+  gsize len = strlen (d);
+
+  if (strcmp (d, "/") == 0)
+    return TRUE;
+  return strncmp (p, d, len) == 0 && (p[len] == '\0' || p[len] == '/');
+}
+
+/* Under rootfsPropagation (r)shared, a bind whose own options say
+ * (r)shared stays a peer of its source in the caller's namespace: that is
+ * what it is for (mounts the container makes there reach the host, as
+ * Kubernetes' "Bidirectional").  Init makes every other bind a slave
+ * (urun-init-mounts.c).  But whatever urun itself would mount inside such
+ * a peer (a later entry of mounts[], devices, /dev's links, a masked or
+ * read-only path) would appear in the caller's namespace too: refused. */
+static gboolean
+check_shared_binds (const UrunInitPlan *plan, GError **error)
+{
+  if (!(plan->root_propagation & MS_SHARED))
+    return TRUE;
+  for (gsize i = 0; i < plan->n_mounts; i++)
+    {
+      const UrunPlanMount *bind = &plan->mounts[i];
+      const char *inside = NULL;
+      g_autofree char *what = NULL;
+
+      if (bind->kind != URUN_PLAN_MOUNT_BIND || !(bind->flags.propagation & MS_SHARED))
+        continue;
+      for (gsize j = i + 1; j < plan->n_mounts && inside == NULL; j++)
+        if (path_is_below (plan->mounts[j].destination, bind->destination))
+          {
+            inside = plan->mounts[j].destination;
+            what = g_strdup_printf ("mounts[%" G_GSIZE_FORMAT "]", j);
+          }
+      for (gsize j = 0; j < plan->n_devices && inside == NULL; j++)
+        if (path_is_below (plan->devices[j].path, bind->destination)
+            || path_is_below ("/dev", bind->destination))
+          {
+            inside = plan->devices[j].path;
+            what = g_strdup ("linux.devices (or a default device)");
+          }
+      for (gsize j = 0; plan->masked_paths != NULL && plan->masked_paths[j] != NULL
+                        && inside == NULL; j++)
+        if (path_is_below (plan->masked_paths[j], bind->destination))
+          {
+            inside = plan->masked_paths[j];
+            what = g_strdup_printf ("linux.maskedPaths[%" G_GSIZE_FORMAT "]", j);
+          }
+      for (gsize j = 0; plan->readonly_paths != NULL && plan->readonly_paths[j] != NULL
+                        && inside == NULL; j++)
+        if (path_is_below (plan->readonly_paths[j], bind->destination))
+          {
+            inside = plan->readonly_paths[j];
+            what = g_strdup_printf ("linux.readonlyPaths[%" G_GSIZE_FORMAT "]", j);
+          }
+      if (inside != NULL)
+        return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                          "config.json: %s: `%s` is inside mounts[%" G_GSIZE_FORMAT "] (`%s`), "
+                          "a bind that stays shared with the host under "
+                          "linux.rootfsPropagation \"%s\"; what urun mounts there would appear "
+                          "on the host too: move it elsewhere, or drop the shared option of "
+                          "mounts[%" G_GSIZE_FORMAT "]",
+                          what, inside, i, bind->destination,
+                          (plan->rootfs_propagation & MS_REC) ? "rshared" : "shared", i);
+    }
+  return TRUE;
+}
+
 UrunPlanOwner *
 urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *options, GError **error)
 {
@@ -412,7 +580,12 @@ urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *options, GError **
     return NULL;
   plan_identity (owner, spec, options);
   plan_container_hooks (owner, spec);
-  if (!urun_plan_build_mounts (owner, spec, options, error))
+  if (!urun_plan_build_mounts (owner, spec, options, error)
+      || !check_rootfs_not_caller_root (&owner->plan, error)
+      || !check_no_own_mount_ns (&owner->plan, spec, error))
+    return NULL;
+  plan_dev_from_host (&owner->plan);
+  if (!check_shared_binds (&owner->plan, error))
     return NULL;
   if (!urun_plan_build_security (owner, spec, options, error))
     return NULL;

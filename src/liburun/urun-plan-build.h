@@ -25,6 +25,9 @@ typedef struct
   gboolean no_new_keyring;
   gboolean deny_setgroups;   /* a new user namespace's gid map denies setgroups
                               * (UrunIdMapPlan.deny_setgroups) */
+  const GArray *uid_mappings; /* UrunSpecIdMapping: the maps urun_idmap_plan() chose for a */
+  const GArray *gid_mappings; /* new user namespace, or NULL; mount options naming ids
+                               * they lack (gid=5) are dropped */
   int preserve_fds;          /* --preserve-fds N */
   int listen_fds;            /* LISTEN_FDS of the caller, 0 if none */
   GPtrArray *warnings;       /* (element-type utf8): warnings for the user, or NULL */
@@ -78,6 +81,14 @@ int urun_plan_listen_fds_of_caller (void);
  * maskedPaths and readonlyPaths. */
 gboolean urun_plan_build_mounts (UrunPlanOwner *owner, const UrunSpec *spec,
                                  const UrunPlanOptions *options, GError **error);
+
+/* urun-plan-cgroupfs.c: plan->cgroups and plan->cgroup_unified, the host's
+ * cgroup hierarchies, from this process's /proc/self/mountinfo and
+ * /proc/self/cgroup.  Fails only when mountinfo cannot be read.  The _text
+ * form takes those two files' contents (for the unit tests). */
+gboolean urun_plan_build_cgroups (UrunPlanOwner *owner, GError **error);
+void urun_plan_cgroups_from_text (UrunPlanOwner *owner, const char *mountinfo,
+                                  const char *cgroup);
 
 /* urun-plan-security.c: the security profile of the process: capability
  * masks (a capability the running kernel lacks is one warning and is

@@ -101,9 +101,12 @@ parse_id (const char *text, const char *option, const char *whole, guint64 *out_
 {
   g_autoptr (GError) parse_error = NULL;
 
-  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT32, out_id, &parse_error))
+  /* The range of process.user in the spec's validation: (uid_t) -1 would
+   * leave the process root (see urun-spec-validate.c). */
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT32, out_id, &parse_error))
     return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
-                      "%s: expected a numeric id, got `%s`", option, whole);
+                      "%s: expected a numeric id between 0 and %d, got `%s`", option, G_MAXINT32,
+                      whole);
   return TRUE;
 }
 

@@ -16,6 +16,7 @@
 #include "urun-mount-options.h"
 #include "urun-spec-names.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -52,9 +53,14 @@ static const UrunPlanDevice default_devices[] = {
  * that setting is that mounts propagate between host and container (a
  * bind source under a shared host mount must stay a peer of it).  A slave
  * copy would cut the way back for good; the peer groups must be kept from
- * the start.  Init makes the rootfs's parent mount private before it binds
- * the rootfs, so the container's own mounts still do not land on the host,
- * and applies the rootfs propagation itself to "/" after pivot_root, as
+ * the start.  They are kept only where the config asks for it, though: init
+ * makes the rootfs's parent mount private before it binds the rootfs, makes
+ * the rootfs bind and every other bind it makes a slave before anything
+ * is mounted into them (a copy of a shared submount is a peer of the
+ * host's), except a bind whose own options say (r)shared, and the plan
+ * builder keeps urun's own mounts out of those (check_shared_binds() in
+ * urun-plan-build.c).  So /dev, /proc, devpts... never reach the host.
+ * Init applies the rootfs propagation itself to "/" after pivot_root, as
  * runc does.
  *
  * Why private for (r)private: nothing should propagate in either direction,
@@ -298,12 +304,31 @@ add_mount_label (const UrunSpec *spec, const UrunSpecMount *spec_mount, UrunMoun
   flags->data = data;
 }
 
+/* Ids the container's user namespace does not map (gid=5 of /dev/pts with
+ * a single-id map) would make the kernel refuse the mount with EINVAL:
+ * dropped, and appended as "DEST (OPTIONS)" to @unmapped for the one
+ * warning of plan_mounts(). */
+static void
+note_unmapped_ids (const UrunSpecMount *spec_mount, const UrunPlanOptions *options,
+                   UrunMountFlags *flags, GString *unmapped)
+{
+  g_autofree char *dropped = urun_mount_flags_drop_unmapped_ids (flags, options->uid_mappings,
+                                                                options->gid_mappings);
+
+  if (dropped == NULL)
+    return;
+  if (unmapped->len > 0)
+    g_string_append (unmapped, "; ");
+  g_string_append_printf (unmapped, "%s (%s)", spec_mount->destination, dropped);
+}
+
 static gboolean
 plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
              GError **error)
 {
   UrunInitPlan *plan = &owner->plan;
   UrunPlanMount *mounts;
+  g_autoptr (GString) unmapped = g_string_new (NULL);
 
   plan->mounts = NULL;
   plan->n_mounts = 0;
@@ -317,6 +342,7 @@ plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
       UrunPlanMount *mount = &mounts[i];
 
       urun_mount_flags_parse ((const char *const *) spec_mount->options, &mount->flags);
+      note_unmapped_ids (spec_mount, options, &mount->flags, unmapped);
       add_mount_label (spec, spec_mount, &mount->flags);
       /* The data string belongs to the owner from now on, whatever happens
        * below. */
@@ -357,6 +383,11 @@ plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
       plan->n_mounts++;
     }
   plan->mounts = mounts;
+  if (unmapped->len > 0 && options->warnings != NULL)
+    g_ptr_array_add (options->warnings,
+                     g_strdup_printf (_("mount options dropped because the container's user "
+                                        "namespace does not map their ids: %s"),
+                                      unmapped->str));
   return TRUE;
 }
 
@@ -440,6 +471,13 @@ urun_plan_build_mounts (UrunPlanOwner *owner, const UrunSpec *spec,
 
   if (!plan_mounts (owner, spec, options, error))
     return FALSE;
+  for (gsize i = 0; i < plan->n_mounts; i++)
+    if (plan->mounts[i].kind == URUN_PLAN_MOUNT_CGROUP)
+      {
+        if (!urun_plan_build_cgroups (owner, error))
+          return FALSE;
+        break;
+      }
   plan_devices (owner, spec);
 
   /* Why bind instead of mknod: the kernel refuses mknod of a device node

@@ -22,7 +22,7 @@ typedef enum
   URUN_PLAN_MOUNT_FS,      /* mount(type, source) with data */
   URUN_PLAN_MOUNT_BIND,    /* bind (or rbind) a host path */
   URUN_PLAN_MOUNT_SYSFS,   /* sysfs; rbind of the host's /sys where not allowed */
-  URUN_PLAN_MOUNT_CGROUP,  /* cgroup2 (or v1 via rbind) */
+  URUN_PLAN_MOUNT_CGROUP,  /* cgroup or cgroup2: the container's view (urun-init-cgroupfs.c) */
 } UrunPlanMountKind;
 
 typedef struct
@@ -35,6 +35,22 @@ typedef struct
   bool source_is_dir;      /* create the destination as a directory, else a file */
   int userns_fd;           /* idmapped mount: fd of the user namespace, or -1 */
 } UrunPlanMount;
+
+/* One cgroup hierarchy the host mounts below /sys/fs/cgroup (or the cgroup2
+ * mount that is /sys/fs/cgroup), for the `cgroup` mounts of the container
+ * (urun-plan-cgroupfs.c finds them, urun-init-cgroupfs.c mounts them). */
+typedef struct
+{
+  int id;                  /* the hierarchy's number in /proc/self/cgroup; 0: cgroup2 */
+  const char *name;        /* its directory inside the mount: "cpu,cpuacct", "systemd",
+                            * "unified" (the host's mount point's name); NULL on a
+                            * unified host, where it is the mount itself */
+  const char *host_mount;  /* the host's mount point: "/sys/fs/cgroup/memory" */
+  const char *host_root;   /* the cgroup that mount shows: "/", unless urun itself
+                            * runs in a container */
+  const char *controllers; /* for a fresh v1 mount: "cpu,cpuacct", "name=systemd"; NULL: v2 */
+  const char *const *links; /* symlinks to @name: one per comounted controller, or NULL */
+} UrunPlanCgroup;
 
 typedef struct
 {
@@ -99,6 +115,13 @@ typedef struct
 
   /* The root filesystem. */
   const char *rootfs;            /* absolute host path */
+  /* No mount namespace of the container's own: none listed in
+   * linux.namespaces (inherited, as the spec says) or one joined by path.
+   * Those mounts are somebody else's (the caller's, the host's), so init
+   * mounts nothing at all and enters the rootfs with chroot(2); the plan
+   * builder has refused every config that would need a mount
+   * (urun-plan-build.c). */
+  bool chroot_only;
   bool rootfs_readonly;
   unsigned long root_propagation;   /* for "/" before anything: MS_SLAVE|MS_REC... */
   unsigned long rootfs_propagation; /* linux.rootfsPropagation, 0 = leave */
@@ -106,9 +129,16 @@ typedef struct
 
   UrunPlanMount *mounts;
   size_t n_mounts;
+  /* The host's cgroup hierarchies, when a mount is of type cgroup(2). */
+  const UrunPlanCgroup *cgroups;
+  size_t n_cgroups;
+  bool cgroup_unified;           /* the host's /sys/fs/cgroup is cgroup2 itself */
   UrunPlanDevice *devices;       /* default devices plus linux.devices */
   size_t n_devices;
   bool bind_devices;             /* in a user namespace mknod fails: bind instead */
+  /* mounts[] binds a host directory onto /dev: init makes no device, link
+   * or /dev/ptmx there, since they would be the host's files (as runc). */
+  bool dev_from_host;
   bool create_console;           /* /dev/console for a terminal */
   const char *const *masked_paths;
   const char *const *readonly_paths;

@@ -1,5 +1,5 @@
-/* urun-spec-json.c: reading JSON for the spec parser: syntax errors with
- * line and column, exact number literals, and the "got ..." descriptions
+/* urun-spec-json.c: reading JSON for the spec parser: the bounded parse of
+ * urun-json-file.c, exact number literals, and the "got ..." descriptions
  * of config error messages.
  *
  * Zone: host side (GLib).
@@ -17,9 +17,9 @@
 
 #include "urun-spec-private.h"
 #include "urun-error.h"
+#include "urun-json-file.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 gboolean
@@ -323,75 +323,17 @@ urun_json_describe (UrunJsonContext *ctx, JsonNode *node)
 
 /* ---- parsing -------------------------------------------------------------- */
 
-/* json-glib quotes the offending token, which may span lines (an
- * unterminated string); an error message stays on one line. */
-static char *
-escape_controls (const char *message)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = message; *p != '\0'; p++)
-    {
-      if (*p == '\n')
-        g_string_append (out, "\\n");
-      else if (*p == '\t')
-        g_string_append (out, "\\t");
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\x%02x", (guint) (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* json-glib says "<data>:LINE:COL: Parse error: MESSAGE"; we say
- * "FILE:LINE:COL: MESSAGE". */
-static gboolean
-fail_syntax (GError **error, const char *filename, const GError *json_error)
-{
-  const char *message = json_error->message;
-  int line, column, consumed = 0;
-
-  if (g_str_has_prefix (message, "<data>:")
-      && sscanf (message + strlen ("<data>:"), "%d:%d: %n", &line, &column, &consumed) == 2
-      && consumed > 0)
-    {
-      g_autofree char *oneline = NULL;
-
-      message += strlen ("<data>:") + consumed;
-      if (g_str_has_prefix (message, "Parse error: "))
-        message += strlen ("Parse error: ");
-      oneline = escape_controls (message);
-      return urun_fail (error, URUN_ERROR_INVALID_CONFIG, "%s:%d:%d: %s", filename, line, column,
-                        oneline);
-    }
-  return urun_fail (error, URUN_ERROR_INVALID_CONFIG, "%s: %s", filename, message);
-}
-
 JsonNode *
 urun_json_parse (UrunJsonContext *ctx, const char *data, gssize len, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) local_error = NULL;
   JsonNode *root;
 
   if (len < 0)
     len = strlen (data);
 
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
-    {
-      fail_syntax (error, ctx->filename, local_error);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      urun_spec_fail (error, ctx->filename, NULL, "expected an object, got an empty document");
-      return NULL;
-    }
-  root = json_node_ref (root);
-  match_number_literals (ctx, data, len, root);
+  root = urun_json_parse_bounded (data, len, ctx->filename, error);
+  if (root != NULL)
+    match_number_literals (ctx, data, len, root);
   return root;
 }
 

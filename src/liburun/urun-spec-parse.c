@@ -17,13 +17,10 @@
 
 #include "urun-spec-private.h"
 #include "urun-error.h"
+#include "urun-json-file.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
-
-#include "urun-fd.h"
 
 typedef struct
 {
@@ -418,6 +415,9 @@ load (const UrunSpecType *type, const char *data, gssize len, const char *filena
   gpointer obj = NULL;
 
   root = urun_json_parse (&p.json, data, len, error);
+  if (root != NULL && !urun_spec_check_nul (data, len < 0 ? strlen (data) : (gsize) len,
+                                            filename, error))
+    g_clear_pointer (&root, json_node_unref);
   if (root != NULL)
     {
       p.path = g_string_new (NULL);
@@ -431,40 +431,6 @@ load (const UrunSpecType *type, const char *data, gssize len, const char *filena
     }
   urun_json_context_clear (&p.json);
   return obj;
-}
-
-/* Reads the whole file; fails with "cannot read PATH: <errno text>". */
-static char *
-read_file (const char *path, gsize *out_len, GError **error)
-{
-  URUN_AUTOCLOSE int fd = -1;
-  g_autoptr (GByteArray) buf = g_byte_array_new ();
-
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    {
-      urun_fail_errno (error, errno, "cannot read %s", path);
-      return NULL;
-    }
-  for (;;)
-    {
-      guint8 chunk[8192];
-      ssize_t n = read (fd, chunk, sizeof chunk);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          urun_fail_errno (error, errno, "cannot read %s", path);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      g_byte_array_append (buf, chunk, (guint) n);
-    }
-  *out_len = buf->len;
-  g_byte_array_append (buf, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (g_steal_pointer (&buf), FALSE);
 }
 
 UrunSpec *
@@ -490,7 +456,8 @@ urun_spec_load_file (const char *path, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  data = read_file (path, &len, error);
+  data = urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT, &len,
+                            error);
   if (data == NULL)
     return NULL;
   filename = g_path_get_basename (path);
@@ -520,7 +487,8 @@ urun_spec_process_load_file (const char *path, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  data = read_file (path, &len, error);
+  data = urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT, &len,
+                            error);
   if (data == NULL)
     return NULL;
   filename = g_path_get_basename (path);
@@ -531,8 +499,13 @@ UrunSpecResources *
 urun_spec_resources_load_data (const char *data, gssize len, const char *filename,
                                GError **error)
 {
+  g_autoptr (UrunSpecResources) resources = NULL;
+
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (filename != NULL, NULL);
 
-  return load (&urun_spec_type_resources, data, len, filename, error);
+  resources = load (&urun_spec_type_resources, data, len, filename, error);
+  if (resources == NULL || !urun_spec_resources_validate (resources, filename, "", NULL, error))
+    return NULL;
+  return g_steal_pointer (&resources);
 }

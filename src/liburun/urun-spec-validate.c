@@ -170,6 +170,52 @@ check_max (Check *c, const char *path, guint64 value, guint64 max)
                   max, value);
 }
 
+/* A user or group id, up to 2^31-1 as in runc.  Why a limit below the
+ * type's: (uid_t) -1 means "leave unchanged" to setresuid() and its kin,
+ * so 4294967295 would keep init's uid 0; ids above 2^31-1 are also
+ * negative to every interface that takes a signed id. */
+static gboolean
+check_id (Check *c, const char *path, guint32 value)
+{
+  if (value <= G_MAXINT32)
+    return TRUE;
+  return fail_at (c, path, "expected an id between 0 and %d, got %u", G_MAXINT32,
+                  (unsigned) value);
+}
+
+/* config-linux.md: an id mapping is a range of ids in both the container
+ * and the host.  The kernel refuses a range that is empty or that wraps
+ * past the last id (its end, id + size, must fit in 32 bits). */
+static gboolean
+check_id_mappings (Check *c, const char *path, const UrunSpecIdMapping *mappings, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      const UrunSpecIdMapping *m = &mappings[i];
+      g_autofree char *where = NULL;
+      const char *field = NULL;
+      guint32 start = 0;
+
+      if (m->size == 0)
+        {
+          where = g_strdup_printf ("%s[%zu].size", path, i);
+          return fail_at (c, where, "expected a size of at least 1, got 0");
+        }
+      if ((guint64) m->container_id + m->size > G_MAXUINT32)
+        field = "containerID", start = m->container_id;
+      else if ((guint64) m->host_id + m->size > G_MAXUINT32)
+        field = "hostID", start = m->host_id;
+      if (field != NULL)
+        {
+          where = g_strdup_printf ("%s[%zu]", path, i);
+          return fail_at (c, where,
+                          "%s %u + size %u goes past the last id: the sum must be at most %u",
+                          field, (unsigned) start, (unsigned) m->size, (unsigned) G_MAXUINT32);
+        }
+    }
+  return TRUE;
+}
+
 /* ---- top level -------------------------------------------------------------- */
 
 /* SemVer 2.0.0: MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]. */
@@ -226,6 +272,18 @@ validate_process (Check *c, const char *prefix, const UrunSpecProcess *process)
 
   if (process->args != NULL && process->args[0] == NULL)
     return fail_at (c, AT ("%sargs", prefix), "expected at least one argument");
+
+  if (process->user != NULL)
+    {
+      const UrunSpecUser *user = process->user;
+
+      if (!check_id (c, AT ("%suser.uid", prefix), user->uid)
+          || !check_id (c, AT ("%suser.gid", prefix), user->gid))
+        return FALSE;
+      for (gsize i = 0; i < user->n_additional_gids; i++)
+        if (!check_id (c, AT ("%suser.additionalGids[%zu]", prefix, i), user->additional_gids[i]))
+          return FALSE;
+    }
 
   if (process->capabilities != NULL)
     {
@@ -328,6 +386,14 @@ validate_mounts (Check *c, const UrunSpec *spec)
         }
       where = g_strdup_printf ("mounts[%zu].options", i);
       if (!check_names (c, where, mount->options, "mount option", known_mount_option))
+        return FALSE;
+      g_free (where);
+      where = g_strdup_printf ("mounts[%zu].uidMappings", i);
+      if (!check_id_mappings (c, where, mount->uid_mappings, mount->n_uid_mappings))
+        return FALSE;
+      g_free (where);
+      where = g_strdup_printf ("mounts[%zu].gidMappings", i);
+      if (!check_id_mappings (c, where, mount->gid_mappings, mount->n_gid_mappings))
         return FALSE;
     }
   return TRUE;
@@ -439,57 +505,7 @@ validate_devices (Check *c, const UrunSpecLinux *linux_)
 static gboolean
 validate_resources (Check *c, const UrunSpecResources *res)
 {
-  g_autofree char *where = NULL;
-
-#define AT(...) (g_free (where), where = g_strdup_printf (__VA_ARGS__))
-
-  for (gsize i = 0; i < res->n_devices; i++)
-    {
-      const UrunSpecDeviceCgroup *dev = &res->devices[i];
-
-      if (dev->type != NULL && (strlen (dev->type) != 1 || strchr ("acb", dev->type[0]) == NULL))
-        return fail_unknown (c, AT ("linux.resources.devices[%zu].type", i), "device type",
-                             dev->type);
-      if (dev->access != NULL && strspn (dev->access, "rwm") != strlen (dev->access))
-        {
-          g_autofree char *quoted = urun_spec_quote (dev->access);
-
-          return fail_at (c, AT ("linux.resources.devices[%zu].access", i),
-                          "invalid device access %s, expected some of \"rwm\"", quoted);
-        }
-    }
-
-  if (res->memory != NULL && res->memory->has_swappiness
-      && !check_max (c, "linux.resources.memory.swappiness", res->memory->swappiness, 100))
-    return FALSE;
-
-  if (res->block_io != NULL)
-    for (gsize i = 0; i < res->block_io->n_weight_device; i++)
-      {
-        const UrunSpecWeightDevice *dev = &res->block_io->weight_device[i];
-
-        /* config-linux.md: at least one of weight and leafWeight. */
-        if (!dev->has_weight && !dev->has_leaf_weight)
-          return fail_at (c, AT ("linux.resources.blockIO.weightDevice[%zu]", i),
-                          "missing required field weight or leafWeight");
-      }
-
-  for (gsize i = 0; i < res->n_rdma; i++)
-    {
-      const UrunSpecRdma *rdma = &res->rdma[i];
-
-      /* config-linux.md: at least one of hcaHandles and hcaObjects. */
-      if (!rdma->has_hca_handles && !rdma->has_hca_objects)
-        {
-          g_autofree char *quoted = urun_spec_quote (rdma->device);
-
-          return fail_at (c, AT ("linux.resources.rdma[%s]", quoted),
-                          "missing required field hcaHandles or hcaObjects");
-        }
-    }
-
-#undef AT
-  return TRUE;
+  return urun_spec_resources_validate (res, c->filename, "linux.resources.", NULL, c->error);
 }
 
 static gboolean
@@ -581,6 +597,21 @@ has_namespace (const UrunSpecLinux *linux_, UrunNamespaceType wanted)
   return FALSE;
 }
 
+/* A namespace of @wanted that the container creates (no path). */
+static gboolean
+has_new_namespace (const UrunSpecLinux *linux_, UrunNamespaceType wanted)
+{
+  for (gsize i = 0; i < linux_->n_namespaces; i++)
+    {
+      UrunNamespaceType type;
+
+      if (urun_namespace_type_from_name (linux_->namespaces[i].type, &type) && type == wanted
+          && linux_->namespaces[i].path == NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* config-linux.md: linux.sysctl sets kernel parameters "in the container".
  * Only the keys that belong to a namespace the container has are that; any
  * other key would change the host (init writes it as root).  The list is
@@ -635,6 +666,10 @@ validate_linux (Check *c, const UrunSpecLinux *linux_)
     return FALSE;
   if (!validate_sysctl (c, linux_))
     return FALSE;
+  if (!check_id_mappings (c, "linux.uidMappings", linux_->uid_mappings, linux_->n_uid_mappings)
+      || !check_id_mappings (c, "linux.gidMappings", linux_->gid_mappings,
+                             linux_->n_gid_mappings))
+    return FALSE;
 
   for (gsize i = 0; i < linux_->n_time_offsets; i++)
     {
@@ -647,6 +682,14 @@ validate_linux (Check *c, const UrunSpecLinux *linux_)
                       999999999))
         return FALSE;
     }
+  /* config-linux.md: the offsets are those of the container's time
+   * namespace.  Without a new one there is nothing to set them on (a
+   * joined one is in use and can no longer take them): they would be
+   * dropped unseen. */
+  if (linux_->n_time_offsets > 0 && !has_new_namespace (linux_, URUN_NAMESPACE_TIME))
+    return fail_at (c, "linux.timeOffsets",
+                    "needs a new time namespace: add {\"type\": \"time\"} without a path to "
+                    "linux.namespaces");
 
   if (!validate_devices (c, linux_))
     return FALSE;
@@ -667,6 +710,11 @@ validate_linux (Check *c, const UrunSpecLinux *linux_)
                           "expected a schema starting with \"MB:\" on one line, got %s", quoted);
         }
     }
+  /* Why refuse rather than ignore: a container asked for cache and
+   * memory-bandwidth isolation, and `features` says urun has none. */
+  if (linux_->intel_rdt != NULL)
+    return fail_at (c, "linux.intelRdt",
+                    "Intel RDT is not supported by urun: remove linux.intelRdt");
 
   if (linux_->seccomp != NULL && !validate_seccomp (c, linux_->seccomp))
     return FALSE;
@@ -720,6 +768,12 @@ validate_linux (Check *c, const UrunSpecLinux *linux_)
       if (dev->name != NULL && !is_ifname (dev->name))
         return fail_invalid (c, AT ("linux.netDevices[%s].name", quoted), "network interface name",
                              dev->name);
+      /* Why refuse: urun does not move interfaces into the container, and a
+       * container started without the interface it asked for would fail
+       * later and far from the cause. */
+      return fail_at (c, AT ("linux.netDevices[%s]", quoted),
+                      "moving a network interface into the container is not supported by urun: "
+                      "remove linux.netDevices");
     }
 
 #undef AT
@@ -802,4 +856,135 @@ urun_spec_process_validate (const UrunSpecProcess *process, const char *filename
   if (process->user == NULL)
     return fail_at (&c, "user", "missing required field");
   return validate_process (&c, "", process);
+}
+
+/* ---- strings a C string cannot hold ----------------------------------------- */
+
+/* One open object or array while scanning: the member or element that is
+ * being read, for the JSON path of a message. */
+typedef struct
+{
+  gboolean is_array;
+  guint index;               /* arrays: the current element */
+  const char *key;           /* objects: the current member name, as written */
+  gsize key_len;
+  gboolean want_key;         /* objects: the next string is a member name */
+} ScanLevel;
+
+static char *
+scan_path (GArray *levels)
+{
+  GString *path = g_string_new (NULL);
+
+  for (guint i = 0; i < levels->len; i++)
+    {
+      const ScanLevel *l = &g_array_index (levels, ScanLevel, i);
+
+      if (l->is_array)
+        g_string_append_printf (path, "[%u]", l->index);
+      else if (l->key != NULL)
+        {
+          if (path->len > 0)
+            g_string_append_c (path, '.');
+          g_string_append_len (path, l->key, (gssize) l->key_len);
+        }
+    }
+  return g_string_free (path, FALSE);
+}
+
+/* Scans the string token that starts at @data[*i] (its opening quote) and
+ * moves *i past it.  TRUE when it holds a NUL: a \u0000 escape or a raw
+ * zero byte. */
+static gboolean
+scan_string (const char *data, gsize len, gsize *i)
+{
+  char quote = data[(*i)++];
+  gboolean nul = FALSE;
+
+  while (*i < len && data[*i] != quote)
+    {
+      if (data[*i] == '\0')
+        nul = TRUE;
+      if (data[*i] == '\\' && *i + 1 < len)
+        {
+          (*i)++;
+          if (data[*i] == 'u' && *i + 4 < len && strncmp (data + *i + 1, "0000", 4) == 0)
+            nul = TRUE;
+        }
+      (*i)++;
+    }
+  (*i)++;
+  return nul;
+}
+
+gboolean
+urun_spec_check_nul (const char *data, gsize len, const char *filename, GError **error)
+{
+  g_autoptr (GArray) levels = g_array_new (FALSE, TRUE, sizeof (ScanLevel));
+  gsize i = 0;
+
+  /* Why scan the text: json-glib decodes \u0000 and hands out C strings,
+   * so "rm\u0000 -rf" would come out as "rm" with no trace.  The document
+   * has already parsed, so a small walk over its tokens is enough; it
+   * skips comments the way scan_numbers() in urun-spec-json.c does. */
+  while (i < len)
+    {
+      char ch = data[i];
+      ScanLevel *top = levels->len > 0 ? &g_array_index (levels, ScanLevel, levels->len - 1)
+                                       : NULL;
+
+      if (ch == '"' || ch == '\'')
+        {
+          gsize start = i + 1;
+          gboolean is_key = top != NULL && !top->is_array && top->want_key;
+          gboolean nul = scan_string (data, len, &i);
+
+          if (is_key)
+            {
+              top->key = data + start;
+              top->key_len = i - 1 - start;
+              top->want_key = FALSE;
+            }
+          if (nul)
+            {
+              g_autofree char *path = scan_path (levels);
+
+              return urun_spec_fail (error, filename, path,
+                                     "%s holds a NUL character (\\u0000), which would cut it "
+                                     "short: remove it",
+                                     is_key ? "the member name" : "the string");
+            }
+        }
+      else if (ch == '/' && i + 1 < len && data[i + 1] == '*')
+        {
+          for (i += 2; i + 1 < len && !(data[i] == '*' && data[i + 1] == '/'); i++)
+            ;
+          i += 2;
+        }
+      else if (ch == '/' && i + 1 < len && data[i + 1] == '/')
+        {
+          while (i < len && data[i] != '\n')
+            i++;
+        }
+      else
+        {
+          if (ch == '{' || ch == '[')
+            {
+              ScanLevel level = { ch == '[', 0, NULL, 0, ch == '{' };
+
+              g_array_append_val (levels, level);
+            }
+          else if ((ch == '}' || ch == ']') && levels->len > 0)
+            g_array_set_size (levels, levels->len - 1);
+          else if (ch == ',' && top != NULL)
+            {
+              if (top->is_array)
+                top->index++;
+              else
+                top->want_key = TRUE;
+            }
+          i++;
+        }
+    }
+  return TRUE;
 }

@@ -459,6 +459,12 @@ UrunSpec *urun_spec_load_data (const char *data, gssize len, const char *filenam
  * paths, known names, no duplicates, the spec's cross-field rules. */
 gboolean urun_spec_validate (const UrunSpec *spec, const char *filename, GError **error);
 
+/* Fails with URUN_ERROR_INVALID_CONFIG, naming @filename and the JSON
+ * path, when a string of the JSON text @data (which json-glib has parsed)
+ * holds a NUL character: json-glib would hand out the string cut there.
+ * The loaders above call it; so must any other reader of such a file. */
+gboolean urun_spec_check_nul (const char *data, gsize len, const char *filename, GError **error);
+
 /* Frees @spec and everything it owns; accepts NULL and half-built specs. */
 void urun_spec_free (UrunSpec *spec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpec, urun_spec_free)
@@ -477,6 +483,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpecProcess, urun_spec_process_free)
  * Paths in errors start at the top: `resources.json: memory.limit: ...`. */
 UrunSpecResources *urun_spec_resources_load_data (const char *data, gssize len,
                                                   const char *filename, GError **error);
+
+/* Checks the values of @res against what the kernel accepts (ranges,
+ * cpuset lists, huge page sizes, device numbers, cgroup file names), so
+ * that nothing is created for a limit the kernel would refuse.  Messages
+ * read `FILE: PREFIXPATH: ...`; @prefix is "linux.resources." in a config,
+ * "" for a bare resources document (URUN_ERROR_INVALID_CONFIG).
+ * @options, when not NULL, is a NULL-terminated list of pairs (path below
+ * @prefix, option name), e.g. "cpu.period", "--cpu-period", of the values
+ * that came from the command line: those are named by their option
+ * (URUN_ERROR_INVALID_ARGUMENT). */
+gboolean urun_spec_resources_validate (const UrunSpecResources *res, const char *filename,
+                                       const char *prefix, const char *const *options,
+                                       GError **error);
 void urun_spec_resources_free (UrunSpecResources *resources);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpecResources, urun_spec_resources_free)
 

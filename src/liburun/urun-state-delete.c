@@ -110,34 +110,6 @@ kill_init (const char *id, pid_t pid, guint64 start_time, GError **error)
                     (int) pid, URUN_STATE_KILL_TIMEOUT_MS);
 }
 
-static gboolean
-run_cleanup (const char *id, const UrunStateRecord *record, GError **error)
-{
-  for (guint i = 0; i < record->cleanup->len; i++)
-    {
-      const UrunCleanupItem *item = g_ptr_array_index (record->cleanup, i);
-
-      if (g_strcmp0 (item->kind, URUN_CLEANUP_UNMOUNT) == 0)
-        {
-          /* MNT_DETACH: a mount still busy must not keep the state alive. */
-          if (umount2 (item->path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL
-              && errno != ENOENT)
-            return urun_fail_errno (error, errno, "container `%s`: unmount `%s`", id,
-                                    item->path);
-        }
-      else if (g_strcmp0 (item->kind, URUN_CLEANUP_REMOVE) == 0)
-        {
-          if (unlink (item->path) < 0 && errno != ENOENT)
-            return urun_fail_errno (error, errno, "container `%s`: remove `%s`", id,
-                                    item->path);
-        }
-      else
-        g_debug ("container `%s`: skipping unknown cleanup kind `%s` for `%s`", id, item->kind,
-                 item->path);
-    }
-  return TRUE;
-}
-
 /* Removes everything inside @dirfd, depth first.  Returns 0 or -errno. */
 static int
 remove_contents (int dirfd)
@@ -204,35 +176,24 @@ urun_state_delete (UrunContainerState *state, gboolean force, GError **error)
                       "anyway",
                       state->id, local_error->message);
   /* No record: the creator died before writing one (we hold its lock, so it
-   * is not running) and there is no init to stop.  A corrupt record with
-   * --force is removed the same way. */
-  if (record != NULL)
+   * is not running), which it does before it makes anything else.  A
+   * corrupt record with --force is removed the same way.  Why init's
+   * liveness and not the status: a create that died half-way reads
+   * "stopped" but may have left its init running. */
+  if (record != NULL && record->pid > 0
+      && urun_proc_is_alive (record->pid, record->init_start_time))
     {
-      UrunContainerStatus status = urun_state_status (record, state->dirfd);
-
-      switch (status)
-        {
-        case URUN_STATUS_CREATED:
-        case URUN_STATUS_RUNNING:
-        case URUN_STATUS_PAUSED:
-          if (!force)
-            return urun_fail (error, URUN_ERROR_WRONG_STATE,
-                              "cannot delete container `%s` that is %s: stop it first or use "
-                              "--force",
-                              state->id, urun_container_status_to_string (status));
-          /* The cgroup's part (thawing a paused container, killing its
-           * other processes) is done before, by urun_container_delete_opened();
-           * here only init, which every container has. */
-          if (!kill_init (state->id, record->pid, record->init_start_time, error))
-            return FALSE;
-          break;
-        case URUN_STATUS_CREATING:
-        case URUN_STATUS_STOPPED:
-          break;
-        }
-      /* Why cleanup before removing the directory: if it fails the record
-       * stays, so that a second `delete` can retry it. */
-      if (!run_cleanup (state->id, record, error))
+      if (!force)
+        return urun_fail (error, URUN_ERROR_WRONG_STATE,
+                          "cannot delete container `%s` that is %s: stop it first or use "
+                          "--force",
+                          state->id,
+                          urun_container_status_to_string (urun_state_status (record,
+                                                                              state->dirfd)));
+      /* The cgroup's part (thawing a paused container, killing its other
+       * processes) is done before, by urun_container_delete_opened(); here
+       * only init, which every container has. */
+      if (!kill_init (state->id, record->pid, record->init_start_time, error))
         return FALSE;
     }
 

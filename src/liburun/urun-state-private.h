@@ -18,6 +18,11 @@ struct _UrunContainerState
   gboolean locked;
 };
 
+/* Fails with URUN_ERROR_PERMISSION_DENIED, naming @what ("state root",
+ * "state directory", ...), @path, the owner and the fix, unless @fd is
+ * owned by the effective uid and writable by nobody else. */
+gboolean urun_state_check_owned (int fd, const char *what, const char *path, GError **error);
+
 /* Fails with URUN_ERROR_NOT_FOUND "container `ID` does not exist". */
 gboolean urun_state_fail_not_found (GError **error, const char *id);
 

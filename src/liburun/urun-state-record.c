@@ -3,10 +3,11 @@
  * Zone: host side (GLib). */
 #include "config.h"
 
-#include "urun-state.h"
+#include "urun-state-private.h"
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-id.h"
+#include "urun-json-file.h"
 #include "urun-proc.h"
 
 #include <dirent.h>
@@ -59,14 +60,6 @@ urun_cgroup_driver_from_string (const char *name, UrunCgroupDriver *out_driver)
 
 /* ---- record ------------------------------------------------------------ */
 
-static void
-cleanup_item_free (UrunCleanupItem *item)
-{
-  g_free (item->kind);
-  g_free (item->path);
-  g_free (item);
-}
-
 static UrunStateRecord *
 record_alloc (void)
 {
@@ -74,7 +67,6 @@ record_alloc (void)
 
   record->annotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   record->cgroup.dropped_limits = g_ptr_array_new_with_free_func (g_free);
-  record->cleanup = g_ptr_array_new_with_free_func ((GDestroyNotify) cleanup_item_free);
   return record;
 }
 
@@ -135,18 +127,7 @@ urun_state_record_free (UrunStateRecord *record)
   g_free (record->cgroup.path);
   g_free (record->cgroup.reason);
   g_clear_pointer (&record->cgroup.dropped_limits, g_ptr_array_unref);
-  g_clear_pointer (&record->cleanup, g_ptr_array_unref);
   g_free (record);
-}
-
-void
-urun_state_record_add_cleanup (UrunStateRecord *record, const char *kind, const char *path)
-{
-  UrunCleanupItem *item = g_new0 (UrunCleanupItem, 1);
-
-  item->kind = g_strdup (kind);
-  item->path = g_strdup (path);
-  g_ptr_array_add (record->cleanup, item);
 }
 
 static void
@@ -190,6 +171,8 @@ urun_state_record_to_json (const UrunStateRecord *record, const char *status)
   json_builder_begin_object (builder);
   /* A string: a uint64 does not survive every JSON reader's doubles. */
   add_string_or_null (builder, "initStartTime", start_time);
+  json_builder_set_member_name (builder, "creating");
+  json_builder_add_boolean_value (builder, record->creating);
   json_builder_set_member_name (builder, "rootless");
   json_builder_add_boolean_value (builder, record->rootless);
 
@@ -208,19 +191,6 @@ urun_state_record_to_json (const UrunStateRecord *record, const char *status)
     json_builder_add_string_value (builder, g_ptr_array_index (record->cgroup.dropped_limits, i));
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "cleanup");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < record->cleanup->len; i++)
-    {
-      const UrunCleanupItem *item = g_ptr_array_index (record->cleanup, i);
-
-      json_builder_begin_object (builder);
-      add_string_or_null (builder, "kind", item->kind);
-      add_string_or_null (builder, "path", item->path);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
 
   json_builder_end_object (builder); /* urun */
   json_builder_end_object (builder);
@@ -246,6 +216,22 @@ get_string (JsonObject *object, const char *path, const char *name, gboolean req
                       name);
   g_free (*out);
   *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+/* Member @name of @object as a boolean into *@out; absent leaves it. */
+static gboolean
+get_boolean (JsonObject *object, const char *path, const char *name, gboolean *out,
+             GError **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return urun_fail (error, URUN_ERROR_FAILED, "state.json: `%s%s` must be a boolean", path,
+                      name);
+  *out = json_node_get_boolean (node);
   return TRUE;
 }
 
@@ -279,6 +265,40 @@ get_array (JsonObject *object, const char *path, const char *name, GError **erro
   return json_node_get_array (node);
 }
 
+/* A cgroup path below the hierarchy's root: absolute, with no "." or ".."
+ * component that would lead out of it. */
+static gboolean
+is_cgroup_path (const char *path)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (path[0] != '/')
+    return FALSE;
+  parts = g_strsplit (path, "/", -1);
+  for (char **p = parts; *p != NULL; p++)
+    if (strcmp (*p, ".") == 0 || strcmp (*p, "..") == 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Why check what the cgroup driver recorded: `delete` removes that cgroup
+ * and stops that unit with the caller's privileges, so a record must not
+ * be able to name the host's own cgroups or services.  urun only ever
+ * records a path below the hierarchy's root and a scope unit. */
+static gboolean
+check_cgroup (const UrunStateCgroup *cgroup, GError **error)
+{
+  if (cgroup->path != NULL && !is_cgroup_path (cgroup->path))
+    return urun_fail (error, URUN_ERROR_FAILED,
+                      "state.json: `urun.cgroup.path` `%s` is not a cgroup path below the root",
+                      cgroup->path);
+  if (cgroup->unit != NULL
+      && (!g_str_has_suffix (cgroup->unit, ".scope") || strchr (cgroup->unit, '/') != NULL))
+    return urun_fail (error, URUN_ERROR_FAILED,
+                      "state.json: `urun.cgroup.unit` `%s` is not a scope unit", cgroup->unit);
+  return TRUE;
+}
+
 static gboolean
 parse_urun_object (UrunStateRecord *record, JsonObject *urun, GError **error)
 {
@@ -287,7 +307,6 @@ parse_urun_object (UrunStateRecord *record, JsonObject *urun, GError **error)
   GError *local_error = NULL;
   JsonObject *cgroup;
   JsonArray *array;
-  JsonNode *node;
 
   if (!get_string (urun, "urun.", "initStartTime", FALSE, &start_time, error))
     return FALSE;
@@ -297,14 +316,9 @@ parse_urun_object (UrunStateRecord *record, JsonObject *urun, GError **error)
     return urun_fail (error, URUN_ERROR_FAILED,
                       "state.json: `urun.initStartTime` must be a decimal number");
 
-  node = json_object_get_member (urun, "rootless");
-  if (node != NULL)
-    {
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        return urun_fail (error, URUN_ERROR_FAILED,
-                          "state.json: `urun.rootless` must be a boolean");
-      record->rootless = json_node_get_boolean (node);
-    }
+  if (!get_boolean (urun, "urun.", "rootless", &record->rootless, error)
+      || !get_boolean (urun, "urun.", "creating", &record->creating, error))
+    return FALSE;
 
   cgroup = get_object (urun, "urun.", "cgroup", &local_error);
   if (local_error != NULL)
@@ -325,6 +339,8 @@ parse_urun_object (UrunStateRecord *record, JsonObject *urun, GError **error)
         return urun_fail (error, URUN_ERROR_FAILED,
                           "state.json: unknown cgroup driver `%s` in `urun.cgroup.driver`",
                           driver);
+      if (!check_cgroup (&record->cgroup, error))
+        return FALSE;
       array = get_array (cgroup, "urun.cgroup.", "droppedLimits", &local_error);
       if (local_error != NULL)
         {
@@ -340,28 +356,6 @@ parse_urun_object (UrunStateRecord *record, JsonObject *urun, GError **error)
                               "state.json: `urun.cgroup.droppedLimits[%u]` must be a string", i);
           g_ptr_array_add (record->cgroup.dropped_limits, g_strdup (limit));
         }
-    }
-
-  array = get_array (urun, "urun.", "cleanup", &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      g_autofree char *kind = NULL;
-      g_autofree char *path = NULL;
-      g_autofree char *where = g_strdup_printf ("urun.cleanup[%u].", i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        return urun_fail (error, URUN_ERROR_FAILED,
-                          "state.json: `urun.cleanup[%u]` must be an object", i);
-      if (!get_string (json_node_get_object (element), where, "kind", TRUE, &kind, error)
-          || !get_string (json_node_get_object (element), where, "path", TRUE, &path, error))
-        return FALSE;
-      urun_state_record_add_cleanup (record, kind, path);
     }
   return TRUE;
 }
@@ -473,6 +467,14 @@ urun_state_record_save (const UrunStateRecord *record, int dirfd, GError **error
 
   g_return_val_if_fail (dirfd >= 0, FALSE);
 
+  /* A record that every later command would refuse to read would leave
+   * its container out of reach of `delete`: refuse to write it. */
+  if (strlen (text) + 1 > STATE_FILE_MAX)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "%s would take %zu bytes, more than the %d that urun reads back: make "
+                      "the annotations smaller",
+                      URUN_STATE_FILE, strlen (text) + 1, STATE_FILE_MAX);
+
   for (int attempt = 0; fd < 0; attempt++)
     {
       g_free (tmp_name);
@@ -502,64 +504,31 @@ urun_state_record_save (const UrunStateRecord *record, int dirfd, GError **error
   return TRUE;
 }
 
-static char *
-read_file_at (int dirfd, const char *name, gsize *out_len, GError **error)
-{
-  URUN_AUTOCLOSE int fd = -1;
-  g_autoptr (GByteArray) data = g_byte_array_new ();
-  guint8 buffer[8192];
-
-  fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-  if (fd < 0)
-    {
-      urun_fail_errno (error, errno, "open %s", name);
-      return NULL;
-    }
-  for (;;)
-    {
-      ssize_t n = read (fd, buffer, sizeof buffer);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          urun_fail_errno (error, errno, "read %s", name);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      if (data->len + (gsize) n > STATE_FILE_MAX)
-        {
-          urun_fail (error, URUN_ERROR_FAILED, "%s is larger than %d bytes", name,
-                     STATE_FILE_MAX);
-          return NULL;
-        }
-      g_byte_array_append (data, buffer, (guint) n);
-    }
-  *out_len = data->len;
-  g_byte_array_append (data, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (g_steal_pointer (&data), FALSE);
-}
-
 UrunStateRecord *
 urun_state_record_load (int dirfd, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree char *text = NULL;
-  GError *local_error = NULL;
+  URUN_AUTOCLOSE int fd = -1;
+  struct stat st;
   gsize len = 0;
 
   g_return_val_if_fail (dirfd >= 0, NULL);
 
-  text = read_file_at (dirfd, URUN_STATE_FILE, &len, error);
+  /* The owner first (see urun_state_check_owned()).  Nobody else can put
+   * another file in its place before the read: the directory is ours and
+   * writable by nobody else.  What is missing or not a regular file is
+   * the reader's to report. */
+  fd = openat (dirfd, URUN_STATE_FILE, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode)
+      && !urun_state_check_owned (fd, "state file", URUN_STATE_FILE, error))
+    return NULL;
+  text = urun_json_read_at (dirfd, URUN_STATE_FILE, STATE_FILE_MAX, URUN_JSON_READ_NOFOLLOW,
+                            &len, error);
   if (text == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, text, (gssize) len, &local_error))
-    {
-      urun_fail (error, URUN_ERROR_FAILED, "%s: %s", URUN_STATE_FILE, local_error->message);
-      g_error_free (local_error);
-      return NULL;
-    }
-  return urun_state_record_from_json (json_parser_get_root (parser), error);
+  root = urun_json_parse_bounded (text, (gssize) len, URUN_STATE_FILE, error);
+  if (root == NULL)
+    return NULL;
+  return urun_state_record_from_json (root, error);
 }
-

@@ -52,6 +52,29 @@ cgroup_is_frozen (const UrunStateRecord *record)
   return urun_cgroup_is_frozen (&record->cgroup);
 }
 
+/* TRUE when someone holds the container lock of @dirfd: a fresh open
+ * file description conflicts with every other, ours included. */
+static gboolean
+lock_is_held (int dirfd)
+{
+  URUN_AUTOCLOSE int fd = dirfd >= 0 ? openat (dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                                     : -1;
+
+  if (fd < 0)
+    return FALSE;
+  return flock (fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
+/* A create that has not finished holds the container lock for all of its
+ * life (urun_state_create()); a record it left without the lock is one
+ * whose creator died half-way: what it made is stopped, and only
+ * `delete` has anything to do with it. */
+static UrunContainerStatus
+unfinished_status (int dirfd)
+{
+  return lock_is_held (dirfd) ? URUN_STATUS_CREATING : URUN_STATUS_STOPPED;
+}
+
 UrunContainerStatus
 urun_state_status (const UrunStateRecord *record, int dirfd)
 {
@@ -59,8 +82,8 @@ urun_state_status (const UrunStateRecord *record, int dirfd)
 
   g_return_val_if_fail (record != NULL, URUN_STATUS_STOPPED);
 
-  if (record->pid <= 0)
-    return URUN_STATUS_CREATING;
+  if (record->pid <= 0 || record->creating)
+    return unfinished_status (dirfd);
   /* Why the start time: pids are reused, and a container whose init died
    * long ago must not read "running" because some other process now has
    * its pid. */
@@ -112,7 +135,7 @@ urun_state_default_root_for (uid_t uid, const char *xdg_runtime_dir, gboolean in
   /* Last resort, with no runtime directory at all (containers, CI): a
    * per-uid directory in the temporary directory.  A shared /tmp lets
    * another user plant that directory first, which urun_state_store_open()
-   * refuses (see check_planted_root()). */
+   * refuses (see urun_state_check_owned()). */
   {
     g_autofree char *name = g_strdup_printf ("urun-%u", (unsigned) uid);
 
@@ -130,27 +153,31 @@ urun_state_default_root (void)
 
 /* ---- store ------------------------------------------------------------- */
 
-/* Why: a root inside a world-writable sticky directory (the /tmp fallback)
- * could have been created by another user, who would then see and tamper
- * with our state.  Refuse it unless we own it and nobody else can write to
- * it.  Elsewhere the parent directories are trusted. */
-static gboolean
-check_planted_root (const char *root, int rootfd, GError **error)
+/* Why every directory and file of the store must be the caller's and
+ * writable by nobody else: their contents steer what urun does with the
+ * caller's privileges.  A state.json planted by another user would have
+ * root's `kill` signal a host process of that user's choosing, and root's
+ * `delete` remove a cgroup of that user's choosing; a shared /tmp (the
+ * rootless fallback) lets anyone create the root before us.  So the
+ * owner must be our effective uid (in our user namespace: rootless podman
+ * runs us as its uid 0) and neither group nor others may write. */
+gboolean
+urun_state_check_owned (int fd, const char *what, const char *path, GError **error)
 {
-  g_autofree char *parent = g_path_get_dirname (root);
-  struct stat parent_st, st;
+  struct stat st;
 
-  if (stat (parent, &parent_st) < 0)
-    return TRUE;
-  if (!((parent_st.st_mode & S_ISVTX) && (parent_st.st_mode & S_IWOTH)))
-    return TRUE;
-  if (fstat (rootfd, &st) < 0)
-    return urun_fail_errno (error, errno, "stat `%s`", root);
-  if (st.st_uid != geteuid () || (st.st_mode & (S_IWGRP | S_IWOTH)))
+  if (fstat (fd, &st) < 0)
+    return urun_fail_errno (error, errno, "stat %s `%s`", what, path);
+  if (st.st_uid != geteuid ())
     return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
-                      "refusing state root `%s`: it is in a shared directory and is owned by "
-                      "uid %u or writable by others",
-                      root, (unsigned) st.st_uid);
+                      "refusing %s `%s`: it is owned by uid %u, not by uid %u who runs urun; "
+                      "use a state root of your own (--root) or remove it",
+                      what, path, (unsigned) st.st_uid, (unsigned) geteuid ());
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
+    return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
+                      "refusing %s `%s`: its mode %04o lets others write to it; "
+                      "run `chmod go-w` on it or use another state root (--root)",
+                      what, path, (unsigned) (st.st_mode & 07777));
   return TRUE;
 }
 
@@ -178,7 +205,7 @@ urun_state_store_open (const char *root, gboolean create, GError **error)
       urun_fail_errno (error, errno, "open state root `%s`", root);
       return NULL;
     }
-  if (!check_planted_root (root, store->rootfd, error))
+  if (!urun_state_check_owned (store->rootfd, "state root", root, error))
     return NULL;
   return g_steal_pointer (&store);
 }
@@ -370,8 +397,14 @@ urun_state_open (UrunStateStore *store, const char *id, UrunStateOpenFlags flags
           return NULL;
         }
       if ((flags & URUN_STATE_OPEN_NO_LOCK) || urun_state_still_linked (store->rootfd, id, dirfd))
-        return container_state_new (id, store->rootfd, &dirfd,
-                                    !(flags & URUN_STATE_OPEN_NO_LOCK), error);
+        {
+          g_autofree char *path = g_build_filename (store->root, id, NULL);
+
+          if (!urun_state_check_owned (dirfd, "state directory", path, error))
+            return NULL;
+          return container_state_new (id, store->rootfd, &dirfd,
+                                      !(flags & URUN_STATE_OPEN_NO_LOCK), error);
+        }
     }
   urun_state_fail_not_found (error, id);
   return NULL;
@@ -524,10 +557,28 @@ urun_state_store_list (UrunStateStore *store, GError **error)
           g_debug ("state root: skipping `%s`: %s", dent->d_name, urun_strerror (errno));
           continue;
         }
+      {
+        g_autofree char *path = g_build_filename (store->root, dent->d_name, NULL);
+
+        if (!urun_state_check_owned (dirfd, "state directory", path, &local_error))
+          {
+            g_debug ("state root: skipping `%s`: %s", dent->d_name, local_error->message);
+            continue;
+          }
+      }
       record = urun_state_record_load (dirfd, &local_error);
       if (record == NULL)
         {
-          g_debug ("state root: skipping `%s`: %s", dent->d_name, local_error->message);
+          /* Listed all the same: hiding it would hide what `delete` has
+           * to clean up. */
+          g_debug ("state root: `%s` has no readable state: %s", dent->d_name,
+                   local_error->message);
+          entry = g_new0 (UrunStateListEntry, 1);
+          entry->record = urun_state_record_new (dent->d_name);
+          g_clear_pointer (&entry->record->created, g_free);
+          g_clear_pointer (&entry->record->owner, g_free);
+          entry->status = unfinished_status (dirfd);
+          g_ptr_array_add (entries, entry);
           continue;
         }
       if (g_strcmp0 (record->id, dent->d_name) != 0)

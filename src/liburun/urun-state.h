@@ -58,20 +58,6 @@ typedef struct
   GPtrArray *dropped_limits; /* char *: limits that were requested but not applied */
 } UrunStateCgroup;
 
-/* Something `delete` must undo outside the container directory.  The kind is
- * a string so that a record written by a newer urun keeps kinds this one does
- * not know (they are skipped with a g_debug).  Known kinds:
- *   "unmount"  umount2(path, MNT_DETACH); "not mounted" is fine;
- *   "remove"   unlink(path); "already gone" is fine. */
-typedef struct
-{
-  char *kind;
-  char *path;
-} UrunCleanupItem;
-
-#define URUN_CLEANUP_UNMOUNT "unmount"
-#define URUN_CLEANUP_REMOVE "remove"
-
 /* The contents of state.json.  The OCI fields sit at the top level; urun's
  * own fields live under an "urun" object so that `state` can show both
  * without mixing them.  The status is not stored: it is derived each time by
@@ -88,10 +74,10 @@ typedef struct
   GHashTable *annotations;  /* char * -> char * */
 
   /* urun-private */
+  gboolean creating;        /* create has not finished (or died before it did) */
   guint64 init_start_time;  /* field 22 of /proc/PID/stat; 0 = unknown */
   gboolean rootless;
   UrunStateCgroup cgroup;
-  GPtrArray *cleanup;       /* UrunCleanupItem * */
 } UrunStateRecord;
 
 /* A record for @id with ociVersion, created (now), owner (the real uid) and
@@ -99,9 +85,6 @@ typedef struct
 UrunStateRecord *urun_state_record_new (const char *id);
 void urun_state_record_free (UrunStateRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunStateRecord, urun_state_record_free)
-
-/* Appends a cleanup item (copies @kind and @path). */
-void urun_state_record_add_cleanup (UrunStateRecord *record, const char *kind, const char *path);
 
 /* The record as a JSON object node (transfer full).  @status, when not NULL,
  * is included as "status" after "pid", the order of the OCI state output. */
@@ -119,10 +102,12 @@ gboolean urun_state_record_save (const UrunStateRecord *record, int dirfd, GErro
  * URUN_ERROR_NOT_FOUND. */
 UrunStateRecord *urun_state_record_load (int dirfd, GError **error);
 
-/* Derives the status: no pid yet -> creating; init gone, a zombie, or a
- * different process with the same pid (start time differs) -> stopped;
- * exec.fifo present in @dirfd -> created; cgroup frozen -> paused; else
- * running. */
+/* Derives the status: a record of a create that has not finished (no pid
+ * yet, or record->creating) -> creating while its creator still holds the
+ * container's lock in @dirfd, else (the creator died) stopped; init gone,
+ * a zombie, or a different process with the same pid (start time differs)
+ * -> stopped; exec.fifo present in @dirfd -> created; cgroup frozen ->
+ * paused; else running. */
 UrunContainerStatus urun_state_status (const UrunStateRecord *record, int dirfd);
 
 /* The current time as RFC 3339 UTC with nanoseconds. */
@@ -167,8 +152,11 @@ typedef struct
 void urun_state_list_entry_free (UrunStateListEntry *entry);
 
 /* The containers of the store, sorted by id, as UrunStateListEntry *.
- * Entries that are not directories or have no readable state.json are
- * skipped with a g_debug().  Takes no locks. */
+ * Entries that are not directories or not the caller's are skipped with a
+ * g_debug(); a directory without a readable state.json (a create that
+ * has not written one yet, or died) is listed with a record holding only
+ * its id, "creating" or "stopped" as for urun_state_status().  Takes no
+ * locks. */
 GPtrArray *urun_state_store_list (UrunStateStore *store, GError **error);
 
 typedef enum
@@ -211,12 +199,12 @@ gboolean urun_container_state_save (UrunContainerState *state, const UrunStateRe
 /* Creates exec.fifo (mode 0600) in the container directory. */
 gboolean urun_container_state_make_exec_fifo (UrunContainerState *state, GError **error);
 
-/* Deletes the container: its directory and everything in it, after running
- * the record's cleanup items.  @state must hold the lock.  A container that
- * is created, running or paused fails with URUN_ERROR_WRONG_STATE unless
- * @force, which kills init with SIGKILL first and waits (at most
- * URUN_STATE_KILL_TIMEOUT_MS) for it to go.  After success @state refers to
- * nothing and may only be freed. */
+/* Deletes the container: its directory and everything in it.  @state
+ * must hold the lock.  A container whose init still runs (created,
+ * running, paused, or a create that died half-way) fails with
+ * URUN_ERROR_WRONG_STATE unless @force, which kills init with SIGKILL
+ * first and waits (at most URUN_STATE_KILL_TIMEOUT_MS) for it to go.
+ * After success @state refers to nothing and may only be freed. */
 gboolean urun_state_delete (UrunContainerState *state, gboolean force, GError **error);
 
 G_END_DECLS

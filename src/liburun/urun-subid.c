@@ -19,8 +19,10 @@ parse_u32 (const char *text, guint64 max, guint64 *out_value)
   return TRUE;
 }
 
-GArray *
-urun_subid_ranges (const char *path, const char *user_name, guint32 id, GError **error)
+/* The ranges of @path whose owner is @user_name or @id, or of every owner
+ * with @all. */
+static GArray *
+read_ranges (const char *path, const char *user_name, guint32 id, gboolean all, GError **error)
 {
   g_autoptr (GArray) ranges = g_array_new (FALSE, FALSE, sizeof (UrunSubidRange));
   g_autoptr (GError) local_error = NULL;
@@ -54,7 +56,7 @@ urun_subid_ranges (const char *path, const char *user_name, guint32 id, GError *
           g_debug ("%s:%u: skipping malformed line", path, i + 1);
           continue;
         }
-      if (g_strcmp0 (fields[0], user_name) != 0 && strcmp (fields[0], id_text) != 0)
+      if (!all && g_strcmp0 (fields[0], user_name) != 0 && strcmp (fields[0], id_text) != 0)
         continue;
       /* A range must fit in the 32-bit id space: start + count <= 2^32. */
       if (!parse_u32 (fields[1], G_MAXUINT32, &start)
@@ -69,4 +71,38 @@ urun_subid_ranges (const char *path, const char *user_name, guint32 id, GError *
       g_array_append_val (ranges, range);
     }
   return g_steal_pointer (&ranges);
+}
+
+GArray *
+urun_subid_ranges (const char *path, const char *user_name, guint32 id, GError **error)
+{
+  return read_ranges (path, user_name, id, FALSE, error);
+}
+
+static gboolean
+overlaps (const GArray *ranges, guint64 start, guint64 count)
+{
+  for (guint i = 0; ranges != NULL && i < ranges->len; i++)
+    {
+      const UrunSubidRange *r = &g_array_index (ranges, UrunSubidRange, i);
+
+      if (start < (guint64) r->start + r->count && (guint64) r->start < start + count)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+guint32
+urun_subid_free_start (const char *subuid_path, const char *subgid_path, guint32 count)
+{
+  g_autoptr (GArray) uids = read_ranges (subuid_path, NULL, 0, TRUE, NULL);
+  g_autoptr (GArray) gids = read_ranges (subgid_path, NULL, 0, TRUE, NULL);
+  guint64 start;
+
+  /* 100000 is where useradd starts (SUB_UID_MIN); steps of 65536 keep
+   * ranges aligned the way it hands them out. */
+  for (start = 100000; start + count <= (guint64) G_MAXUINT32 + 1; start += 65536)
+    if (!overlaps (uids, start, count) && !overlaps (gids, start, count))
+      return (guint32) start;
+  return 0;
 }

@@ -27,4 +27,10 @@ typedef struct
  * other read errors fail. */
 GArray *urun_subid_ranges (const char *path, const char *user_name, guint32 id, GError **error);
 
+/* The lowest start of a free range of @count ids for a new user: the
+ * first of 100000, 165536, 231072, ... that overlaps no range of any user
+ * in @subuid_path and @subgid_path, so that one start serves both files.
+ * Unreadable files count as empty; 0 when no such range fits in 32 bits. */
+guint32 urun_subid_free_start (const char *subuid_path, const char *subgid_path, guint32 count);
+
 G_END_DECLS

@@ -130,6 +130,35 @@ else
   diag "$out"
 fi
 
+# ---- the cgroup file system inside ------------------------------------------------------
+# Without a cgroup namespace (podman's default on cgroup v1) each hierarchy
+# is the container's own cgroup, read-only: rootless without delegation,
+# that is the cgroup podman left it in (conmon's); with one, its root.
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+  CG_MEM_IN=/sys/fs/cgroup/memory.max CG_MEM_MNT=/sys/fs/cgroup
+else
+  CG_MEM_IN=/sys/fs/cgroup/memory/memory.limit_in_bytes CG_MEM_MNT=/sys/fs/cgroup/memory
+fi
+if detached cgv; then
+  pid=$(pm inspect -f '{{.State.Pid}}' cgv)
+  if [ "$(readlink "/proc/$pid/ns/cgroup")" = "$(readlink /proc/self/ns/cgroup)" ]; then
+    if [ "$CG_MEM_MNT" = /sys/fs/cgroup ]; then
+      want=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+    else
+      want=$(awk -F: '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == "memory") print $3 }' "/proc/$pid/cgroup")
+    fi
+  else
+    want=/
+  fi
+  run_pm exec cgv cat /proc/self/mountinfo
+  is "$(awk -v mp="$CG_MEM_MNT" '$5 == mp { print $4 }' <<<"$out")" "$want" \
+    "$CG_MEM_MNT inside is the container's own cgroup ($want), not the host's tree"
+  like "$(awk -v mp="$CG_MEM_MNT" '$5 == mp { print $6 }' <<<"$out")" '^ro,' "... read-only"
+  run_pm exec cgv sh -c "mkdir $CG_MEM_MNT/urun-e2e-sub"
+  like "$status:$out" '^1:.*Read-only file system' "... so no cgroup can be made in it"
+  gone cgv
+fi
+
 # ---- pause / unpause; update ---------------------------------------------------------
 if [ "$E2E_CGROUPS" != usable ]; then
   skip "pause/unpause: $E2E_CGROUPS"
@@ -151,11 +180,15 @@ else
     path=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")
     cat "/sys/fs/cgroup/$2$path/$3"
   }
-  if detached upd --memory 64m --pids-limit 50; then
-    is "$(cg_read upd memory memory.limit_in_bytes):$(cg_read upd pids pids.max)" "67108864:50" \
-      "run --memory 64m --pids-limit 50 set the cgroup"
-    ok "update --memory 128m" pm update --memory 128m upd
-    is "$(cg_read upd memory memory.limit_in_bytes)" 134217728 "update changed the cgroup"
+  if detached upd --memory 32m --pids-limit 50; then
+    is "$(cg_read upd memory memory.limit_in_bytes):$(cg_read upd pids pids.max)" "33554432:50" \
+      "run --memory 32m --pids-limit 50 set the cgroup"
+    run_pm exec upd cat "$CG_MEM_IN" /sys/fs/cgroup/pids/pids.max
+    is "$status:$(echo $out)" "0:33554432 50" "... and both read back inside the container"
+    ok "update --memory 64m" pm update --memory 64m upd
+    is "$(cg_read upd memory memory.limit_in_bytes)" 67108864 "update changed the cgroup"
+    run_pm exec upd cat "$CG_MEM_IN"
+    is "$status:$out" "0:67108864" "... as the container sees at once"
     skip "update --pids-limit: podman 4.3's update has no such option"
     gone upd
   fi

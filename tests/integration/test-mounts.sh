@@ -136,12 +136,14 @@ for name, target in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                      ("ptmx", "pts/ptmx")]:
     assert name in d and d[name].get("target") == target, (name, d.get(name))
 '
-json_check "masks: a tmpfs on directories, /dev/null on files, symlinks left alone" "$report" '
+json_check "masks: a tmpfs on directories, /dev/null on files and on a symlink's target" "$report" '
 m = {x["mount_point"]: x for x in r["mounts"]}
 assert m["/etc/masked-dir"]["fstype"] == "tmpfs", m["/etc/masked-dir"]
 assert "ro" in m["/etc/masked-dir"]["options"].split(",")
 assert m["/etc/masked-file"]["root"].endswith("/null"), m["/etc/masked-file"]
-assert "/masklink" not in m and "/etc/linked-secret" not in m
+# Issue 19: a mask on the link itself would leave its target readable.
+assert "/masklink" not in m, m["/masklink"]
+assert m["/etc/linked-secret"]["root"].endswith("/null"), m.get("/etc/linked-secret")
 assert "/var/rodir" in m and "ro" in m["/var/rodir"]["options"].split(",")
 assert "/evil3" not in m
 '
@@ -198,7 +200,7 @@ like "$out" '(^|
 like "$out" 'copyme-writable' "tmpcopyup: the tmpfs is writable"
 like "$out" 'masked-file=\[\]' "masked file reads empty"
 like "$out" 'masked-dir=\[\]' "masked directory lists empty"
-like "$out" 'linked=\[visible\]' "a masked symlink is not followed"
+like "$out" 'linked=\[\]' "a masked symlink masks its target inside the rootfs"
 like "$out" "can't create /var/rodir/x: Read-only file system" "readonly path is read-only"
 like "$out" "can't create /etc/rofile: Read-only file system" "readonly path (a file) is read-only"
 like "$out" "can't create /rootfile: Read-only file system" "root.readonly"

@@ -144,6 +144,71 @@ c["process"]["user"] = {"uid": 1000, "gid": 1000}'
     'assert any("READY=1" in m["text"] for m in r), r'
 fi
 
+# ---- a read-only rootfs: what urun needs is created, as runc does ------------
+# The test rootfs has /run but no /run/notify nor /srv/work: urun creates
+# the socket's directory and the cwd before the root is read-only for good.
+new_bundle ro || done_testing
+rob=$bundle
+edit_config "$rob" '
+c["root"]["readonly"] = True
+c["process"]["cwd"] = "/srv/work"'
+set_args "$rob" sh -c 'pwd; touch /probe 2>/dev/null && echo root-writable; urun-test-helper notify READY=1'
+receiver ro
+NOTIFY_SOCKET=$host_sock run_urun run --bundle "$rob" ro
+is "$status" 0 "run with root.readonly, a missing process.cwd and NOTIFY_SOCKET"
+[ "$status" -eq 0 ] || diag "$err"
+like "$out" "^/srv/work" "the missing cwd was created and entered"
+unlike "$out" "root-writable" "the root is read-only for the payload"
+ok "the bundle's rootfs has the cwd now" test -d "$rob/rootfs/srv/work"
+sleep 0.2
+stop_receiver
+json_check "READY=1 relayed from a read-only rootfs" "$(messages)" \
+  'assert any("READY=1" in m["text"] for m in r), r'
+no_leftovers "nothing left of ro" "$rob" ro
+
+# A rootfs on a read-only filesystem (a tmpfs remounted read-only, in a
+# mount namespace of the test's own): nothing can be created, and the error
+# says what to create.
+if [ "$URUN_TEST_MODE" = root ]; then
+  new_bundle rofs || done_testing
+  rofs=$bundle
+  mkdir "$rofs/rofs"
+  edit_config "$rofs" '
+c["root"]["path"] = "rofs"
+c["root"]["readonly"] = True
+c["process"]["cwd"] = "/srv/missing"'
+  set_args "$rofs" true
+  # ro_run ID [ENV...]: urun run of $rofs with its rootfs on a read-only
+  # filesystem.
+  ro_run ()
+  {
+    local id=$1 errfile
+    shift
+    errfile=$(mktemp "$URUN_TEST_TMPDIR/.ns.XXXXXX")
+    env "$@" unshare --mount --propagation private -- sh -c '
+      mount -t tmpfs rofs "$1/rofs" && cp -a "$1/rootfs/." "$1/rofs/" &&
+        mount -o remount,ro "$1/rofs" || exit 99
+      exec "$2" --root "$3" run --bundle "$1" "$4"' _ "$rofs" "$URUN" "$URUN_TEST_STATE_ROOT" "$id" \
+      >/dev/null 2>"$errfile"
+    status=$?
+    err=$(cat "$errfile")
+    rm -f "$errfile"
+  }
+  ro_run rofs
+  ok "a cwd missing from a rootfs mounted read-only fails" test "$status" -ne 0 -a "$status" -ne 99
+  like "$err" "/srv/missing \\(missing from the read-only rootfs: create it in the image" "... saying what to create"
+  edit_config "$rofs" 'c["process"]["cwd"] = "/"'
+  receiver rofsn
+  ro_run rofsn NOTIFY_SOCKET="$host_sock"
+  ok "NOTIFY_SOCKET with /run/notify missing from a rootfs mounted read-only fails" test "$status" -ne 0 -a "$status" -ne 99
+  like "$err" "/run/notify \\(missing from the read-only rootfs: create it in the image or mount a tmpfs on /run\\)" "... saying what to create"
+  stop_receiver
+  no_leftovers "nothing left of rofs" "$rofs" rofs
+  no_leftovers "nothing left of rofsn" "$rofs" rofsn
+else
+  skip "a rootfs mounted read-only: only root can make that bind mount here (root covers it)"
+fi
+
 # ---- without NOTIFY_SOCKET nothing is set up ---------------------------------
 set_args "$b" sh -c 'echo "env=${NOTIFY_SOCKET-unset}"; grep -q " /run/notify " /proc/self/mountinfo && echo has-mount; exit 0'
 run_urun run --bundle "$b" none

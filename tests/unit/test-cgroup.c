@@ -75,10 +75,14 @@ test_v2_unlimited (void)
 static void
 test_v2_errors (void)
 {
-  g_autoptr (UrunSpecResources) low = resources ("{\"memory\": {\"limit\": 2000, \"swap\": 1000}}");
+  /* Built by hand: loading refuses it before the cgroup code would. */
+  g_autoptr (UrunSpecResources) low = g_new0 (UrunSpecResources, 1);
   g_autoptr (UrunSpecResources) bad = resources ("{\"unified\": {\"cgroup.procs\": \"1\"}}");
   g_autoptr (GError) error = NULL;
 
+  low->memory = g_new0 (UrunSpecMemory, 1);
+  low->memory->limit = 2000, low->memory->has_limit = TRUE;
+  low->memory->swap = 1000, low->memory->has_swap = TRUE;
   g_assert_null (urun_cgroup_resources_v2 (low, NULL, &error));
   g_assert_error (error, URUN_ERROR, URUN_ERROR_INVALID_CONFIG);
   g_assert_nonnull (strstr (error->message, "must be at least memory.limit"));

@@ -22,10 +22,22 @@ assert_invalid (const char *id, const char *fragment)
 static void
 test_valid (void)
 {
-  const char *const ids[] = { "a", "web-1", "A_b.c", "x..y", "x.", "ünïcode", "sp ace", NULL };
+  const char *const ids[] = { "a", "web-1", "A_b.c", "x..y", "x.", "a+b", "0123abcdefABCDEF", NULL };
 
   for (guint i = 0; ids[i] != NULL; i++)
     g_assert_true (urun_id_validate (ids[i], NULL));
+}
+
+/* runc's ^[\w+.-]+$ and no more (issue 19). */
+static void
+test_charset (void)
+{
+  assert_invalid ("sp ace", "` ` is not allowed");
+  assert_invalid ("*", "`*` is not allowed");
+  assert_invalid ("a:b", "`:` is not allowed");
+  assert_invalid ("a@b", "`@` is not allowed");
+  assert_invalid ("ünïcode", "byte 0 is not ASCII");
+  assert_invalid ("x\xff", "byte 1 is not ASCII");
 }
 
 static void
@@ -84,6 +96,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/id/valid", test_valid);
   g_test_add_func ("/id/empty", test_empty);
+  g_test_add_func ("/id/charset", test_charset);
   g_test_add_func ("/id/dots", test_dots);
   g_test_add_func ("/id/slash", test_slash);
   g_test_add_func ("/id/leading-dot", test_leading_dot);

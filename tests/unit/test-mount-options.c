@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "urun-mount-options.h"
+#include "urun-spec.h"
 #include "urun-spec-names.h"
 
 #include <sys/mount.h>
@@ -290,6 +291,42 @@ test_lookup (void)
     }
 }
 
+/* uid=/gid= naming ids the container's maps lack are dropped, the rest of
+ * the data kept in order; no maps (no user namespace) drops nothing. */
+static void
+test_unmapped_ids (void)
+{
+  const char *const options[] = { "nosuid", "mode=0620", "gid=5", "uid=0", "gid=0", "uid=1000",
+                                  "size=1k", "gid=x", NULL };
+  const UrunSpecIdMapping one = { .container_id = 0, .host_id = 1000, .size = 1 };
+  const UrunSpecIdMapping wide = { .container_id = 0, .host_id = 100000, .size = 65536 };
+  g_autoptr (GArray) single = g_array_new (FALSE, FALSE, sizeof (UrunSpecIdMapping));
+  g_autoptr (GArray) full = g_array_new (FALSE, FALSE, sizeof (UrunSpecIdMapping));
+  g_auto (UrunMountFlags) flags = { 0 };
+  g_autofree char *dropped = NULL;
+
+  g_array_append_val (single, one);
+  g_array_append_val (full, wide);
+  parse (&flags, options);
+  g_assert_null (urun_mount_flags_drop_unmapped_ids (&flags, NULL, NULL));
+  g_assert_null (urun_mount_flags_drop_unmapped_ids (&flags, full, full));
+  g_assert_cmpstr (flags.data, ==, "mode=0620,gid=5,uid=0,gid=0,uid=1000,size=1k,gid=x");
+  dropped = urun_mount_flags_drop_unmapped_ids (&flags, single, single);
+  g_assert_cmpstr (dropped, ==, "gid=5, uid=1000");
+  g_assert_cmpstr (flags.data, ==, "mode=0620,uid=0,gid=0,size=1k,gid=x");
+  urun_mount_flags_clear (&flags);
+
+  {
+    const char *const only[] = { "gid=5", NULL };
+    g_autofree char *d = NULL;
+
+    parse (&flags, only);
+    d = urun_mount_flags_drop_unmapped_ids (&flags, single, single);
+    g_assert_cmpstr (d, ==, "gid=5");
+    g_assert_null (flags.data);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -304,6 +341,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mount-options/atime-attrs", test_atime_attrs);
   g_test_add_func ("/mount-options/data", test_data);
   g_test_add_func ("/mount-options/extensions", test_extensions);
+  g_test_add_func ("/mount-options/unmapped-ids", test_unmapped_ids);
   g_test_add_func ("/mount-options/lookup", test_lookup);
   return g_test_run ();
 }

@@ -152,17 +152,25 @@ test_bad_options (void)
   const char *const args[] = { "id", NULL };
   const char *const bad_env[] = { "NOEQUALS", NULL };
   const char *const bad_gid[] = { "wheel", NULL };
+  const char *const big_gid[] = { "4294967295", NULL };
   const char *const bad_cap[] = { "CAP_NOPE", NULL };
   struct
   {
     UrunExecOptions options;
     const char *message;
   } cases[] = {
-    { { .args = args, .user = "root" }, "--user: expected a numeric id, got `root`" },
-    { { .args = args, .user = "1:x" }, "--user: expected a numeric id, got `1:x`" },
+    { { .args = args, .user = "root" }, "--user: expected a numeric id between 0 and 2147483647, got `root`" },
+    { { .args = args, .user = "1:x" }, "--user: expected a numeric id between 0 and 2147483647, got `1:x`" },
+    /* (uid_t) -1 would leave the process root (issue 19). */
+    { { .args = args, .user = "4294967295" },
+      "--user: expected a numeric id between 0 and 2147483647, got `4294967295`" },
+    { { .args = args, .user = "0:2147483648" },
+      "--user: expected a numeric id between 0 and 2147483647, got `0:2147483648`" },
+    { { .args = args, .additional_gids = big_gid },
+      "--additional-gids: expected a numeric id between 0 and 2147483647, got `4294967295`" },
     { { .args = args, .env = bad_env }, "--env: expected NAME=VALUE, got `NOEQUALS`" },
     { { .args = args, .additional_gids = bad_gid },
-      "--additional-gids: expected a numeric id, got `wheel`" },
+      "--additional-gids: expected a numeric id between 0 and 2147483647, got `wheel`" },
     { { .args = args, .caps = bad_cap }, "--cap: unknown capability `CAP_NOPE`" },
     { { .args = args, .cwd = "relative" }, NULL },
   };
@@ -178,6 +186,43 @@ test_bad_options (void)
         g_assert_cmpstr (error->message, ==, cases[i].message);
       else
         g_assert_true (g_str_has_prefix (error->message, "exec: cwd"));
+    }
+}
+
+/* A --process file goes through the spec's validation: no id that set*id
+ * would take as "unchanged" (issue 19). */
+static void
+test_process_file_big_ids (void)
+{
+  const char *const files[][2] = {
+    { "{ \"user\": { \"uid\": 4294967295, \"gid\": 0 }, \"args\": [\"id\"], \"cwd\": \"/\" }",
+      "process.json: user.uid: expected an id between 0 and 2147483647, got 4294967295" },
+    { "{ \"user\": { \"uid\": 0, \"gid\": 2147483648 }, \"args\": [\"id\"], \"cwd\": \"/\" }",
+      "process.json: user.gid: expected an id between 0 and 2147483647, got 2147483648" },
+    { "{ \"user\": { \"uid\": 0, \"gid\": 0, \"additionalGids\": [1, 4294967295] },"
+      "  \"args\": [\"id\"], \"cwd\": \"/\" }",
+      "process.json: user.additionalGids[1]: expected an id between 0 and 2147483647, got "
+      "4294967295" },
+    { "{ \"user\": { \"uid\": 0, \"gid\": 0 }, \"args\": [\"sh\", \"-c\\u0000rm\"], \"cwd\": \"/\" }",
+      "process.json: args[1]: the string holds a NUL character (\\u0000), which would cut it "
+      "short: remove it" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr (JsonObject) given = object_from (files[i][0]);
+      UrunExecOptions options = { .process_file = "process.json" };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (UrunSpecProcess) p = NULL;
+
+      /* NUL: the file's own text is what gets scanned. */
+      if (strstr (files[i][0], "\\u0000") != NULL)
+        p = urun_spec_process_load_data (files[i][0], -1, "process.json", &error);
+      else
+        p = urun_exec_process_build (NULL, given, &options, "process.json", &error);
+      g_assert_null (p);
+      g_assert_error (error, URUN_ERROR, URUN_ERROR_INVALID_CONFIG);
+      g_assert_cmpstr (error->message, ==, files[i][1]);
     }
 }
 
@@ -330,6 +375,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan-exec/command-line/cap-ambient", test_cap_ambient_with_inheritable);
   g_test_add_func ("/plan-exec/command-line/bad", test_bad_options);
   g_test_add_func ("/plan-exec/process-file/inherits", test_process_file_inherits);
+  g_test_add_func ("/plan-exec/process-file/big-ids", test_process_file_big_ids);
   g_test_add_func ("/plan-exec/process-file/overrides", test_process_file_overrides);
   g_test_add_func ("/plan-exec/process-file/invalid", test_process_file_invalid);
   g_test_add_func ("/plan-exec/plan", test_plan);

@@ -16,6 +16,7 @@
 typedef struct
 {
   char *bundle; /* a temporary bundle with an empty rootfs/ */
+  const char *root_path; /* root.path, "rootfs" when NULL */
   UrunSpec *spec;
   UrunPlanOwner *owner;
 } Fixture;
@@ -51,8 +52,9 @@ build (Fixture *f, const char *process, const char *linux_, const char *extra,
        const UrunPlanOptions *given, GError **error)
 {
   g_autofree char *json = g_strdup_printf (
-    "{ \"ociVersion\": \"1.2.0\", \"root\": { \"path\": \"rootfs\" },"
+    "{ \"ociVersion\": \"1.2.0\", \"root\": { \"path\": \"%s\" },"
     "  \"process\": %s, \"linux\": %s %s }",
+    f->root_path != NULL ? f->root_path : "rootfs",
     process != NULL ? process
                     : "{ \"user\": { \"uid\": 0, \"gid\": 0 }, \"args\": [\"sh\"], \"cwd\": \"/\" }",
     linux_ != NULL ? linux_ : "{ \"namespaces\": [ { \"type\": \"mount\" } ] }",
@@ -147,16 +149,159 @@ test_time_namespace (Fixture *f, gconstpointer data)
   g_assert_cmpstr (plan->timens_offsets, ==, "monotonic 3600 5\n");
 }
 
+/* A namespace type that is not listed is inherited, the mount namespace
+ * too: the container runs in the caller's with chroot semantics, and init
+ * mounts nothing (no devices, no /dev/console for a terminal). */
 static void
-test_mount_namespace_required (Fixture *f, gconstpointer data)
+test_no_mount_namespace (Fixture *f, gconstpointer data)
+{
+  const UrunInitPlan *plan = build_ok (
+    f, "{ \"user\": { \"uid\": 0, \"gid\": 0 }, \"args\": [\"sh\"], \"cwd\": \"/\","
+       "  \"terminal\": true }",
+    "{ \"namespaces\": [ {\"type\":\"pid\"} ] }", NULL, NULL);
+
+  g_assert_true (plan->chroot_only);
+  g_assert_cmphex (plan->clone_flags, ==, CLONE_NEWPID);
+  g_assert_cmpint (plan->n_mounts, ==, 0);
+  g_assert_cmpint (plan->n_devices, ==, 0);
+  g_assert_false (plan->create_console);
+  g_assert_true (plan->terminal);
+  g_assert_cmphex (plan->root_propagation, ==, 0);
+}
+
+/* A mount namespace joined by path is somebody else's: the same. */
+static void
+test_joined_mount_namespace (Fixture *f, gconstpointer data)
+{
+  const UrunInitPlan *plan = build_ok (
+    f, NULL, "{ \"namespaces\": [ {\"type\":\"mount\", \"path\": \"/proc/self/ns/mnt\"} ] }",
+    NULL, NULL);
+
+  g_assert_true (plan->chroot_only);
+  g_assert_true (plan->staged);
+  g_assert_cmpint (plan->n_joins, ==, 1);
+  g_assert_cmphex (plan->joins[0].nstype, ==, CLONE_NEWNS);
+  g_assert_cmpint (plan->n_devices, ==, 0);
+
+  plan = build_ok (f, NULL, NULL, NULL, NULL);
+  g_assert_false (plan->chroot_only);
+  g_assert_cmpint (plan->n_devices, >, 0);
+}
+
+/* Whatever would be a mount in a namespace that is not the container's is
+ * refused, naming the field. */
+static void
+test_no_mount_namespace_refuses_mounts (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const char *linux_extra;
+    const char *extra;
+    const char *what;
+  } cases[] = {
+    { "", ", \"mounts\": [ { \"destination\": \"/proc\", \"type\": \"proc\" } ]", "mounts" },
+    { ", \"maskedPaths\": [\"/proc/kcore\"]", "", "linux.maskedPaths" },
+    { ", \"readonlyPaths\": [\"/proc/sys\"]", "", "linux.readonlyPaths" },
+    { ", \"devices\": [ { \"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10,"
+      " \"minor\": 229 } ]", "", "linux.devices" },
+    { ", \"rootfsPropagation\": \"shared\"", "", "linux.rootfsPropagation" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (gsize joined = 0; joined < 2; joined++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *linux_ = g_strdup_printf (
+          "{ \"namespaces\": [ %s ] %s }",
+          joined ? "{\"type\":\"mount\", \"path\": \"/proc/self/ns/mnt\"}" : "{\"type\":\"pid\"}",
+          cases[i].linux_extra);
+        g_autofree char *expected = g_strdup_printf (
+          "config.json: %s: needs a mount namespace of the container's own, and "
+          "linux.namespaces has none (a mount namespace that is not listed is the caller's, "
+          "one joined by path is another's, and urun mounts nothing there); add "
+          "{\"type\": \"mount\"} to linux.namespaces, or leave %s out",
+          cases[i].what, cases[i].what);
+
+        g_assert_false (build (f, NULL, linux_, cases[i].extra, NULL, &error));
+        g_assert_error (error, URUN_ERROR, URUN_ERROR_INVALID_CONFIG);
+        g_assert_cmpstr (error->message, ==, expected);
+      }
+}
+
+/* The caller's root as the rootfs: refused with a mount namespace of the
+ * container's own, allowed (chroot to "/") without one. */
+static void
+test_rootfs_is_caller_root (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
+  const UrunInitPlan *plan;
 
-  g_assert_false (build (f, NULL, "{ \"namespaces\": [ {\"type\":\"pid\"} ] }", NULL, NULL,
-                         &error));
+  f->root_path = "/";
+  g_assert_false (build (f, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, URUN_ERROR, URUN_ERROR_INVALID_CONFIG);
   g_assert_cmpstr (error->message, ==,
-                   "config.json: linux.namespaces: a mount namespace is required");
+                   "config.json: root.path: `/` is the host's root directory; a container "
+                   "with a mount namespace of its own needs a root filesystem of its own (to "
+                   "run in the host's filesystem, leave \"mount\" out of linux.namespaces, "
+                   "and the mounts with it)");
+
+  plan = build_ok (f, NULL, "{ \"namespaces\": [ {\"type\":\"pid\"} ] }", NULL, NULL);
+  g_assert_true (plan->chroot_only);
+  g_assert_cmpstr (plan->rootfs, ==, "/");
+  f->root_path = NULL;
+}
+
+/* A bind onto /dev: no devices or links are made in what it shows. */
+static void
+test_dev_from_host (Fixture *f, gconstpointer data)
+{
+  g_autofree char *mounts = g_strdup_printf (
+    ", \"mounts\": [ { \"destination\": \"/dev/\", \"type\": \"bind\", \"source\": \"%s\","
+    "  \"options\": [\"rbind\"] } ]", f->bundle);
+  const UrunInitPlan *plan = build_ok (f, NULL, NULL, mounts, NULL);
+
+  g_assert_true (plan->dev_from_host);
+  g_assert_cmpint (plan->n_devices, ==, 0);
+
+  plan = build_ok (f, NULL, NULL, ", \"mounts\": [ { \"destination\": \"/dev\", \"type\": \"tmpfs\","
+                   "  \"source\": \"tmpfs\" } ]", NULL);
+  g_assert_false (plan->dev_from_host);
+  g_assert_cmpint (plan->n_devices, >, 0);
+}
+
+/* mounts[]: a bind of the bundle at /vol with @propagation, a tmpfs in it. */
+static char *
+shared_bind_mounts (Fixture *f, const char *propagation)
+{
+  return g_strdup_printf (
+    ", \"mounts\": [ { \"destination\": \"/vol\", \"type\": \"bind\", \"source\": \"%s\","
+    "  \"options\": [\"rbind\", \"%s\"] },"
+    "  { \"destination\": \"/vol/sub\", \"type\": \"tmpfs\", \"source\": \"tmpfs\" } ]",
+    f->bundle, propagation);
+}
+
+/* Under rootfsPropagation shared, a bind that asks to stay shared is a
+ * peer of the host's mount: nothing of urun's may be mounted inside it. */
+static void
+test_shared_bind_keeps_urun_out (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shared = shared_bind_mounts (f, "rshared");
+  g_autofree char *slave = shared_bind_mounts (f, "rslave");
+  const char *linux_ = "{ \"namespaces\": [ {\"type\":\"mount\"} ], \"rootfsPropagation\": \"rshared\" }";
+
+  g_assert_false (build (f, NULL, linux_, shared, NULL, &error));
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_INVALID_CONFIG);
+  g_assert_cmpstr (error->message, ==,
+                   "config.json: mounts[1]: `/vol/sub` is inside mounts[0] (`/vol`), a bind "
+                   "that stays shared with the host under linux.rootfsPropagation \"rshared\"; "
+                   "what urun mounts there would appear on the host too: move it elsewhere, or "
+                   "drop the shared option of mounts[0]");
+  g_clear_error (&error);
+
+  /* A bind that is no peer of the host's, or no shared "/": fine. */
+  build_ok (f, NULL, linux_, slave, NULL);
+  build_ok (f, NULL, NULL, shared, NULL);
 }
 
 static void
@@ -289,7 +434,12 @@ main (int argc, char **argv)
   ADD ("/plan/fast-path", test_fast_path);
   ADD ("/plan/staged-path", test_staged_path);
   ADD ("/plan/time-namespace", test_time_namespace);
-  ADD ("/plan/mount-namespace-required", test_mount_namespace_required);
+  ADD ("/plan/no-mount-namespace", test_no_mount_namespace);
+  ADD ("/plan/joined-mount-namespace", test_joined_mount_namespace);
+  ADD ("/plan/no-mount-namespace-refuses-mounts", test_no_mount_namespace_refuses_mounts);
+  ADD ("/plan/rootfs-is-caller-root", test_rootfs_is_caller_root);
+  ADD ("/plan/shared-bind-keeps-urun-out", test_shared_bind_keeps_urun_out);
+  ADD ("/plan/dev-from-host", test_dev_from_host);
   ADD ("/plan/missing-rootfs", test_missing_rootfs);
   ADD ("/plan/process", test_process);
   ADD ("/plan/path-from-config", test_path_from_config);

@@ -328,13 +328,9 @@ test_valid_podman (void)
   g_assert_null (l->personality->flags);
   g_assert_cmpstr (l->memory_policy->mode, ==, "MPOL_BIND");
   g_assert_cmpstr (l->memory_policy->nodes, ==, "0-1");
-  g_assert_cmpuint (l->n_net_devices, ==, 2);
-  g_assert_cmpstr (l->net_devices[0].host_name, ==, "eth1");
-  g_assert_cmpstr (l->net_devices[0].name, ==, "ctr1");
-  g_assert_null (l->net_devices[1].name);
-  g_assert_cmpstr (l->intel_rdt->clos_id, ==, "guaranteed_group");
-  g_assert_true (l->intel_rdt->enable_monitoring);
-  g_assert_null (l->intel_rdt->l3_cache_schema);
+  /* netDevices and intelRdt are refused (the corpus has a case for each). */
+  g_assert_cmpuint (l->n_net_devices, ==, 0);
+  g_assert_null (l->intel_rdt);
 }
 
 static void

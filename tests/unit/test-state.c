@@ -311,7 +311,6 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_autoptr (GDir) dir = NULL;
   g_autofree char *dir_path = g_build_filename (f->root, "rt", NULL);
   g_autofree char *file_path = g_build_filename (dir_path, URUN_STATE_FILE, NULL);
-  const UrunCleanupItem *item;
   const char *name;
   struct stat st;
 
@@ -335,8 +334,6 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_ptr_array_add (record->cgroup.dropped_limits, g_strdup ("memory.swap"));
   g_hash_table_insert (record->annotations, g_strdup ("b"), g_strdup ("2"));
   g_hash_table_insert (record->annotations, g_strdup ("a"), g_strdup ("1"));
-  urun_state_record_add_cleanup (record, URUN_CLEANUP_UNMOUNT, "/some/mount");
-  urun_state_record_add_cleanup (record, "from-the-future", "/x");
 
   g_assert_true (urun_container_state_save (state, record, &error));
   g_assert_no_error (error);
@@ -372,10 +369,6 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_ptr_array_index (loaded->cgroup.dropped_limits, 0), ==, "memory.swap");
   g_assert_cmpuint (g_hash_table_size (loaded->annotations), ==, 2);
   g_assert_cmpstr (g_hash_table_lookup (loaded->annotations, "a"), ==, "1");
-  g_assert_cmpuint (loaded->cleanup->len, ==, 2);
-  item = g_ptr_array_index (loaded->cleanup, 1);
-  g_assert_cmpstr (item->kind, ==, "from-the-future");
-  g_assert_cmpstr (item->path, ==, "/x");
 }
 
 static void
@@ -421,6 +414,29 @@ test_json_shape (void)
   g_assert_null (parsed);
   g_assert_nonnull (strstr (error->message, "urun.cgroup.driver"));
   g_clear_error (&error);
+
+  /* What delete removes or stops must stay a container's (issue 19): a
+   * path below the hierarchy's root, a scope unit. */
+  {
+    const char *const bad[][2] = {
+      { "{\"driver\":\"cgroupfs\",\"path\":\"/a/../../etc\"}", "urun.cgroup.path" },
+      { "{\"driver\":\"cgroupfs\",\"path\":\"relative\"}", "urun.cgroup.path" },
+      { "{\"driver\":\"systemd\",\"unit\":\"sshd.service\"}", "urun.cgroup.unit" },
+    };
+
+    for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
+      {
+        g_autofree char *json = g_strdup_printf (
+          "{\"ociVersion\":\"1.2.0\",\"id\":\"x\",\"urun\":{\"cgroup\":%s}}", bad[k][0]);
+
+        g_clear_pointer (&node, json_node_unref);
+        node = json_from_string (json, NULL);
+        parsed = urun_state_record_from_json (node, &error);
+        g_assert_null (parsed);
+        g_assert_nonnull (strstr (error->message, bad[k][1]));
+        g_clear_error (&error);
+      }
+  }
 
   g_clear_pointer (&node, json_node_unref);
   node = json_from_string ("{\"ociVersion\":\"1.2.0\",\"pid\":1}", NULL);
@@ -501,7 +517,7 @@ test_list (Fixture *f, gconstpointer data)
 
   list = urun_state_store_list (f->store, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpuint (list->len, ==, 4);
   entry = g_ptr_array_index (list, 0);
   g_assert_cmpstr (entry->record->id, ==, "a-stopped");
   g_assert_cmpint (entry->status, ==, URUN_STATUS_STOPPED);
@@ -509,7 +525,137 @@ test_list (Fixture *f, gconstpointer data)
   g_assert_cmpstr (entry->record->id, ==, "b-running");
   g_assert_cmpint (entry->status, ==, URUN_STATUS_RUNNING);
   g_assert_cmpint (entry->record->pid, ==, child);
+  /* No readable record: listed, not hidden (issue 19), as what delete has
+   * to clean up.  Nobody holds its lock: stopped. */
+  entry = g_ptr_array_index (list, 2);
+  g_assert_cmpstr (entry->record->id, ==, "bad");
+  g_assert_cmpint (entry->status, ==, URUN_STATUS_STOPPED);
+  g_assert_cmpint (entry->record->pid, ==, 0);
+  /* Its creator holds the lock: creating; once it is gone, stopped. */
+  entry = g_ptr_array_index (list, 3);
+  g_assert_cmpstr (entry->record->id, ==, "no-record");
+  g_assert_cmpint (entry->status, ==, URUN_STATUS_CREATING);
+  g_clear_pointer (&creating, urun_container_state_free);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = urun_state_store_list (f->store, &error);
+  g_assert_no_error (error);
+  entry = g_ptr_array_index (list, 3);
+  g_assert_cmpint (entry->status, ==, URUN_STATUS_STOPPED);
   reap (child);
+}
+
+/* A record of a create that has not finished: creating while its creator
+ * holds the lock, stopped once it died. */
+static void
+test_status_unfinished (Fixture *f, gconstpointer data)
+{
+  g_autoptr (UrunContainerState) state = make_container (f, "half", 0);
+  g_autoptr (UrunStateRecord) record = record_for ("half", getpid ());
+  g_autoptr (UrunContainerState) reopened = NULL;
+
+  record->creating = TRUE;
+  g_assert_true (urun_container_state_save (state, record, NULL));
+  g_assert_cmpint (urun_state_status (record, urun_container_state_get_dirfd (state)), ==,
+                   URUN_STATUS_CREATING);
+  g_clear_pointer (&state, urun_container_state_free);
+  reopened = urun_state_open (f->store, "half", URUN_STATE_OPEN_NO_LOCK, NULL);
+  g_assert_nonnull (reopened);
+  g_assert_cmpint (urun_state_status (record, urun_container_state_get_dirfd (reopened)), ==,
+                   URUN_STATUS_STOPPED);
+  /* The flag survives the round trip. */
+  g_clear_pointer (&record, urun_state_record_free);
+  record = urun_container_state_load (reopened, NULL);
+  g_assert_nonnull (record);
+  g_assert_true (record->creating);
+}
+
+/* Only the caller's own directories and files are trusted (issue 19): a
+ * state.json planted by another user would steer kill and delete. */
+static void
+test_ownership (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UrunContainerState) state = make_container (f, "planted", 0);
+  g_autoptr (UrunStateRecord) record = record_for ("planted", 0);
+  g_autoptr (UrunContainerState) opened = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (UrunStateStore) store = NULL;
+  g_autofree char *dir = g_build_filename (f->root, "planted", NULL);
+  g_autofree char *file = g_build_filename (dir, URUN_STATE_FILE, NULL);
+
+  g_assert_true (urun_container_state_save (state, record, NULL));
+  g_clear_pointer (&state, urun_container_state_free);
+
+  /* Writable by others: refused, whoever we are. */
+  g_assert_cmpint (chmod (file, 0646), ==, 0);
+  opened = urun_state_open (f->store, "planted", URUN_STATE_OPEN_NO_LOCK, &error);
+  g_assert_nonnull (opened);
+  g_assert_null (urun_container_state_load (opened, &error));
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "lets others write to it"));
+  g_clear_error (&error);
+  g_clear_pointer (&opened, urun_container_state_free);
+  g_assert_cmpint (chmod (file, 0600), ==, 0);
+
+  g_assert_cmpint (chmod (dir, 0777), ==, 0);
+  g_assert_null (urun_state_open (f->store, "planted", URUN_STATE_OPEN_DEFAULT, &error));
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "state directory"));
+  g_assert_nonnull (strstr (error->message, "0777"));
+  g_clear_error (&error);
+  list = urun_state_store_list (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_assert_cmpint (chmod (dir, 0700), ==, 0);
+
+  g_assert_cmpint (chmod (f->root, 0757), ==, 0);
+  store = urun_state_store_open (f->root, FALSE, &error);
+  g_assert_null (store);
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "state root"));
+  g_clear_error (&error);
+  g_assert_cmpint (chmod (f->root, 0700), ==, 0);
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("changing the owner needs root");
+      return;
+    }
+  g_assert_cmpint (chown (dir, 12345, 12345), ==, 0);
+  g_assert_null (urun_state_open (f->store, "planted", URUN_STATE_OPEN_DEFAULT, &error));
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "owned by uid 12345, not by uid 0"));
+  g_clear_error (&error);
+  g_assert_cmpint (chown (dir, 0, 0), ==, 0);
+  g_assert_cmpint (chown (f->root, 12345, 12345), ==, 0);
+  store = urun_state_store_open (f->root, FALSE, &error);
+  g_assert_null (store);
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_PERMISSION_DENIED);
+  g_assert_cmpint (chown (f->root, 0, 0), ==, 0);
+}
+
+/* A record that could not be read back is never written (issue 19). */
+static void
+test_save_too_big (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UrunContainerState) state = make_container (f, "big", 0);
+  g_autoptr (UrunStateRecord) record = record_for ("big", 0);
+  g_autoptr (UrunStateRecord) loaded = NULL;
+  char *value = g_malloc (17 * 1024 * 1024);
+
+  memset (value, 'x', 17 * 1024 * 1024 - 1);
+  value[17 * 1024 * 1024 - 1] = '\0';
+  g_hash_table_insert (record->annotations, g_strdup ("huge"), value);
+  g_assert_false (urun_container_state_save (state, record, &error));
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_INVALID_CONFIG);
+  g_assert_nonnull (strstr (error->message, "more than the 16777216 that urun reads back"));
+  g_clear_error (&error);
+  /* The record written before stays, readable. */
+  loaded = urun_container_state_load (state, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_hash_table_lookup (loaded->annotations, "huge"));
 }
 
 /* ---- delete ------------------------------------------------------------ */
@@ -724,6 +870,9 @@ main (int argc, char **argv)
   ADD ("/state/round-trip", test_round_trip);
   ADD ("/state/status", test_status);
   ADD ("/state/list", test_list);
+  ADD ("/state/status-unfinished", test_status_unfinished);
+  ADD ("/state/ownership", test_ownership);
+  ADD ("/state/save-too-big", test_save_too_big);
   ADD ("/state/delete", test_delete);
   ADD ("/state/delete-running", test_delete_running);
   ADD ("/state/delete-force-reused-pid", test_delete_force_reused_pid);

@@ -1,4 +1,5 @@
-/* test-subid.c: unit tests of the /etc/subuid and /etc/subgid parser. */
+/* test-subid.c: unit tests of the /etc/subuid and /etc/subgid parser and
+ * of the free range the single-id hint suggests. */
 #include "config.h"
 
 #include "urun-subid.h"
@@ -56,6 +57,32 @@ test_parse (void)
   g_unlink (path);
 }
 
+/* The first 65536-aligned start from 100000 that no user has in either
+ * file: ranges of anyone count, partial overlaps too. */
+static void
+test_free_start (void)
+{
+  g_autofree char *uids = write_temp ("alice:100000:65536\n"
+                                      "bob:165536:10\n"
+                                      "# carol:231072:65536\n"
+                                      "broken line\n");
+  g_autofree char *gids = write_temp ("alice:100000:65536\n"
+                                      "dave:231000:100\n");
+  g_autofree char *empty = write_temp ("");
+  g_autofree char *full = write_temp ("x:0:4294967295\n");
+
+  g_assert_cmpuint (urun_subid_free_start (uids, gids, 65536), ==, 296608);
+  g_assert_cmpuint (urun_subid_free_start (uids, empty, 65536), ==, 231072);
+  g_assert_cmpuint (urun_subid_free_start (empty, empty, 65536), ==, 100000);
+  g_assert_cmpuint (urun_subid_free_start ("/nonexistent/subuid", "/nonexistent/subgid", 65536),
+                    ==, 100000);
+  g_assert_cmpuint (urun_subid_free_start (full, empty, 65536), ==, 0);
+  g_unlink (uids);
+  g_unlink (gids);
+  g_unlink (empty);
+  g_unlink (full);
+}
+
 static void
 test_by_uid_only (void)
 {
@@ -105,6 +132,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/subid/parse", test_parse);
+  g_test_add_func ("/subid/free-start", test_free_start);
   g_test_add_func ("/subid/by-uid-only", test_by_uid_only);
   g_test_add_func ("/subid/no-match", test_no_match);
   g_test_add_func ("/subid/missing-file", test_missing_file);
