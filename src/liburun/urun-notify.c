@@ -171,7 +171,7 @@ plan_add_mount (UrunPlanOwner *owner, const char *source, const char *destinatio
   urun_mount_flags_parse (options, &m->flags);
   urun_plan_owner_keep (owner, m->flags.data);
   m->source_is_dir = TRUE;
-  m->userns_fd = -1;
+  m->tree_fd = -1;
   /* Last: over whatever tmpfs the config puts at /run. */
   plan->mounts = mounts;
   plan->n_mounts++;
