@@ -443,8 +443,14 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
     goto fail;
   creation->record->pid = creation->init.pid;
-  if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
-    creation->record->init_start_time = stat_of_init.start_time;
+  /* The start time is half of init's identity: without it a later
+   * command could not tell init from a process that reused its pid. */
+  if (!urun_proc_stat_read (creation->init.pid, &stat_of_init, error))
+    {
+      g_prefix_error (error, "read the start time of the container's init: ");
+      goto fail;
+    }
+  creation->record->init_start_time = stat_of_init.start_time;
   if (!save_progress (creation, "spawned", error))
     goto fail;
   /* Between the clone and GO: init is placed before it builds anything.
@@ -463,6 +469,13 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
     urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
 
   if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, error))
+    goto fail;
+  /* oom_score_adj by the parent, before GO: init still runs urun's binary
+   * and stops being dumpable after GO, so /proc/<init> would be the host
+   * root's and out of reach of an unprivileged container's root. */
+  if (creation->owner->plan.has_oom_score_adj
+      && !urun_proc_write_oom_score_adj (creation->init.pid, creation->owner->plan.oom_score_adj,
+                                         error))
     goto fail;
   if (!urun_spawn_go (&creation->init, error)
       || !urun_spawn_wait_ready (&creation->init, run_runtime_hooks, creation, error))

@@ -183,3 +183,21 @@ urun_proc_sort_pids (GArray *pids)
 {
   g_array_sort (pids, compare_pids);
 }
+
+gboolean
+urun_proc_write_oom_score_adj (pid_t pid, int value, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/oom_score_adj", (int) pid);
+  g_autofree char *text = g_strdup_printf ("%d", value);
+  URUN_AUTOCLOSE int fd = open (path, O_WRONLY | O_CLOEXEC);
+  ssize_t n = -1;
+
+  if (fd >= 0)
+    do
+      n = write (fd, text, strlen (text));
+    while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return urun_fail (error, URUN_ERROR_INIT_FAILED, "set oom_score_adj `%s`: %s", text,
+                      g_strerror (errno));
+  return TRUE;
+}

@@ -35,6 +35,12 @@ gboolean urun_proc_stat_read (pid_t pid, UrunProcStat *out_stat, GError **error)
  * we recorded" rather than some later process that reused the pid. */
 gboolean urun_proc_is_alive (pid_t pid, uint64_t start_time);
 
+/* Writes @value to /proc/@pid/oom_score_adj: the parent does it for init,
+ * before GO, with its own privileges (lowering the value below the
+ * caller's needs CAP_SYS_RESOURCE of the host, which no user namespace
+ * gives).  Fails with URUN_ERROR_INIT_FAILED naming the value. */
+gboolean urun_proc_write_oom_score_adj (pid_t pid, int value, GError **error);
+
 /* Appends to @pids every process in @init's pid namespace other than
  * @init, when @init has a pid namespace of its own (not urun's); appends
  * nothing otherwise. */
