@@ -1,0 +1,84 @@
+#!/bin/bash
+# test-hardening.sh: init-side hardening of issue 10 (items 6, 8, 11): the
+# /dev/null of maskedPaths comes from the host, never from the rootfs;
+# hooks start with a clean signal mask and default dispositions; config.json
+# is read once per create.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-container.sh"
+
+new_bundle b || done_testing
+b=$bundle
+cp "$b/config.json" "$URUN_TEST_TMPDIR/config.good"
+reset_config () { cp "$URUN_TEST_TMPDIR/config.good" "$b/config.json"; }
+
+# ---- maskedPaths: the host's /dev/null ------------------------------------------
+# urun makes the container's /dev/null, but what is there by the time of the
+# masks is not urun's to trust: a createContainer hook (before pivot_root)
+# may have put a regular file or a link in its place, a linux.devices entry
+# may name another device /dev/null.  A masked file must still read empty
+# and be the character device 1:3.
+echo secret-of-the-file >"$b/rootfs/etc/masked-file"
+echo substitute-of-the-image >"$b/rootfs/substitute"
+for kind in file link device; do
+  case $kind in
+    file) swap='echo substitute-of-the-image >$0/dev/null' ;;
+    link) swap='ln -s /substitute $0/dev/null' ;;
+  esac
+  edit_config "$b" "
+c['linux']['maskedPaths'] = ['/etc/masked-file']
+c['process']['args'] = ['sh', '-c', 'head -c 64 /etc/masked-file; stat -c \"%F %t:%T\" /etc/masked-file']
+if '$kind' == 'device':
+    c['linux'].setdefault('devices', []).append({'path': '/dev/null', 'type': 'c', 'major': 1, 'minor': 5, 'fileMode': 438})
+else:
+    c['hooks'] = {'createContainer': [{'path': '/bin/sh', 'args': ['sh', '-c',
+        'umount \"\$0/dev/null\" 2>/dev/null; rm -f \"\$0/dev/null\"; $swap', '$b/rootfs']}]}"
+  run_urun run --bundle "$b" "m-$kind"
+  is "$status" 0 "a masked path with /dev/null replaced by a $kind before the pivot"
+  unlike "$out" 'secret-of-the-file|substitute-of-the-image' "... reads nothing of the file or the substitute"
+  like "$out" '^character special file 1:3$' "... and is the character device 1:3"
+  no_leftovers "... and leaves nothing" "$b" "m-$kind"
+  reset_config
+done
+rm -f "$b/rootfs/dev/null" "$b/rootfs/substitute" "$b/rootfs/etc/masked-file"
+
+# ---- hooks: clean signal mask and dispositions ------------------------------------
+# urun is started with SIGINT and SIGTERM ignored and SIGUSR1 blocked, which
+# it passes on to nothing it runs: each hook reports the SigBlk and SigIgn
+# lines of its /proc/self/status.  createContainer and startContainer are
+# run by init (which blocks signals), the others by urun itself.
+marks=$URUN_TEST_TMPDIR/marks
+mkdir -p "$marks"
+chmod 0777 "$marks"
+edit_config "$b" "
+def hook(kind, where):
+    return {'path': '/bin/sh',
+            'args': ['sh', '-c', 'exec grep -E \"^Sig(Blk|Ign)\" /proc/self/status >' + where + '/' + kind]}
+c['hooks'] = {k: [hook(k, '$marks')] for k in ('prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop')}
+c['hooks']['startContainer'] = [hook('startContainer', '/tmp')]
+c['process']['args'] = ['true']"
+wrapped ()
+{
+  python3 -c '
+import os, signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+# The wrapper itself shows the mask and dispositions it gives urun.
+like "$(wrapped grep -E '^Sig(Blk|Ign)' /proc/self/status | tr '\n' ' ')" \
+  'SigBlk:.*0*200 SigIgn:.*0*4002' "the wrapper blocks SIGUSR1 and ignores SIGINT and SIGTERM"
+wrapped "$URUN" --root "$URUN_TEST_STATE_ROOT" run --bundle "$b" sig >"$URUN_TEST_TMPDIR/sig.out" 2>&1
+is "$?" 0 "run with every kind of hook under the wrapper"
+for kind in prestart createRuntime createContainer startContainer poststart poststop; do
+  f=$marks/$kind
+  [ $kind = startContainer ] && f=$b/rootfs/tmp/$kind
+  is "$(tr -s '\t\n' '  ' <"$f" 2>/dev/null)" "SigBlk: 0000000000000000 SigIgn: 0000000000000000 " \
+    "a $kind hook has no signal blocked or ignored"
+done
+rm -f "$b/rootfs/tmp/startContainer"
+reset_config
+
+done_testing
