@@ -18,6 +18,7 @@
 #include "urun-fd.h"
 #include "urun-hooks.h"
 #include "urun-idmap.h"
+#include "urun-json-file.h"
 #include "urun-monitor.h"
 #include "urun-notify.h"
 #include "urun-pid-file.h"
@@ -120,12 +121,6 @@ runs_as_service (void)
   g_autofree char *unit = urun_cgroup_service_of_caller ();
 
   return unit != NULL;
-}
-
-static gboolean
-has_late_hooks (const UrunSpec *spec)
-{
-  return spec->hooks != NULL && (spec->hooks->n_poststart > 0 || spec->hooks->n_poststop > 0);
 }
 
 static gboolean
@@ -324,6 +319,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 {
   g_autofree char *root = urun_container_default_root (runtime);
   g_autofree char *config_path = NULL;
+  g_autofree char *config = NULL;
+  gsize config_length = 0;
   g_autofree char *user_name = NULL;
   UrunPlanOptions plan_options = { 0 };
   UrunProcStat stat_of_init;
@@ -332,7 +329,13 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 
   creation->bundle = g_canonicalize_filename (options->bundle ? options->bundle : ".", NULL);
   config_path = g_build_filename (creation->bundle, "config.json", NULL);
-  creation->spec = urun_spec_load_file (config_path, error);
+  /* Read once: the bytes validated here are the ones saved below, so that
+   * nothing later sees a config.json that changed in between. */
+  config = urun_json_read_at (AT_FDCWD, config_path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT,
+                              &config_length, error);
+  if (config == NULL)
+    return FALSE;
+  creation->spec = urun_spec_load_data (config, (gssize) config_length, "config.json", error);
   if (creation->spec == NULL)
     return FALSE;
   if (!prepare_terminal (creation, options, error))
@@ -434,8 +437,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
         }
       creation->owner->plan.state_fd = urun_plan_owner_keep_fd (creation->owner, state_fd);
     }
-  if (has_late_hooks (creation->spec)
-      && !urun_container_save_config (creation->state, creation->bundle, error))
+  if (!urun_container_save_config (creation->state, config, config_length, error))
     goto fail;
 
   creation->record->rootfs = g_strdup (creation->owner->plan.rootfs);
