@@ -186,6 +186,7 @@ complete -c urun -n $ex -l no-new-privs -d 'Set no_new_privs'
 complete -c urun -n $ex -s c -l cap -x -d 'Add a capability'
 complete -c urun -n $ex -l preserve-fds -x -d 'Extra file descriptors to pass'
 complete -c urun -n $ex -l cgroup -x -d 'Sub-cgroup to run in'
+complete -c urun -n $ex -l ignore-paused -d 'Allow exec into a paused container'
 
 # kill, delete, list, ps.
 complete -c urun -n '__urun_using kill' -s a -l all -d 'Signal every process'

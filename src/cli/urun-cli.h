@@ -31,10 +31,14 @@ typedef struct
 
 typedef struct UrunCommand UrunCommand;
 
+/* The exit status of `exec` when urun (not the process) failed. */
+#define URUN_EXIT_EXEC_FAILURE 255
+
 typedef struct
 {
   UrunGlobalOptions global;
   const UrunCommand *command;
+  int failure_status;   /* exit status for a failure past the usage checks, or 0 */
 } UrunCli;
 
 typedef int (*UrunCommandFunc) (UrunCli *cli, int argc, char **argv, GError **error);

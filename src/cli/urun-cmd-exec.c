@@ -24,7 +24,8 @@ urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
   gboolean no_new_privs = FALSE;
   g_auto (GStrv) caps = NULL;
   int preserve_fds = 0;
-  g_autofree char *cgroup = NULL;
+  g_auto (GStrv) cgroup = NULL;
+  gboolean ignore_paused = FALSE;
   const GOptionEntry entries[] = {
     { "console-socket", 0, 0, G_OPTION_ARG_FILENAME, &console_socket,
       N_("Send the pseudo-terminal master to the AF_UNIX socket at PATH"), N_("PATH") },
@@ -54,8 +55,11 @@ urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
       N_("Add a capability to the new process (repeatable)"), N_("CAP") },
     { "preserve-fds", 0, 0, G_OPTION_ARG_INT, &preserve_fds,
       N_("Pass N more file descriptors (from 3 on) to the process"), N_("N") },
-    { "cgroup", 0, 0, G_OPTION_ARG_STRING, &cgroup,
-      N_("Run the process in this sub-cgroup of the container"), N_("SUBPATH") },
+    { "cgroup", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cgroup,
+      N_("Run the process in this sub-cgroup of the container; on cgroup v1 per controller, "
+         "repeatable"), N_("[CONTROLLER[,CONTROLLER…]:]SUBPATH") },
+    { "ignore-paused", 0, 0, G_OPTION_ARG_NONE, &ignore_paused,
+      N_("Allow exec into a paused container; the process starts once it is resumed"), NULL },
     { NULL },
   };
 
@@ -95,7 +99,8 @@ urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
       .detach = detach,
       .pid_file = pid_file,
       .preserve_fds = preserve_fds,
-      .cgroup = cgroup,
+      .cgroup = (const char *const *) cgroup,
+      .ignore_paused = ignore_paused,
     };
     UrunRuntime runtime;
     int exit_status = 0;
@@ -113,6 +118,11 @@ urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)
       }
     options.args = process == NULL ? (const char *const *) command->pdata : NULL;
     urun_cli_runtime (cli, &runtime);
+    /* runc's status for an exec that failed in the runtime (not in the
+     * process, and not a missing or non-executable program: 127 and 126,
+     * which podman's conmon also expects), which callers tell apart from
+     * any status of the process. */
+    cli->failure_status = URUN_EXIT_EXEC_FAILURE;
     ok = urun_container_exec (&runtime, argv[1], &options, &exit_status, warnings, error);
     urun_cli_print_warnings (warnings);
     return ok ? exit_status : -1;

@@ -23,6 +23,9 @@ enum
 static const char *const headers[N_COLUMNS] = { "ID", "PID", "STATUS", "BUNDLE", "CREATED",
                                                 "OWNER" };
 
+#define MIN_WIDTH 12
+#define PADDING 3
+
 /* Stopped containers show pid 0 (see urun-cmd-state.c). */
 static pid_t
 shown_pid (const UrunStateListEntry *entry)
@@ -52,11 +55,15 @@ print_table (GPtrArray *entries)
       g_ptr_array_add (rows, row);
     }
 
+  /* runc's layout (Go's tabwriter with minwidth 12 and padding 3): a
+   * column is as wide as its widest cell plus 3, and at least 12 wide, so
+   * that scripts cutting runc's output by column cut ours alike. */
   for (int c = 0; c < N_COLUMNS; c++)
-    widths[c] = 0;
+    widths[c] = MIN_WIDTH;
   for (guint r = 0; r < rows->len; r++)
     for (int c = 0; c < N_COLUMNS; c++)
-      widths[c] = MAX (widths[c], (gsize) g_utf8_strlen (((char **) rows->pdata[r])[c], -1));
+      widths[c] = MAX (widths[c],
+                       (gsize) g_utf8_strlen (((char **) rows->pdata[r])[c], -1) + PADDING);
 
   for (guint r = 0; r < rows->len; r++)
     {
@@ -67,7 +74,7 @@ print_table (GPtrArray *entries)
         {
           g_string_append (line, row[c]);
           if (c + 1 < N_COLUMNS)
-            for (gsize pad = (gsize) g_utf8_strlen (row[c], -1); pad < widths[c] + 3; pad++)
+            for (gsize pad = (gsize) g_utf8_strlen (row[c], -1); pad < widths[c]; pad++)
               g_string_append_c (line, ' ');
         }
       g_string_append_c (line, '\n');

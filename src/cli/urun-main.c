@@ -34,7 +34,7 @@ print_usage_hint (const UrunCommand *command)
 }
 
 static int
-report_failure (const UrunCommand *command, GError *error)
+report_failure (const UrunCommand *command, int failure_status, GError *error)
 {
   urun_log (URUN_LOG_LEVEL_ERROR, "%s", error->message);
   if (is_usage_error (error))
@@ -46,6 +46,8 @@ report_failure (const UrunCommand *command, GError *error)
     return 127;
   if (g_error_matches (error, URUN_ERROR, URUN_ERROR_COMMAND_NOT_EXECUTABLE))
     return 126;
+  if (failure_status > 0 && !is_usage_error (error))
+    return failure_status;
   return URUN_EXIT_FAILURE;
 }
 
@@ -74,11 +76,11 @@ main (int argc, char **argv)
 
   cli.global.log_level = URUN_LOG_LEVEL_WARNING;
   if (!urun_cli_parse_global (&cli.global, &argc, &argv, &error))
-    return report_failure (NULL, error);
+    return report_failure (NULL, 0, error);
 
   if (!urun_log_setup (cli.global.log_path, cli.global.log_format, cli.global.log_level,
                        cli.global.log_level_set, &error))
-    return report_failure (NULL, error);
+    return report_failure (NULL, 0, error);
 
   if (cli.global.show_version)
     {
@@ -90,21 +92,21 @@ main (int argc, char **argv)
   if (argc < 1)
     {
       urun_fail (&error, URUN_ERROR_INVALID_ARGUMENT, _("missing command"));
-      return report_failure (NULL, error);
+      return report_failure (NULL, 0, error);
     }
 
   cli.command = urun_cli_find_command (argv[0]);
   if (cli.command == NULL)
     {
       urun_fail (&error, URUN_ERROR_INVALID_ARGUMENT, _("unknown command `%s`"), argv[0]);
-      return report_failure (NULL, error);
+      return report_failure (NULL, 0, error);
     }
 
   status = cli.command->run (&cli, argc, argv, &error);
   if (status < 0)
     {
       g_assert (error != NULL);
-      status = report_failure (cli.command, error);
+      status = report_failure (cli.command, cli.failure_status, error);
     }
   urun_log_shutdown ();
   return status;

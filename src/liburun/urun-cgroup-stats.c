@@ -55,17 +55,31 @@ begin_member_object (JsonBuilder *b, const char *name)
   json_builder_begin_object (b);
 }
 
-/* "stats": those of @keys that the flat-keyed @file (memory.stat) has. */
+/* runc's memory "cache" and "raw": every counter of the flat-keyed
+ * memory.stat, and @cache_key's value as "cache" (v1 "cache", v2
+ * "file"). */
 static void
-member_keyed_stats (JsonBuilder *b, const char *dir, const char *file, const char *const *keys,
-                    gsize n_keys)
+member_memory_stat (JsonBuilder *b, const char *dir, const char *cache_key)
 {
+  g_autofree char *text = urun_cgroup_read_file (dir, "memory.stat");
+  g_auto (GStrv) lines = NULL;
   guint64 v;
 
-  begin_member_object (b, "stats");
-  for (gsize i = 0; i < n_keys; i++)
-    if (urun_cgroup_read_keyed (dir, file, keys[i], &v))
-      member_u64 (b, keys[i], v);
+  if (text == NULL)
+    return;
+  if (urun_cgroup_read_keyed (dir, "memory.stat", cache_key, &v))
+    member_u64 (b, "cache", v);
+  lines = g_strsplit (text, "\n", -1);
+  begin_member_object (b, "raw");
+  for (char **l = lines; *l != NULL; l++)
+    {
+      char *space = strchr (*l, ' ');
+
+      if (space == NULL || !g_ascii_isdigit (space[1]))
+        continue;
+      *space = '\0';
+      member_u64 (b, *l, g_ascii_strtoull (space + 1, NULL, 10));
+    }
   json_builder_end_object (b);
 }
 
@@ -99,9 +113,6 @@ add_io_service_bytes (JsonBuilder *b, guint major, guint minor, const char *op, 
 static void
 stats_v2 (JsonBuilder *b, const char *d)
 {
-  static const char *const memory_keys[] = { "anon", "file", "kernel", "sock", "shmem",
-                                              "file_mapped", "file_dirty", "pgfault",
-                                              "pgmajfault" };
   g_autofree char *io = NULL;
   guint64 v, u, s;
 
@@ -134,6 +145,9 @@ stats_v2 (JsonBuilder *b, const char *d)
       member_limit (b, "limit", d, "memory.max");
       if (read_u64 (d, "memory.peak", &v))
         member_u64 (b, "max", v);
+      /* runc's failcnt on v2: the times the limit was hit. */
+      if (urun_cgroup_read_keyed (d, "memory.events", "max", &v))
+        member_u64 (b, "failcnt", v);
       json_builder_end_object (b);
       if (read_u64 (d, "memory.swap.current", &v))
         {
@@ -144,7 +158,7 @@ stats_v2 (JsonBuilder *b, const char *d)
         }
       if (urun_cgroup_read_keyed (d, "memory.events", "oom_kill", &v))
         member_u64 (b, "oomKills", v);
-      member_keyed_stats (b, d, "memory.stat", memory_keys, G_N_ELEMENTS (memory_keys));
+      member_memory_stat (b, d, "file");
       json_builder_end_object (b);
     }
   stats_pids (b, d);
@@ -181,8 +195,6 @@ stats_v2 (JsonBuilder *b, const char *d)
 static void
 stats_v1 (JsonBuilder *b, const char *path)
 {
-  static const char *const memory_keys[] = { "cache", "rss", "shmem", "mapped_file", "dirty",
-                                              "pgfault", "pgmajfault" };
   g_autofree char *cpuacct = urun_cgroup_v1_dir ("cpuacct", path);
   g_autofree char *memory = urun_cgroup_v1_dir ("memory", path);
   g_autofree char *pids = urun_cgroup_v1_dir ("pids", path);
@@ -216,7 +228,7 @@ stats_v1 (JsonBuilder *b, const char *path)
       json_builder_end_object (b);
       if (urun_cgroup_read_keyed (memory, "memory.oom_control", "oom_kill", &v))
         member_u64 (b, "oomKills", v);
-      member_keyed_stats (b, memory, "memory.stat", memory_keys, G_N_ELEMENTS (memory_keys));
+      member_memory_stat (b, memory, "cache");
       json_builder_end_object (b);
     }
   stats_pids (b, pids);

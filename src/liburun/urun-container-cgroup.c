@@ -140,6 +140,11 @@ urun_container_pids (const UrunRuntime *runtime, const char *id, GError **error)
   return pids;
 }
 
+/* How long, and how often, `events` re-reads the OOM kill counter after
+ * the cgroup signalled a memory event. */
+#define OOM_CHECK_US (2 * G_USEC_PER_SEC)
+#define OOM_CHECK_STEP_MS 50
+
 static JsonNode *
 event_node (const char *type, const char *id, JsonNode *data)
 {
@@ -179,6 +184,7 @@ urun_container_events (const UrunRuntime *runtime, const char *id, gboolean stat
   URUN_AUTOCLOSE int watch = -1;
   guint64 ooms = 0;
   gint64 next_stats;
+  gint64 oom_check_until = 0;
 
   g_return_val_if_fail (func != NULL, FALSE);
 
@@ -219,25 +225,38 @@ urun_container_events (const UrunRuntime *runtime, const char *id, gboolean stat
           next_stats = now + (gint64) interval_ms * 1000;
         }
       timeout = (int) MAX (0, (next_stats - g_get_monotonic_time ()) / 1000);
+      if (oom_check_until > 0)
+        timeout = MIN (timeout, OOM_CHECK_STEP_MS);
       r = poll (fds, watch >= 0 ? 2 : 1, timeout);
       if (r < 0 && errno != EINTR)
         return urun_fail_errno (error, errno, "wait for events of container `%s`", id);
-      if (r <= 0)
-        continue;
-      if (watch >= 0 && (fds[1].revents & POLLIN))
+      if (watch >= 0 && r > 0 && (fds[1].revents & POLLIN))
         {
           char buf[4096];
-          guint64 now_ooms = 0;
 
           while (read (watch, buf, sizeof buf) > 0)
             ;
+          /* Why keep looking: v1's oom_control eventfd fires when the
+           * cgroup runs out of memory, before the OOM killer has counted
+           * its kill; the counter is read again for a moment. */
+          oom_check_until = g_get_monotonic_time () + OOM_CHECK_US;
+        }
+      if (oom_check_until > 0)
+        {
+          guint64 now_ooms = 0;
+
           if (urun_cgroup_oom_kills (&l.record->cgroup, &now_ooms) && now_ooms > ooms)
             {
               ooms = now_ooms;
+              oom_check_until = 0;
               if (!emit (func, user_data, "oom", id, NULL))
                 return TRUE;
             }
+          else if (g_get_monotonic_time () >= oom_check_until)
+            oom_check_until = 0;
         }
+      if (r <= 0)
+        continue;
       if (fds[0].revents & (POLLIN | POLLHUP))
         {
           emit (func, user_data, "exit", id, NULL);

@@ -512,6 +512,23 @@ urun_container_create (const UrunRuntime *runtime, const UrunCreateOptions *opti
   return create_container (runtime, options, TRUE, &creation, warnings, error);
 }
 
+/* The end of a `run`: deletes the container it made (the lock was given up
+ * while it ran). */
+static void
+delete_after_run (Creation *creation, const char *id, GPtrArray *warnings)
+{
+  g_autoptr (GError) cleanup_error = NULL;
+  g_autoptr (UrunContainerState) state = urun_state_open (creation->store, id,
+                                                          URUN_STATE_OPEN_DEFAULT,
+                                                          &cleanup_error);
+
+  /* Someone may have deleted it meanwhile (delete --force), or a new
+   * run may have replaced the stopped record: fine. */
+  if (state != NULL && record_is_ours (state, creation)
+      && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
+    g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
+}
+
 gboolean
 urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options,
                     gboolean detach, gboolean keep, int *out_exit_status, GPtrArray *warnings,
@@ -553,8 +570,14 @@ urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options
       if (creation.notify != NULL)
         {
           g_clear_pointer (&creation.state, urun_container_state_free);
-          return urun_container_wait_for_ready (creation.notify, creation.init.pidfd,
-                                                options->id, warnings, error);
+          if (!urun_container_wait_for_ready (creation.notify, creation.init.pidfd,
+                                              options->id, warnings, error))
+            {
+              /* A run that failed leaves no container behind. */
+              urun_spawn_kill (&creation.init);
+              delete_after_run (&creation, options->id, warnings);
+              return FALSE;
+            }
         }
       return TRUE;
     }
@@ -572,17 +595,6 @@ urun_container_run (const UrunRuntime *runtime, const UrunCreateOptions *options
   *out_exit_status = urun_monitor_exit_status (wait_status);
 
   if (!keep)
-    {
-      g_autoptr (GError) cleanup_error = NULL;
-      g_autoptr (UrunContainerState) state = urun_state_open (creation.store, options->id,
-                                                              URUN_STATE_OPEN_DEFAULT,
-                                                              &cleanup_error);
-
-      /* Someone may have deleted it meanwhile (delete --force), or a new
-       * run may have replaced the stopped record: fine. */
-      if (state != NULL && record_is_ours (state, &creation)
-          && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
-        g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
-    }
+    delete_after_run (&creation, options->id, warnings);
   return TRUE;
 }

@@ -52,7 +52,9 @@ gboolean urun_container_delete_opened (UrunContainerState *state, gboolean force
 
 /* `start` and `run --detach` with a NOTIFY_SOCKET: return once the payload
  * said READY=1, as systemd expects of a Type=notify start command, or once
- * it died (a warning in @warnings).  @pidfd is init's. */
+ * it died (a warning in @warnings).  @pidfd is init's.  When READY=1 did
+ * not come in time (urun-timeout.h), the payload is killed and the call
+ * fails. */
 gboolean urun_container_wait_for_ready (UrunNotifyProxy *notify, int pidfd, const char *id,
                                         GPtrArray *warnings, GError **error);
 

@@ -13,10 +13,12 @@
 #include "urun-spawn.h"
 #include "urun-spec.h"
 #include "urun-state.h"
+#include "urun-timeout.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,7 +29,7 @@
  * end-of-file: nothing when the process runs (execve closed init's end), a
  * UrunSyncMessage when init failed before (a startContainer hook, execve). */
 static gboolean
-wait_for_exec (int fifo, const char *id, GError **error)
+wait_for_exec (int fifo, const char *id, guint timeout, GError **error)
 {
   UrunSyncMessage message;
   gsize got = 0;
@@ -36,13 +38,20 @@ wait_for_exec (int fifo, const char *id, GError **error)
     {
       struct pollfd pfd = { .fd = fifo, .events = POLLIN };
       ssize_t n;
+      int r = poll (&pfd, 1, (int) timeout * 1000);
 
-      if (poll (&pfd, 1, -1) < 0)
+      if (r < 0)
         {
           if (errno == EINTR)
             continue;
           return urun_fail_errno (error, errno, "wait for container `%s`", id);
         }
+      /* startContainer hooks and execve come between the byte and the
+       * end of file; an init stuck there must not hold `start`. */
+      if (r == 0)
+        return urun_fail (error, URUN_ERROR_INIT_FAILED,
+                          "the init of container `%s` did not run its process within %u s", id,
+                          timeout);
       n = read (fifo, (char *) &message + got, sizeof message - got);
       if (n < 0 && (errno == EAGAIN || errno == EINTR))
         continue;
@@ -62,8 +71,10 @@ wait_for_exec (int fifo, const char *id, GError **error)
 /* Lets init go: takes the byte of exec.fifo (init opened its end, so it is
  * alive and waiting), then waits until the process runs. */
 static gboolean
-release_init (UrunContainerState *state, const UrunStateRecord *record, GError **error)
+release_init (UrunContainerState *state, const UrunStateRecord *record, const UrunSpec *spec,
+              GError **error)
 {
+  guint64 timeout = urun_peer_timeout (URUN_TIMEOUT_INIT_S);
   int dirfd = urun_container_state_get_dirfd (state);
   URUN_AUTOCLOSE int fifo = openat (dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, record->pid, 0);
@@ -91,7 +102,11 @@ release_init (UrunContainerState *state, const UrunStateRecord *record, GError *
                       record->id);
   /* No fifo, no "created": from here the container is running. */
   unlinkat (dirfd, "exec.fifo", 0);
-  return wait_for_exec (fifo, record->id, error);
+  /* startContainer hooks may take as long as their own timeouts say. */
+  for (gsize i = 0; spec != NULL && spec->hooks != NULL && i < spec->hooks->n_start_container; i++)
+    if (spec->hooks->start_container[i].has_timeout)
+      timeout += (guint64) MAX (spec->hooks->start_container[i].timeout, 0);
+  return wait_for_exec (fifo, record->id, (guint) MIN (timeout, 86400), error);
 }
 
 /* `start` and `run --detach` with a NOTIFY_SOCKET: return once the payload
@@ -104,7 +119,15 @@ urun_container_wait_for_ready (UrunNotifyProxy *notify, int pidfd, const char *i
   gboolean ready = FALSE;
 
   if (!urun_notify_proxy_wait_ready (notify, pidfd, &ready, error))
-    return FALSE;
+    {
+      /* Why kill: the start failed, and a payload left running would be
+       * supervised by nobody; systemd kills a service whose start timed
+       * out for the same reason. */
+      if (pidfd >= 0)
+        syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      g_prefix_error (error, "container `%s`: ", id);
+      return FALSE;
+    }
   if (!ready)
     g_ptr_array_add (warnings,
                      g_strdup_printf ("container `%s` exited before it sent READY=1", id));
@@ -149,8 +172,9 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
       if (notify != NULL)
         urun_notify_proxy_set_main_pid (notify, record->pid);
     }
-  if (!release_init (loaded.state, record, error))
+  if (!release_init (loaded.state, record, spec, error))
     return FALSE;
+  g_debug ("container `%s`: init %d runs the process", id, (int) record->pid);
   urun_container_run_poststart_hooks (spec, record, warnings);
   if (notify != NULL)
     {

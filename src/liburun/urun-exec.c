@@ -118,7 +118,8 @@ check_options (const UrunExecOptions *options, GError **error)
 
 /* 1. The record, and the status check. */
 static gboolean
-load_container (const UrunRuntime *runtime, const char *id, Exec *exec, GError **error)
+load_container (const UrunRuntime *runtime, const char *id, gboolean ignore_paused, Exec *exec,
+                GError **error)
 {
   g_auto (UrunContainerLoaded) loaded = { 0 };
   UrunContainerStatus status;
@@ -135,8 +136,15 @@ load_container (const UrunRuntime *runtime, const char *id, Exec *exec, GError *
     case URUN_STATUS_RUNNING:
       return TRUE;
     case URUN_STATUS_PAUSED:
+      /* --ignore-paused: the process joins the frozen cgroup and is frozen
+       * with it; the wait for its setup (bounded, urun-timeout.h) lasts
+       * until `resume`, as with runc. */
+      if (ignore_paused)
+        return TRUE;
+      /* runc's wording, which scripts match. */
       return urun_fail (error, URUN_ERROR_WRONG_STATE,
-                        "cannot exec in container `%s`: it is paused; resume it first", id);
+                        "cannot exec in a paused container (`%s`): resume it first, or use "
+                        "--ignore-paused", id);
     case URUN_STATUS_CREATED:
       return urun_fail (error, URUN_ERROR_WRONG_STATE,
                         "cannot exec in container `%s`: it is created, not running; start it "
@@ -426,7 +434,7 @@ follow_child (Exec *exec, GError **error)
       if (r < 0)
         {
           urun_close_fdp (&passed_fd);
-          return urun_fail_errno (error, r, "read from the exec process");
+          return urun_spawn_fail_receive (r, "the exec process", error);
         }
       switch (message.type)
         {
@@ -513,7 +521,7 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
   exec.console_fd = -1;
   exec.plan.root_fd = -1;
 
-  if (!check_options (options, error) || !load_container (runtime, id, &exec, error)
+  if (!check_options (options, error) || !load_container (runtime, id, options->ignore_paused, &exec, error)
       || !build_process (&exec, options, warnings, error) || !open_namespaces (&exec, error))
     return FALSE;
   decide_setgroups (&exec, warnings);
@@ -550,6 +558,7 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
     }
   if (!urun_spawn_go (&exec.child, error) || !follow_child (&exec, error))
     goto fail;
+  g_debug ("container `%s`: the exec process %d runs", id, (int) exec.child.pid);
 
   if (!send_seccomp_fd (&exec, error))
     goto fail;

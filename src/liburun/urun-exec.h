@@ -42,11 +42,14 @@ typedef struct
   gboolean detach;                   /* -d */
   const char *pid_file;              /* --pid-file FILE, or NULL */
   int preserve_fds;                  /* --preserve-fds N */
-  const char *cgroup;                /* --cgroup SUBPATH, or NULL */
+  const char *const *cgroup;         /* --cgroup [CONTROLLER:]SUBPATH..., or NULL */
+  gboolean ignore_paused;            /* --ignore-paused */
 } UrunExecOptions;
 
 /* `exec`: runs the process in container @id, which must be running (any
- * other status, paused included, is URUN_ERROR_WRONG_STATE naming it).
+ * other status, paused included, is URUN_ERROR_WRONG_STATE naming it;
+ * paused is accepted with options->ignore_paused, and the process then
+ * starts once the container is resumed).
  * With options->detach it returns once the process runs (after writing the
  * pid file); otherwise it relays signals and the terminal until the
  * process exits and stores its exit status (128+N when killed by signal N)
@@ -92,14 +95,17 @@ UrunPlanOwner *urun_plan_exec_build (const UrunSpec *spec, const UrunSpecProcess
 
 /* ---- urun-exec-cgroup.c ---------------------------------------------------- */
 
-/* Moves @pid into the container's cgroup @cgroup (below it at @subpath,
- * which must exist, with --cgroup; cgroup v2 only).  cgroupfs: its
+/* Moves @pid into the container's cgroup @cgroup, or below it at the
+ * sub-cgroups that the --cgroup values @subpaths name (NULL: none), which
+ * must exist: one PATH (every hierarchy), or, for cgroup v1, one or more
+ * CONTROLLER[,CONTROLLER...]:PATH, the other hierarchies staying at the
+ * container's cgroup, as runc takes them.  cgroupfs: its
  * cgroup.procs, in every hierarchy on v1.  systemd: the same, and when
  * that is refused (rootless: the common ancestor of our cgroup and the
  * container's belongs to root), AttachProcessesToUnit, which the user's
  * manager carries out (asking the system manager when it must).  Driver
  * "none": nothing to join; a @subpath is then an error saying why. */
 gboolean urun_exec_join_cgroup (const UrunStateCgroup *cgroup, gboolean rootless, pid_t pid,
-                                const char *subpath, GError **error);
+                                const char *const *subpaths, GError **error);
 
 G_END_DECLS

@@ -77,7 +77,6 @@ static gboolean
 run_hook (const char *kind, const UrunSpecHook *hook, const char *state_json, GError **error)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  char *empty_env[] = { NULL };
   g_autoptr (GError) spawn_error = NULL;
   GPid pid;
   int stdin_fd = -1;
@@ -93,9 +92,12 @@ run_hook (const char *kind, const UrunSpecHook *hook, const char *state_json, GE
     g_ptr_array_add (argv, hook->path);
   g_ptr_array_add (argv, NULL);
 
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, hook->env ? hook->env : empty_env,
+  /* Without `env`, the runtime's own environment (NULL), as runc and crun
+   * give it. */
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, hook->env,
                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_FILE_AND_ARGV_ZERO,
-                                 reset_child_signals, NULL, &pid, &stdin_fd, NULL, NULL, &spawn_error))
+                                 reset_child_signals, NULL, &pid, &stdin_fd, NULL, NULL,
+                                 &spawn_error))
     return urun_fail (error, URUN_ERROR_FAILED, "%s hook `%s`: %s", kind, hook->path,
                       spawn_error->message);
   write_state (stdin_fd, state_json);

@@ -36,9 +36,10 @@ device_file_type (char type)
     }
 }
 
-/* With bind_devices: an empty file bound over by the host's node of the
- * same path.  Its mode and owner are the host's; a user namespace could
- * not change them anyway. */
+/* With bind_devices: an empty file bound over by the node the parent made
+ * (dev->tree_fd, with the config's mode and owner) or else by the host's
+ * node of the same path, whose mode and owner are the host's; a user
+ * namespace could not change them anyway. */
 static int
 bind_device (const UrunInitPlan *plan, int dir_fd, const char *name, const UrunPlanDevice *dev,
              UrunInitFailure *failure)
@@ -61,7 +62,13 @@ bind_device (const UrunInitPlan *plan, int dir_fd, const char *name, const UrunP
     return urun_init_fail (failure, URUN_STEP_DEVICES, errno, dev->path);
   if (S_ISDIR (st.st_mode) || S_ISLNK (st.st_mode))
     return urun_init_fail (failure, URUN_STEP_DEVICES, EEXIST, dev->path);
-  if (mount (dev->path, urun_init_fd_path (path, fd), NULL, MS_BIND, NULL) < 0)
+  if (dev->tree_fd >= 0)
+    {
+      r = urun_init_move_tree (dev->tree_fd, fd);
+      if (r < 0)
+        return urun_init_fail (failure, URUN_STEP_DEVICES, r, dev->path);
+    }
+  else if (mount (dev->path, urun_init_fd_path (path, fd), NULL, MS_BIND, NULL) < 0)
     return urun_init_fail (failure, URUN_STEP_DEVICES, errno, dev->path);
   /* The bind of the host's node is a peer of the host's /dev when "/" is
    * shared: reopened, it names the new mount. */

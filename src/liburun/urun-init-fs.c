@@ -144,94 +144,149 @@ current_mount_flags (int fd)
 
 /* ---- resolving container paths ------------------------------------------ */
 
+/* The path a dangling symlink met on the way leads to: the link's
+ * @target, taken from the directory of @prefix (the link itself, of
+ * @link_len bytes at its end) unless it is absolute, then @rest, the part
+ * of the path after the link.  Into @out; 0 or -ENAMETOOLONG. */
+static int
+follow_dangling (char out[PATH_MAX], const char *prefix, size_t link_len, const char *target,
+                 const char *rest)
+{
+  size_t dir_len = strlen (prefix) - link_len;
+  size_t target_len = strlen (target), rest_len = strlen (rest);
+  size_t n = 0;
+
+  if (target[0] == '/')
+    dir_len = 0;
+  if (dir_len + target_len + rest_len + 3 > PATH_MAX)
+    return -ENAMETOOLONG;
+  memcpy (out, prefix, dir_len);
+  n = dir_len;
+  out[n++] = '/';
+  memcpy (out + n, target, target_len);
+  n += target_len;
+  out[n++] = '/';
+  memcpy (out + n, rest, rest_len + 1);
+  return 0;
+}
+
 /* Opens @path (absolute or not: it is always taken relative to the root)
  * inside the root @root_fd as an O_PATH fd, following symlinks only inside
  * the root.  With @create, missing components are created: directories,
- * and the last one as @create says.  Returns the fd or -errno. */
+ * and the last one as @create says.  Returns the fd or -errno.
+ *
+ * A dangling symlink on the way (a destination /etc/resolv.conf -> the
+ * missing /run/resolv.conf) is followed as crun does: its target, resolved
+ * inside the root like any path here, is what gets created. */
 int
 urun_init_open_in_root (int root_fd, const char *path, UrunInitCreate create)
 {
-  char prefix[PATH_MAX];
-  size_t len = 0;
-  int parent;
+  char current[PATH_MAX];
+  char next[PATH_MAX];
+  int hops = 0;
   int fd;
 
   fd = urun_init_openat2 (root_fd, path, O_PATH, URUN_INIT_RESOLVE_CONTAINER);
   if (fd != -ENOENT || create == URUN_INIT_CREATE_NONE)
     return fd;
+  if (urun_init_strlcpy (current, path, sizeof current) >= sizeof current)
+    return -ENAMETOOLONG;
 
-  /* Walk it again component by component.  Each prefix is resolved from
-   * the root, like the whole path above, and a missing component is created
-   * with mkdirat() under its parent's fd: a name without '/' cannot leave
-   * the directory it is created in. */
-  parent = urun_init_openat2 (root_fd, ".", O_PATH | O_DIRECTORY, URUN_INIT_RESOLVE_CONTAINER);
-  if (parent < 0)
+restart:
+  {
+    char prefix[PATH_MAX];
+    size_t len = 0;
+    int parent;
+
+    /* Walk it again component by component.  Each prefix is resolved from
+     * the root, like the whole path above, and a missing component is
+     * created with mkdirat() under its parent's fd: a name without '/'
+     * cannot leave the directory it is created in. */
+    parent = urun_init_openat2 (root_fd, ".", O_PATH | O_DIRECTORY, URUN_INIT_RESOLVE_CONTAINER);
+    if (parent < 0)
+      return parent;
+    for (const char *p = current; *p != '\0';)
+      {
+        char name[NAME_MAX + 1];
+        const char *end;
+        size_t n;
+        int last;
+
+        while (*p == '/')
+          p++;
+        if (*p == '\0')
+          break;
+        for (end = p; *end != '\0' && *end != '/'; end++)
+          ;
+        n = (size_t) (end - p);
+        if (n > NAME_MAX || len + n + 2 > sizeof prefix)
+          {
+            close (parent);
+            return -ENAMETOOLONG;
+          }
+        memcpy (name, p, n);
+        name[n] = '\0';
+        p = end;
+        while (*end == '/')
+          end++;
+        last = *end == '\0';
+        if (strcmp (name, ".") == 0)
+          continue;
+
+        if (len > 0)
+          prefix[len++] = '/';
+        memcpy (prefix + len, name, n + 1);
+        len += n;
+
+        fd = urun_init_openat2 (root_fd, prefix, O_PATH, URUN_INIT_RESOLVE_CONTAINER);
+        if (fd == -ENOENT && strcmp (name, "..") != 0)
+          {
+            char target[PATH_MAX];
+            ssize_t target_len;
+            int r;
+
+            if (!last || create == URUN_INIT_CREATE_DIR)
+              r = mkdirat (parent, name, 0755);
+            else
+              {
+                /* O_EXCL does not follow a symlink in the last component:
+                 * a dangling link stays untouched, and is followed below. */
+                r = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                            0644);
+                if (r >= 0)
+                  r = close (r);
+              }
+            if (r < 0 && errno != EEXIST)
+              {
+                r = -errno;
+                close (parent);
+                return r;
+              }
+            /* EEXIST: somebody made it, or it is a dangling symlink: then
+             * the walk starts again on the path through its target. */
+            fd = urun_init_openat2 (root_fd, prefix, O_PATH, URUN_INIT_RESOLVE_CONTAINER);
+            if (fd == -ENOENT
+                && (target_len = readlinkat (parent, name, target, sizeof target - 1)) > 0)
+              {
+                close (parent);
+                target[target_len] = '\0';
+                /* The kernel's own limit on links in one lookup. */
+                if (++hops > 40)
+                  return -ELOOP;
+                r = follow_dangling (next, prefix, n, target, end);
+                if (r < 0)
+                  return r;
+                memcpy (current, next, strlen (next) + 1);
+                goto restart;
+              }
+          }
+        close (parent);
+        if (fd < 0)
+          return fd;
+        parent = fd;
+      }
     return parent;
-  for (const char *p = path; *p != '\0';)
-    {
-      char name[NAME_MAX + 1];
-      const char *end;
-      size_t n;
-      int last;
-
-      while (*p == '/')
-        p++;
-      if (*p == '\0')
-        break;
-      for (end = p; *end != '\0' && *end != '/'; end++)
-        ;
-      n = (size_t) (end - p);
-      if (n > NAME_MAX || len + n + 2 > sizeof prefix)
-        {
-          close (parent);
-          return -ENAMETOOLONG;
-        }
-      memcpy (name, p, n);
-      name[n] = '\0';
-      p = end;
-      while (*end == '/')
-        end++;
-      last = *end == '\0';
-      if (strcmp (name, ".") == 0)
-        continue;
-
-      if (len > 0)
-        prefix[len++] = '/';
-      memcpy (prefix + len, name, n + 1);
-      len += n;
-
-      fd = urun_init_openat2 (root_fd, prefix, O_PATH, URUN_INIT_RESOLVE_CONTAINER);
-      if (fd == -ENOENT && strcmp (name, "..") != 0)
-        {
-          int r;
-
-          if (!last || create == URUN_INIT_CREATE_DIR)
-            r = mkdirat (parent, name, 0755);
-          else
-            {
-              /* O_EXCL does not follow a symlink in the last component:
-               * a dangling link stays untouched and fails below. */
-              r = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                          0644);
-              if (r >= 0)
-                r = close (r);
-            }
-          if (r < 0 && errno != EEXIST)
-            {
-              r = -errno;
-              close (parent);
-              return r;
-            }
-          /* EEXIST: somebody made it, or it is a dangling symlink, which
-           * resolves to ENOENT again and fails. */
-          fd = urun_init_openat2 (root_fd, prefix, O_PATH, URUN_INIT_RESOLVE_CONTAINER);
-        }
-      close (parent);
-      if (fd < 0)
-        return fd;
-      parent = fd;
-    }
-  return parent;
+  }
 }
 
 /* Splits @path into the directory part (into @dir) and the last name;

@@ -20,8 +20,8 @@
  * maskedPaths and readonlyPaths (urun-init-paths.c) use open_tree()/
  * move_mount()/mount_setattr(), which address mounts by fd alone (Linux
  * 5.12).
- * Idmapped binds use them too: only mount_setattr() can attach a user
- * namespace to a mount.
+ * Binds the parent cloned (idmapped ones, and every bind of a container
+ * with a user namespace when urun is root) are attached with move_mount().
  */
 #include "config.h"
 
@@ -120,29 +120,31 @@ mount_sysfs (const UrunInitPlan *plan, int root_fd, int dest_fd, const UrunPlanM
   return rbind_readonly (plan, "/sys", root_fd, dest_fd, m, failure);
 }
 
-/* An idmapped bind: a detached copy of the source, the user namespace
- * attached to it, then moved onto the destination. */
+/* proc and sysfs are refused on a destination that is itself a symlink
+ * (CVE-2019-16884, runc's "must be mounted on ordinary directory"): the
+ * rootfs would choose where they land, e.g. a /proc -> /fakeproc whose
+ * real directory the payload later covers, so that what urun and the LSMs
+ * take for procfs is a tree the image controls.  A missing destination is
+ * created as a directory by the caller. */
 static int
-mount_idmapped (int dest_fd, const UrunPlanMount *m, UrunInitFailure *failure)
+refuse_symlink_destination (int root_fd, const UrunPlanMount *m, UrunInitFailure *failure)
 {
-  URUN_AUTOCLOSE int tree = -1;
-  struct mount_attr attr;
-  unsigned recursive = (m->flags.flags & MS_REC) ? AT_RECURSIVE : 0;
-  int r;
+  URUN_AUTOCLOSE int fd = -1;
+  struct stat st;
 
-  tree = open_tree (AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | recursive);
-  if (tree < 0)
-    return urun_init_fail (failure, URUN_STEP_MOUNT, errno, m->source);
-  memset (&attr, 0, sizeof attr);
-  attr.attr_set = MOUNT_ATTR_IDMAP;
-  attr.userns_fd = (uint64_t) m->userns_fd;
-  if (mount_setattr (tree, "", AT_EMPTY_PATH
-                     | ((m->flags.extensions & URUN_MOUNT_EXT_RIDMAP) ? AT_RECURSIVE : 0),
-                     &attr, sizeof attr) < 0)
-    return urun_init_fail (failure, URUN_STEP_MOUNT, errno, m->destination);
-  r = urun_init_move_tree (tree, dest_fd);
-  if (r < 0)
-    return urun_init_fail (failure, URUN_STEP_MOUNT, r, m->destination);
+  if (m->kind != URUN_PLAN_MOUNT_SYSFS
+      && !(m->kind == URUN_PLAN_MOUNT_FS && m->type != NULL && strcmp (m->type, "proc") == 0))
+    return 0;
+  fd = urun_init_openat2 (root_fd, m->destination, O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                          URUN_INIT_RESOLVE_CONTAINER);
+  if (fd == -ENOENT)
+    return 0;
+  if (fd < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, fd, m->destination);
+  if (fstat (fd, &st) < 0)
+    return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, errno, m->destination);
+  if (S_ISLNK (st.st_mode))
+    return urun_init_fail (failure, URUN_STEP_MOUNT_ON_SYMLINK, ELOOP, m->destination);
   return 0;
 }
 
@@ -156,6 +158,9 @@ mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
   unsigned long flags = m->flags.flags;
   int r;
 
+  r = refuse_symlink_destination (root_fd, m, failure);
+  if (r < 0)
+    return r;
   dest_fd = urun_init_open_in_root (root_fd, m->destination,
                                     m->source_is_dir ? URUN_INIT_CREATE_DIR
                                                      : URUN_INIT_CREATE_FILE);
@@ -165,8 +170,14 @@ mount_one (const UrunInitPlan *plan, int root_fd, const UrunPlanMount *m,
   switch (m->kind)
     {
     case URUN_PLAN_MOUNT_BIND:
-      if (m->userns_fd >= 0)
-        r = mount_idmapped (dest_fd, m, failure);
+      /* A clone the parent made (idmapped, or of a source a user namespace
+       * could not reach: urun-plan-mounts.c) is attached as it is. */
+      if (m->tree_fd >= 0)
+        {
+          r = urun_init_move_tree (m->tree_fd, dest_fd);
+          if (r < 0)
+            r = urun_init_fail (failure, URUN_STEP_MOUNT, r, m->destination);
+        }
       else if (mount (m->source, urun_init_fd_path (path, dest_fd), NULL,
                       flags & (MS_BIND | MS_REC), NULL)
                < 0)

@@ -113,6 +113,7 @@ forward (Monitor *monitor, int signum)
 {
   if (monitor->exited)
     return;
+  g_debug ("forwarding signal %d to process %d", signum, (int) monitor->pid);
   if (monitor->pidfd >= 0)
     syscall (SYS_pidfd_send_signal, monitor->pidfd, signum, NULL, 0);
   else
@@ -354,9 +355,15 @@ urun_monitor_wait (pid_t pid, int pidfd, const UrunMonitorOptions *options,
   /* init may have exited before the signalfd existed: its SIGCHLD is then
    * pending in the blocked set and the signalfd reports it, but reap once
    * anyway in case the status was collected some other way. */
+  g_debug ("waiting for process %d: forwarding signals%s", (int) pid,
+           monitor->terminal_fd >= 0 ? ", relaying its terminal" : "");
   reap_children (monitor);
   if (!monitor->exited)
     g_main_loop_run (loop);
+  if (WIFSIGNALED (monitor->wait_status))
+    g_debug ("process %d was killed by signal %d", (int) pid, WTERMSIG (monitor->wait_status));
+  else
+    g_debug ("process %d exited with status %d", (int) pid, WEXITSTATUS (monitor->wait_status));
 
   if (monitor->terminal_fd >= 0)
     {

@@ -6,6 +6,7 @@
 #include "urun-error.h"
 #include "urun-fd.h"
 #include "urun-mount-options.h"
+#include "urun-timeout.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,9 @@ struct _UrunNotifyProxy
   pid_t main_pid;
   gboolean ready_sent;           /* READY=1 and MAINPID went out */
   gboolean try_credentials;      /* may claim main_pid in SCM_CREDENTIALS */
+  int ready_errno;               /* why READY=1 did not reach the host, or 0 */
+  gint64 extend_until;           /* monotonic usec of the last EXTEND_TIMEOUT_USEC=, or 0 */
+  char *host_socket;             /* for messages */
 };
 
 const char *
@@ -49,6 +53,7 @@ urun_notify_proxy_free (UrunNotifyProxy *proxy)
     return;
   urun_close_fdp (&proxy->fd);
   urun_close_fdp (&proxy->host_fd);
+  g_free (proxy->host_socket);
   g_free (proxy);
 }
 
@@ -98,6 +103,7 @@ proxy_new (int dirfd, const char *name, const char *host_socket, GError **error)
   proxy->fd = -1;
   proxy->host_fd = -1;
   proxy->try_credentials = TRUE;
+  proxy->host_socket = g_strdup (host_socket);
   if (!host_address (host_socket, &proxy->host_addr, &proxy->host_addr_len, error))
     return NULL;
 
@@ -120,6 +126,12 @@ proxy_new (int dirfd, const char *name, const char *host_socket, GError **error)
 
   proxy->host_fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (proxy->host_fd < 0)
+    return urun_fail_errno (error, errno, "socket towards NOTIFY_SOCKET"), NULL;
+  /* A datagram to a reader whose queue is full (it stopped reading) waits
+   * for room as long as SO_SNDTIMEO says: forever by default. */
+  if (urun_socket_set_timeout (proxy->host_fd, SO_SNDTIMEO,
+                               urun_peer_timeout (URUN_TIMEOUT_NOTIFY_SEND_S))
+      < 0)
     return urun_fail_errno (error, errno, "socket towards NOTIFY_SOCKET"), NULL;
   return g_steal_pointer (&proxy);
 }
@@ -159,7 +171,7 @@ plan_add_mount (UrunPlanOwner *owner, const char *source, const char *destinatio
   urun_mount_flags_parse (options, &m->flags);
   urun_plan_owner_keep (owner, m->flags.data);
   m->source_is_dir = TRUE;
-  m->userns_fd = -1;
+  m->tree_fd = -1;
   /* Last: over whatever tmpfs the config puts at /run. */
   plan->mounts = mounts;
   plan->n_mounts++;
@@ -304,8 +316,10 @@ line_is_relayed (const char *line, gsize len)
   return FALSE;
 }
 
+/* @flags: MSG_DONTWAIT for what may be lost when the host does not read;
+ * READY=1 waits (up to SO_SNDTIMEO) for room. */
 static int
-send_to_host (UrunNotifyProxy *proxy, const char *data, gsize len)
+send_to_host (UrunNotifyProxy *proxy, const char *data, gsize len, int flags)
 {
   struct iovec iov = { .iov_base = (void *) data, .iov_len = len };
   struct msghdr msg = {
@@ -335,7 +349,7 @@ send_to_host (UrunNotifyProxy *proxy, const char *data, gsize len)
       cmsg->cmsg_type = SCM_CREDENTIALS;
       cmsg->cmsg_len = CMSG_LEN (sizeof cred);
       memcpy (CMSG_DATA (cmsg), &cred, sizeof cred);
-      if (sendmsg (proxy->host_fd, &msg, MSG_NOSIGNAL) >= 0)
+      if (sendmsg (proxy->host_fd, &msg, MSG_NOSIGNAL | flags) >= 0)
         return 0;
       /* EPERM: not privileged, stop trying; ESRCH: the main pid is
        * gone.  Either way the message still goes, as urun's own. */
@@ -344,7 +358,19 @@ send_to_host (UrunNotifyProxy *proxy, const char *data, gsize len)
       msg.msg_control = NULL;
       msg.msg_controllen = 0;
     }
-  return sendmsg (proxy->host_fd, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+  return sendmsg (proxy->host_fd, &msg, MSG_NOSIGNAL | flags) < 0 ? -errno : 0;
+}
+
+/* EXTEND_TIMEOUT_USEC=N: the payload asks for N more microseconds from
+ * now, which extends the wait for READY=1 as it extends systemd's. */
+static void
+extend_timeout (UrunNotifyProxy *proxy, const char *value, gsize len)
+{
+  g_autofree char *text = g_strndup (value, len);
+  guint64 usec;
+
+  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64 / 2, &usec, NULL))
+    proxy->extend_until = MAX (proxy->extend_until, g_get_monotonic_time () + (gint64) usec);
 }
 
 /* Relays the allowed lines of one message; TRUE when it held READY=1. */
@@ -368,6 +394,8 @@ relay (UrunNotifyProxy *proxy, const char *data, gsize len)
           g_string_append_c (out, '\n');
           if (line_len == 7 && memcmp (p, "READY=1", 7) == 0)
             ready = TRUE;
+          else if (line_len > 20 && memcmp (p, "EXTEND_TIMEOUT_USEC=", 20) == 0)
+            extend_timeout (proxy, p + 20, line_len - 20);
         }
       p += line_len + 1;
     }
@@ -378,9 +406,11 @@ relay (UrunNotifyProxy *proxy, const char *data, gsize len)
       g_autofree char *mainpid = g_strdup_printf ("MAINPID=%d\n", (int) proxy->main_pid);
       g_string_prepend (out, mainpid);
     }
-  r = send_to_host (proxy, out->str, out->len);
+  r = send_to_host (proxy, out->str, out->len, ready ? 0 : MSG_DONTWAIT);
   if (r < 0)
     g_debug ("relay to NOTIFY_SOCKET: %s", g_strerror (-r));
+  if (ready && !proxy->ready_sent)
+    proxy->ready_errno = r < 0 ? -r : 0;
   if (ready)
     proxy->ready_sent = TRUE;
   return ready;
@@ -420,6 +450,8 @@ gboolean
 urun_notify_proxy_wait_ready (UrunNotifyProxy *proxy, int pidfd, gboolean *out_ready,
                               GError **error)
 {
+  guint timeout = urun_peer_timeout (URUN_TIMEOUT_READY_S);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
   gboolean ready = FALSE;
 
   while (!ready)
@@ -428,8 +460,16 @@ urun_notify_proxy_wait_ready (UrunNotifyProxy *proxy, int pidfd, gboolean *out_r
         { .fd = proxy->fd, .events = POLLIN },
         { .fd = pidfd, .events = POLLIN },
       };
-      int r = poll (fds, pidfd >= 0 ? 2 : 1, -1);
+      gint64 now = g_get_monotonic_time ();
+      gint64 until = MAX (deadline, proxy->extend_until);
+      int r;
 
+      if (now >= until)
+        return urun_fail (error, URUN_ERROR_FAILED,
+                          "NOTIFY_SOCKET: the container did not send READY=1 within %u s "
+                          "(URUN_PEER_TIMEOUT or EXTEND_TIMEOUT_USEC= give it longer)",
+                          timeout);
+      r = poll (fds, pidfd >= 0 ? 2 : 1, (int) MIN ((until - now + 999) / 1000, G_MAXINT));
       if (r < 0)
         {
           if (errno == EINTR)
@@ -445,6 +485,10 @@ urun_notify_proxy_wait_ready (UrunNotifyProxy *proxy, int pidfd, gboolean *out_r
           break;
         }
     }
+  if (ready && proxy->ready_errno == EAGAIN)
+    return urun_fail (error, URUN_ERROR_FAILED,
+                      "NOTIFY_SOCKET `%s`: the receiver did not take READY=1 within %u s",
+                      proxy->host_socket, urun_peer_timeout (URUN_TIMEOUT_NOTIFY_SEND_S));
   *out_ready = ready;
   return TRUE;
 }

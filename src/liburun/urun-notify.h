@@ -80,7 +80,11 @@ void urun_notify_proxy_dispatch (UrunNotifyProxy *proxy, gboolean *out_ready);
 
 /* `start` and `run --detach`: relays until READY=1 or until @pidfd (the
  * container's init) becomes readable, i.e. it exited.  Sets
- * *@out_ready. */
+ * *@out_ready.  Fails when READY=1 did not come within
+ * URUN_TIMEOUT_READY_S (urun-timeout.h; extended by EXTEND_TIMEOUT_USEC=),
+ * or when the host's reader did not take it within
+ * URUN_TIMEOUT_NOTIFY_SEND_S.  Messages other than READY=1 never wait for
+ * a reader that does not read: they are dropped. */
 gboolean urun_notify_proxy_wait_ready (UrunNotifyProxy *proxy, int pidfd, gboolean *out_ready,
                                        GError **error);
 

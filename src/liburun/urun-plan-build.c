@@ -307,8 +307,81 @@ plan_process (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions 
                                 "config.json: process.rlimits", error);
 }
 
-static void
-plan_identity (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options)
+/* TRUE when urun's own user namespace denies setgroups(2) (`unshare -r`,
+ * a single-id map): then so does every namespace below it, the kernel
+ * says (user_namespaces(7)). */
+static gboolean
+setgroups_denied_here (void)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents ("/proc/self/setgroups", &text, NULL, NULL)
+         && g_str_has_prefix (text, "deny");
+}
+
+/* TRUE when @gids (sorted or not) are exactly urun's own supplementary
+ * groups, which a container in urun's user namespace keeps anyway. */
+static gboolean
+are_current_groups (const gid_t *gids, gsize n)
+{
+  g_autofree gid_t *current = g_new0 (gid_t, n + 1);
+  int n_current = getgroups ((int) n + 1, current);
+
+  /* EINVAL: more groups than @n + 1, so not the same. */
+  if (n_current < 0 || (gsize) n_current != n)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      gboolean found = FALSE;
+
+      for (int j = 0; j < n_current && !found; j++)
+        found = current[j] == gids[i];
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether init may call setgroups() at all.
+ *
+ * A new user namespace: decided by how its gid map gets written; only a
+ * map written with "deny" in /proc/PID/setgroups (a single-id map by an
+ * unprivileged caller) forbids it, and init then keeps the groups it has;
+ * maps written by newgidmap or by root allow it, and then the process must
+ * get exactly user.additionalGids, not urun's groups.
+ *
+ * Where urun's own namespace denies it, nothing below can allow it: init
+ * skips the call, which is harmless while there is nothing to set (no
+ * additionalGids, or urun's own groups in urun's namespace), and a config
+ * that asks for other groups cannot be honoured: refused. */
+static gboolean
+plan_setgroups (UrunInitPlan *plan, const UrunPlanOptions *options, GError **error)
+{
+  GString *gids;
+
+  plan->can_setgroups = !(plan->new_userns && options->deny_setgroups);
+  if (!plan->can_setgroups || !setgroups_denied_here ())
+    return TRUE;
+  plan->can_setgroups = FALSE;
+  if (plan->n_additional_gids == 0
+      || (!plan->new_userns && !plan->staged
+          && are_current_groups (plan->additional_gids, plan->n_additional_gids)))
+    return TRUE;
+  gids = g_string_new (NULL);
+  for (gsize i = 0; i < plan->n_additional_gids; i++)
+    g_string_append_printf (gids, "%s%u", i > 0 ? ", " : "", (unsigned) plan->additional_gids[i]);
+  urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+             "config.json: process.user.additionalGids: setgroups is denied in urun's user "
+             "namespace (/proc/self/setgroups is \"deny\"), so the groups %s cannot be set: "
+             "drop them from process.user.additionalGids, or run urun where setgroups is "
+             "allowed", gids->str);
+  g_string_free (gids, TRUE);
+  return FALSE;
+}
+
+static gboolean
+plan_identity (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
+               GError **error)
 {
   UrunInitPlan *plan = &owner->plan;
   const UrunSpecLinux *linux_ = spec->linux_;
@@ -326,17 +399,10 @@ plan_identity (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions
       plan->n_sysctls = linux_->n_sysctl;
     }
 
-  /* Whether init may call setgroups() in a new user namespace is decided
-   * by how its gid map gets written: only a map written with "deny" in
-   * /proc/PID/setgroups (a single-id map by an unprivileged caller) forbids
-   * it, and init then keeps the groups it has; maps written by newgidmap or
-   * by root allow it, and then the process must get exactly
-   * user.additionalGids, not urun's groups. */
-  plan->can_setgroups = !(plan->new_userns && options->deny_setgroups);
-
   plan->new_keyring = !options->no_new_keyring;
   plan->keyring_name = urun_plan_owner_keep (owner, g_strdup_printf ("urun-%s", options->id));
   plan->preserve_fds = options->preserve_fds + options->listen_fds;
+  return plan_setgroups (plan, options, error);
 }
 
 static UrunPlanHook *
@@ -354,8 +420,9 @@ plan_hooks (UrunPlanOwner *owner, const UrunSpecHook *hooks, gsize n_hooks)
       planned[i].path = urun_plan_owner_strdup (owner, hooks[i].path);
       planned[i].argv = urun_plan_owner_strdupv (owner, hooks[i].args ? hooks[i].args
                                                                       : default_argv);
-      planned[i].envp = hooks[i].env ? urun_plan_owner_strdupv (owner, hooks[i].env)
-                                     : urun_plan_owner_keep (owner, g_new0 (char *, 1));
+      /* Without `env`, urun's own environment, as for the hooks the
+       * parent runs (urun-hooks.c); copied now, since init cannot. */
+      planned[i].envp = urun_plan_owner_strdupv (owner, hooks[i].env ? hooks[i].env : environ);
       planned[i].timeout_seconds = hooks[i].has_timeout ? hooks[i].timeout : 0;
     }
   return planned;
@@ -578,9 +645,9 @@ urun_plan_build (const UrunSpec *spec, const UrunPlanOptions *options, GError **
 
   if (!plan_rootfs (owner, spec, options, error)
       || !plan_namespaces (owner, spec, options, error)
-      || !plan_process (owner, spec, options, error))
+      || !plan_process (owner, spec, options, error)
+      || !plan_identity (owner, spec, options, error))
     return NULL;
-  plan_identity (owner, spec, options);
   plan_container_hooks (owner, spec);
   if (!urun_plan_build_mounts (owner, spec, options, error)
       || !check_rootfs_not_caller_root (&owner->plan, error)

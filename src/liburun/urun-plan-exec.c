@@ -204,19 +204,15 @@ apply_user (JsonObject *result, const UrunExecOptions *options, GError **error)
   return TRUE;
 }
 
-/* "CAP_NET_ADMIN" or "net_admin" -> "CAP_NET_ADMIN"; NULL for no
- * capability the runtime knows. */
+/* "CAP_NET_ADMIN" or "net_admin" -> "CAP_NET_ADMIN".  A name that is no
+ * capability goes into the sets all the same: the plan warns about it and
+ * ignores it, as it does for the config's (urun-plan-security.c). */
 static char *
 capability_name (const char *text)
 {
   g_autofree char *upper = g_ascii_strup (text, -1);
-  g_autofree char *name = g_str_has_prefix (upper, "CAP_") ? g_strdup (upper)
-                                                          : g_strconcat ("CAP_", upper, NULL);
-  int cap;
 
-  if (!urun_capability_from_name (name, &cap))
-    return NULL;
-  return g_steal_pointer (&name);
+  return g_str_has_prefix (upper, "CAP_") ? g_strdup (upper) : g_strconcat ("CAP_", upper, NULL);
 }
 
 static void
@@ -242,16 +238,7 @@ apply_caps (JsonObject *result, const char *const *caps, GError **error)
   /* Without a capabilities object the process keeps every capability its
    * user has: there is nothing to add to. */
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      for (gsize i = 0; caps[i] != NULL; i++)
-        {
-          g_autofree char *name = capability_name (caps[i]);
-          if (name == NULL)
-            return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
-                              "--cap: unknown capability `%s`", caps[i]);
-        }
-      return TRUE;
-    }
+    return TRUE;
   object = json_node_get_object (node);
   /* Ambient needs the capability inheritable too, which --cap does not
    * add: raise it there only when the process has an inheritable set. */
@@ -261,9 +248,6 @@ apply_caps (JsonObject *result, const char *const *caps, GError **error)
     {
       g_autofree char *name = capability_name (caps[i]);
 
-      if (name == NULL)
-        return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT, "--cap: unknown capability `%s`",
-                          caps[i]);
       add_to_set (object, "bounding", name);
       add_to_set (object, "effective", name);
       add_to_set (object, "permitted", name);

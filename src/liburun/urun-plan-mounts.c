@@ -33,12 +33,12 @@
 /* The devices every container gets (runtime-spec "Default Devices"), with
  * their conventional numbers. */
 static const UrunPlanDevice default_devices[] = {
-  { "/dev/null", 'c', 1, 3, 0666, 0, 0 },
-  { "/dev/zero", 'c', 1, 5, 0666, 0, 0 },
-  { "/dev/full", 'c', 1, 7, 0666, 0, 0 },
-  { "/dev/random", 'c', 1, 8, 0666, 0, 0 },
-  { "/dev/urandom", 'c', 1, 9, 0666, 0, 0 },
-  { "/dev/tty", 'c', 5, 0, 0666, 0, 0 },
+  { "/dev/null", 'c', 1, 3, 0666, 0, 0, -1 },
+  { "/dev/zero", 'c', 1, 5, 0666, 0, 0, -1 },
+  { "/dev/full", 'c', 1, 7, 0666, 0, 0, -1 },
+  { "/dev/random", 'c', 1, 8, 0666, 0, 0, -1 },
+  { "/dev/urandom", 'c', 1, 9, 0666, 0, 0, -1 },
+  { "/dev/tty", 'c', 5, 0, 0666, 0, 0, -1 },
 };
 
 /* Propagation of "/" in the new mount namespace, before anything is
@@ -221,6 +221,72 @@ make_userns_fd (GArray *uid_mappings, GArray *gid_mappings, GError **error)
   return fd;
 }
 
+/* Keeps the fd @fd, which init attaches, in @owner, moved above the fds
+ * that init hands to the process (3 .. 3+preserve_fds-1 lose
+ * close-on-exec there).  Returns the fd, or -1 with @error set. */
+static int
+keep_tree_fd (UrunPlanOwner *owner, int fd, GError **error)
+{
+  int first_free = 3 + owner->plan.preserve_fds;
+
+  if (fd < first_free)
+    {
+      int high = fcntl (fd, F_DUPFD_CLOEXEC, first_free);
+      int errsv = errno;
+
+      close (fd);
+      if (high < 0)
+        return urun_fail_errno (error, errsv, "fcntl F_DUPFD_CLOEXEC"), -1;
+      fd = high;
+    }
+  return urun_plan_owner_keep_fd (owner, fd);
+}
+
+/* The propagation a bind's clone gets before init attaches it: that of a
+ * bind init would make in its namespace, whose "/" has @root_propagation
+ * (see root_propagation_for()).  A clone of a shared mount is a peer of
+ * it, and under the default slave "/" nothing init mounts into the bind
+ * may reach the host.  Under a shared "/" the clone stays a peer, as the
+ * bind would: init makes it a slave, or not, like any bind
+ * (urun_init_keep_bind_from_caller()). */
+static guint64
+clone_propagation (unsigned long root_propagation)
+{
+  if (root_propagation & MS_SHARED)
+    return 0;
+  if (root_propagation & MS_PRIVATE)
+    return MS_PRIVATE;
+  return MS_SLAVE;
+}
+
+/* Clones the source of the bind @mount (recursively for rbind) into a
+ * detached tree, mount->tree_fd, that init attaches to the destination
+ * (urun-init-mounts.c).  Needs CAP_SYS_ADMIN over the host's mounts: the
+ * parent is real root when it calls this. */
+static gboolean
+clone_bind_source (UrunPlanOwner *owner, gsize index, UrunPlanMount *mount, GError **error)
+{
+  unsigned recursive = (mount->flags.flags & MS_REC) ? AT_RECURSIVE : 0;
+  struct mount_attr attr;
+  int tree;
+
+  tree = open_tree (AT_FDCWD, mount->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | recursive);
+  if (tree < 0)
+    return urun_fail_errno (error, errno, CONFIG_NAME ": mounts[%zu].source: clone `%s`", index,
+                            mount->source);
+  tree = keep_tree_fd (owner, tree, error);
+  if (tree < 0)
+    return FALSE;
+  mount->tree_fd = tree;
+  memset (&attr, 0, sizeof attr);
+  attr.propagation = clone_propagation (owner->plan.root_propagation);
+  if (attr.propagation != 0
+      && mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return urun_fail_errno (error, errno, CONFIG_NAME ": mounts[%zu].source: `%s`", index,
+                            mount->source);
+  return TRUE;
+}
+
 /* An idmapped bind mount: the `idmap`/`ridmap` options or per-mount
  * uidMappings/gidMappings.  Without per-mount mappings the container's own
  * user namespace maps are used, as runtime-spec 1.2 says. */
@@ -231,7 +297,8 @@ plan_mount_idmap (UrunPlanOwner *owner, const UrunSpec *spec, const UrunSpecMoun
   const UrunSpecLinux *linux_ = spec->linux_;
   g_autoptr (GArray) uid_mappings = NULL;
   g_autoptr (GArray) gid_mappings = NULL;
-  int fd;
+  struct mount_attr attr;
+  URUN_AUTOCLOSE int fd = -1;
 
   if (!(mount->flags.extensions & (URUN_MOUNT_EXT_IDMAP | URUN_MOUNT_EXT_RIDMAP))
       && !spec_mount->has_uid_mappings && !spec_mount->has_gid_mappings)
@@ -276,7 +343,21 @@ plan_mount_idmap (UrunPlanOwner *owner, const UrunSpec *spec, const UrunSpecMoun
       g_prefix_error (error, CONFIG_NAME ": mounts[%zu]: ", index);
       return FALSE;
     }
-  mount->userns_fd = urun_plan_owner_keep_fd (owner, fd);
+  /* Why here, in the parent: mount_setattr(MOUNT_ATTR_IDMAP) wants
+   * CAP_SYS_ADMIN over the user namespace that owns the source's mount (the
+   * host's), which init, once in a user namespace of its own, has lost.  So
+   * the parent clones the source and attaches the ids to the clone now;
+   * init only moves it onto the destination. */
+  if (!clone_bind_source (owner, index, mount, error))
+    return FALSE;
+  memset (&attr, 0, sizeof attr);
+  attr.attr_set = MOUNT_ATTR_IDMAP;
+  attr.userns_fd = (guint64) fd;
+  if (mount_setattr (mount->tree_fd, "", AT_EMPTY_PATH
+                     | ((mount->flags.extensions & URUN_MOUNT_EXT_RIDMAP) ? AT_RECURSIVE : 0),
+                     &attr, sizeof attr) < 0)
+    return urun_fail_errno (error, errno, CONFIG_NAME ": mounts[%zu]: idmap `%s`", index,
+                            mount->source);
   return TRUE;
 }
 
@@ -349,7 +430,7 @@ plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
       urun_plan_owner_keep (owner, mount->flags.data);
       mount->kind = mount_kind (spec_mount, &mount->flags);
       mount->destination = absolute_destination (owner, spec_mount->destination);
-      mount->userns_fd = -1;
+      mount->tree_fd = -1;
 
       if (mount->kind == URUN_PLAN_MOUNT_BIND)
         {
@@ -360,6 +441,17 @@ plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
           if (!plan_bind_source (owner, spec_mount, i, options, mount, error))
             return FALSE;
           if (!plan_mount_idmap (owner, spec, spec_mount, i, mount, error))
+            return FALSE;
+          /* Why the parent clones a bind source where the container has a
+           * user namespace: init, root of that namespace, has no privilege
+           * over the host's files, and a source under a directory only the
+           * host's root may enter (mode 0700 or 0000) is out of its reach.
+           * The parent, real root still, can reach it, as with the notify
+           * directory (urun-notify.c).  Rootless, the parent can do no more
+           * than init: init binds by path. */
+          if (mount->tree_fd < 0 && options->privileged
+              && urun_spec_find_namespace (spec, "user") != NULL
+              && !clone_bind_source (owner, i, mount, error))
             return FALSE;
         }
       else
@@ -407,8 +499,122 @@ device_type (const char *type)
     }
 }
 
-static void
-plan_devices (UrunPlanOwner *owner, const UrunSpec *spec)
+/* The host's id of the container's @id under @maps (UrunSpecIdMapping);
+ * @id itself without maps.  FALSE when the maps do not have it. */
+static gboolean
+host_id (const GArray *maps, guint32 id, guint32 *out)
+{
+  if (maps == NULL)
+    {
+      *out = id;
+      return TRUE;
+    }
+  for (guint i = 0; i < maps->len; i++)
+    {
+      const UrunSpecIdMapping *m = &g_array_index (maps, UrunSpecIdMapping, i);
+
+      if (id >= m->container_id && id - m->container_id < m->size)
+        {
+          *out = m->host_id + (id - m->container_id);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A tmpfs mount that no path leads to (fsmount() without move_mount()),
+ * where the parent makes the nodes of a user-namespaced container.  nosuid
+ * and noexec; not nodev, which would make the nodes useless. */
+static int
+private_tmpfs (GError **error)
+{
+  URUN_AUTOCLOSE int fs = fsopen ("tmpfs", FSOPEN_CLOEXEC);
+  int mnt;
+
+  if (fs < 0)
+    return urun_fail_errno (error, errno, "fsopen tmpfs"), -1;
+  if (fsconfig (fs, FSCONFIG_SET_STRING, "size", "64k", 0) < 0
+      || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return urun_fail_errno (error, errno, "create a tmpfs for the devices"), -1;
+  mnt = fsmount (fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+  if (mnt < 0)
+    return urun_fail_errno (error, errno, "fsmount tmpfs"), -1;
+  return mnt;
+}
+
+/* linux.devices[@index] as @dev for a container with a user namespace.
+ *
+ * Why the parent makes the node: only real root in the initial user
+ * namespace may mknod a device, so init, root of the container's
+ * namespace, could only bind the host's node of the same path, which may
+ * not exist, and has the host's mode and owner anyway.  When urun is real
+ * root, the parent makes the node itself with the config's mode and owner
+ * (the host's ids that the container's maps give them) in a tmpfs of its
+ * own, @tmpfs_fd, and hands init a clone of it (open_tree) to attach, like
+ * a bind.  Rootless nobody can make one: the host's node must exist. */
+static gboolean
+plan_userns_device (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
+                    gsize index, UrunPlanDevice *dev, int *tmpfs_fd, GError **error)
+{
+  const UrunSpecLinux *linux_ = spec->linux_;
+  g_autoptr (GArray) uid_maps = NULL;
+  g_autoptr (GArray) gid_maps = NULL;
+  const GArray *uids = options->uid_mappings;
+  const GArray *gids = options->gid_mappings;
+  g_autofree char *name = g_strdup_printf ("%zu", index);
+  mode_t type = dev->type == 'b' ? S_IFBLK : S_IFCHR;
+  struct stat st;
+  guint32 uid, gid;
+  int tree;
+
+  if (dev->type == 'p')
+    return TRUE;
+  if (!options->privileged)
+    {
+      if (lstat (dev->path, &st) == 0)
+        return TRUE;
+      return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                        CONFIG_NAME ": linux.devices[%zu]: %s does not exist on the host; in a "
+                        "user namespace only the host's root can make a device node, so urun "
+                        "binds the host's %s into the container: create it on the host, or drop "
+                        "the entry", index, dev->path, dev->path);
+    }
+
+  /* A joined user namespace has no maps in the plan: those of the config,
+   * if any, else the ids as they are. */
+  if (uids == NULL && linux_ != NULL && linux_->has_uid_mappings)
+    uids = uid_maps = mappings_array (linux_->uid_mappings, linux_->n_uid_mappings);
+  if (gids == NULL && linux_ != NULL && linux_->has_gid_mappings)
+    gids = gid_maps = mappings_array (linux_->gid_mappings, linux_->n_gid_mappings);
+  if (!host_id (uids, dev->uid, &uid) || !host_id (gids, dev->gid, &gid))
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      CONFIG_NAME ": linux.devices[%zu]: the owner %u:%u of %s is not mapped by "
+                      "the container's user namespace (linux.uidMappings, linux.gidMappings)",
+                      index, (unsigned) dev->uid, (unsigned) dev->gid, dev->path);
+
+  if (*tmpfs_fd < 0)
+    {
+      *tmpfs_fd = private_tmpfs (error);
+      if (*tmpfs_fd < 0)
+        return FALSE;
+    }
+  if (mknodat (*tmpfs_fd, name, type | (dev->mode & 07777), makedev (dev->major, dev->minor)) < 0
+      || fchownat (*tmpfs_fd, name, uid, gid, 0) < 0
+      /* mknod applied urun's umask; the config's mode is meant exactly. */
+      || fchmodat (*tmpfs_fd, name, dev->mode & 07777, 0) < 0)
+    return urun_fail_errno (error, errno, CONFIG_NAME ": linux.devices[%zu]: make %s", index,
+                            dev->path);
+  tree = open_tree (*tmpfs_fd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0)
+    return urun_fail_errno (error, errno, CONFIG_NAME ": linux.devices[%zu]: clone %s", index,
+                            dev->path);
+  dev->tree_fd = keep_tree_fd (owner, tree, error);
+  return dev->tree_fd >= 0;
+}
+
+static gboolean
+plan_devices (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *options,
+              GError **error)
 {
   UrunInitPlan *plan = &owner->plan;
   const UrunSpecLinux *linux_ = spec->linux_;
@@ -416,8 +622,10 @@ plan_devices (UrunPlanOwner *owner, const UrunSpec *spec)
   UrunPlanDevice *devices = urun_plan_owner_keep (owner, g_new0 (UrunPlanDevice,
                                                                  G_N_ELEMENTS (default_devices)
                                                                  + n_spec));
+  URUN_AUTOCLOSE int tmpfs_fd = -1;
   gsize n = 0;
 
+  plan->devices = devices;
   /* The defaults first, unless linux.devices names the same path: the
    * config's entry wins, with its numbers, mode and owner. */
   for (gsize i = 0; i < G_N_ELEMENTS (default_devices); i++)
@@ -443,9 +651,13 @@ plan_devices (UrunPlanOwner *owner, const UrunSpec *spec)
       out->mode = dev->has_file_mode ? (mode_t) (dev->file_mode & 07777) : 0666;
       out->uid = dev->has_uid ? dev->uid : 0;
       out->gid = dev->has_gid ? dev->gid : 0;
+      out->tree_fd = -1;
+      if (plan->bind_devices
+          && !plan_userns_device (owner, spec, options, j, out, &tmpfs_fd, error))
+        return FALSE;
     }
-  plan->devices = devices;
   plan->n_devices = n;
+  return TRUE;
 }
 
 gboolean
@@ -478,13 +690,14 @@ urun_plan_build_mounts (UrunPlanOwner *owner, const UrunSpec *spec,
           return FALSE;
         break;
       }
-  plan_devices (owner, spec);
-
   /* Why bind instead of mknod: the kernel refuses mknod of a device node
    * to anyone but real root in the initial user namespace, so inside any
    * user namespace (created or joined) and for a rootless caller the host's
-   * nodes are bind-mounted instead. */
+   * nodes are bind-mounted instead, or those the parent made
+   * (plan_userns_device()). */
   plan->bind_devices = options->rootless || urun_spec_find_namespace (spec, "user") != NULL;
+  if (!plan_devices (owner, spec, options, error))
+    return FALSE;
 
   plan->masked_paths = linux_ != NULL
     ? (const char *const *) urun_plan_owner_strdupv (owner, linux_->masked_paths) : NULL;

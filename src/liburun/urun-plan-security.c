@@ -49,23 +49,36 @@ read_cap_last (void)
 }
 
 static void
-add_caps (char **names, int cap_last, guint64 *mask, GPtrArray *skipped)
+note_once (GPtrArray *names, char *name)
+{
+  if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+    g_ptr_array_add (names, name);
+}
+
+static void
+add_caps (char **names, int cap_last, guint64 *mask, GPtrArray *skipped, GPtrArray *unknown)
 {
   for (gsize i = 0; names != NULL && names[i] != NULL; i++)
     {
       int cap;
 
-      /* Validation has checked the names; be safe anyway. */
       if (!urun_capability_from_name (names[i], &cap))
-        continue;
-      if (cap > cap_last)
-        {
-          if (!g_ptr_array_find_with_equal_func (skipped, names[i], g_str_equal, NULL))
-            g_ptr_array_add (skipped, names[i]);
-          continue;
-        }
-      *mask |= G_GUINT64_CONSTANT (1) << cap;
+        note_once (unknown, names[i]);
+      else if (cap > cap_last)
+        note_once (skipped, names[i]);
+      else
+        *mask |= G_GUINT64_CONSTANT (1) << cap;
     }
+}
+
+/* "A, B" of @names (which it ends), or NULL when it is empty. */
+static char *
+joined_names (GPtrArray *names)
+{
+  if (names->len == 0)
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (", ", (char **) names->pdata);
 }
 
 static char *
@@ -97,8 +110,9 @@ warn (const UrunPlanOptions *options, char *message)
  * default).  Present: each set is what it lists, an absent set being
  * empty.  config.md: a capability that "cannot be granted" is logged as a
  * warning, and runtimes SHOULD NOT fail for it; so one that the running
- * kernel does not know, or one that the kernel would refuse in its set
- * (see below), is left out with a warning. */
+ * kernel does not know, a name that is no capability at all (CAP_FOO, as
+ * runc 1.1 and crun ignore it), or one that the kernel would refuse in its
+ * set (see below), is left out with a warning. */
 static void
 plan_capabilities (UrunPlanOwner *owner, const UrunSpecProcess *process,
                    const UrunPlanOptions *options)
@@ -106,26 +120,27 @@ plan_capabilities (UrunPlanOwner *owner, const UrunSpecProcess *process,
   UrunInitPlan *plan = &owner->plan;
   const UrunSpecCapabilities *caps = process->capabilities;
   g_autoptr (GPtrArray) skipped = g_ptr_array_new ();
+  g_autoptr (GPtrArray) unknown = g_ptr_array_new ();
+  g_autofree char *kernel_unknown = NULL;
+  g_autofree char *not_capabilities = NULL;
   guint64 refused;
 
   plan->cap_last = options->cap_last > 0 ? options->cap_last : read_cap_last ();
   if (caps == NULL)
     return;
   plan->has_capabilities = TRUE;
-  add_caps (caps->bounding, plan->cap_last, &plan->cap_bounding, skipped);
-  add_caps (caps->effective, plan->cap_last, &plan->cap_effective, skipped);
-  add_caps (caps->permitted, plan->cap_last, &plan->cap_permitted, skipped);
-  add_caps (caps->inheritable, plan->cap_last, &plan->cap_inheritable, skipped);
-  add_caps (caps->ambient, plan->cap_last, &plan->cap_ambient, skipped);
-  if (skipped->len > 0)
-    {
-      g_autofree char *names = NULL;
-
-      g_ptr_array_add (skipped, NULL);
-      names = g_strjoinv (", ", (char **) skipped->pdata);
-      warn (options, g_strdup_printf (_("capabilities unknown to the running kernel (its last "
-                                        "is %d), skipped: %s"), plan->cap_last, names));
-    }
+  add_caps (caps->bounding, plan->cap_last, &plan->cap_bounding, skipped, unknown);
+  add_caps (caps->effective, plan->cap_last, &plan->cap_effective, skipped, unknown);
+  add_caps (caps->permitted, plan->cap_last, &plan->cap_permitted, skipped, unknown);
+  add_caps (caps->inheritable, plan->cap_last, &plan->cap_inheritable, skipped, unknown);
+  add_caps (caps->ambient, plan->cap_last, &plan->cap_ambient, skipped, unknown);
+  kernel_unknown = joined_names (skipped);
+  if (kernel_unknown != NULL)
+    warn (options, g_strdup_printf (_("capabilities unknown to the running kernel (its last "
+                                      "is %d), skipped: %s"), plan->cap_last, kernel_unknown));
+  not_capabilities = joined_names (unknown);
+  if (not_capabilities != NULL)
+    warn (options, g_strdup_printf (_("unknown capabilities, ignored: %s"), not_capabilities));
 
   /* capset(2) refuses an effective capability that is not permitted and,
    * once the uid changed, an inheritable one outside the bounding set;

@@ -33,7 +33,8 @@ typedef struct
   const char *type;        /* filesystem type, NULL for binds */
   UrunMountFlags flags;    /* folded options (data included) */
   bool source_is_dir;      /* create the destination as a directory, else a file */
-  int userns_fd;           /* idmapped mount: fd of the user namespace, or -1 */
+  int tree_fd;             /* a bind the parent cloned (open_tree), idmapped or not,
+                            * that init attaches; -1: init binds @source by path */
 } UrunPlanMount;
 
 /* One cgroup hierarchy the host mounts below /sys/fs/cgroup (or the cgroup2
@@ -61,6 +62,8 @@ typedef struct
   mode_t mode;             /* permission bits */
   uid_t uid;
   gid_t gid;
+  int tree_fd;             /* a node the parent made (open_tree of it) that init
+                            * attaches; -1: mknod, or bind the host's node */
 } UrunPlanDevice;
 
 typedef struct

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #if HAVE_SECCOMP
+#include <linux/filter.h>
 #include <seccomp.h>
 #endif
 
@@ -307,6 +308,72 @@ export_bpf (scmp_filter_ctx ctx, UrunSeccompProgram *out, GError **error)
   return TRUE;
 }
 
+/* The highest number, on the native architecture, of the syscalls the
+ * profile names (whatever their action), or -1. */
+static int
+highest_named_syscall (const UrunSpecSeccomp *seccomp)
+{
+  guint32 arch = seccomp_arch_native ();
+  int highest = -1;
+
+  for (gsize i = 0; i < seccomp->n_syscalls; i++)
+    for (char **n = seccomp->syscalls[i].names; n != NULL && *n != NULL; n++)
+      {
+        /* Negative: unknown here, or a pseudo number (socketcall). */
+        int nr = seccomp_syscall_resolve_name_arch (arch, *n);
+
+        highest = MAX (highest, nr);
+      }
+  return highest;
+}
+
+/* Syscalls newer than the profile answer ENOSYS, not its default action.
+ *
+ * Why: a profile written before a syscall existed cannot name it, so a
+ * default of EPERM (the usual "deny") hits it too; glibc and other
+ * runtimes fall back to an older call only on ENOSYS (clone3 -> clone,
+ * faccessat2 -> faccessat, ...), and treat EPERM as a real refusal.  Any
+ * number above the highest one the profile names (on the native
+ * architecture) cannot be one the profile meant to deny, so a short stub
+ * placed before libseccomp's program answers ENOSYS for it; everything
+ * else goes through the program unchanged (its jumps are relative, and it
+ * loads what it needs itself).  x32 numbers (bit 30 on x86-64) are left to
+ * the program.  Not for a default that allows (ALLOW, LOG): a new syscall
+ * is then allowed anyway.  The idea is runc's and crun's. */
+static void
+prepend_enosys_stub (const UrunSpecSeccomp *seccomp, UrunSeccompAction default_action,
+                     UrunSeccompProgram *program)
+{
+  guint32 arch = seccomp_arch_native ();
+  int highest = highest_named_syscall (seccomp);
+  gboolean x86_64 = arch == SCMP_ARCH_X86_64;
+  guint n_stub = x86_64 ? 6 : 5;
+  struct sock_filter stub[6];
+  guint8 *bpf;
+  guint k = 0;
+
+  if (default_action == URUN_SECCOMP_ACT_ALLOW || default_action == URUN_SECCOMP_ACT_LOG
+      || highest < 0 || arch == 0)
+    return;
+  /* Offsets into struct seccomp_data: nr at 0, arch at 4. */
+  stub[k++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, 4);
+  stub[k++] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, arch, 0, n_stub - 2);
+  stub[k++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, 0);
+  if (x86_64)
+    stub[k++] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JSET | BPF_K, 0x40000000, 2, 0);
+  stub[k++] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JGT | BPF_K, (guint32) highest, 0, 1);
+  stub[k++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  g_assert (k == n_stub);
+
+  bpf = g_malloc ((n_stub + program->n_instructions) * BPF_INSTRUCTION_SIZE);
+  memcpy (bpf, stub, n_stub * BPF_INSTRUCTION_SIZE);
+  memcpy (bpf + n_stub * BPF_INSTRUCTION_SIZE, program->bpf,
+          program->n_instructions * BPF_INSTRUCTION_SIZE);
+  g_free (program->bpf);
+  program->bpf = bpf;
+  program->n_instructions += n_stub;
+}
+
 gboolean
 urun_seccomp_compile (const UrunSpecSeccomp *seccomp, UrunSeccompProgram *out, GError **error)
 {
@@ -347,6 +414,7 @@ urun_seccomp_compile (const UrunSpecSeccomp *seccomp, UrunSeccompProgram *out, G
       urun_seccomp_program_clear (&program);
       return FALSE;
     }
+  prepend_enosys_stub (seccomp, default_action, &program);
   *out = program;
   return TRUE;
 }

@@ -9,6 +9,7 @@
 #include "urun-init.h"
 #include "urun-idmap.h"
 #include "urun-sync.h"
+#include "urun-timeout.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -126,6 +127,15 @@ urun_spawn_fail_from_message (const UrunSyncMessage *message, GError **error)
     }
 }
 
+gboolean
+urun_spawn_fail_receive (int r, const char *who, GError **error)
+{
+  if (r == -EAGAIN)
+    return urun_fail (error, URUN_ERROR_INIT_FAILED, "%s did not answer within %u s", who,
+                      urun_peer_timeout (URUN_TIMEOUT_INIT_S));
+  return urun_fail_errno (error, r, "read from %s", who);
+}
+
 static gboolean
 fail_died (UrunInitProcess *process, GError **error)
 {
@@ -149,6 +159,8 @@ follow_stages (UrunInitProcess *process, const UrunIdMapPlan *idmap, GError **er
       UrunSyncMessage message;
       int r = urun_sync_receive (process->sync_fd, &message);
 
+      if (r == -EAGAIN)
+        return urun_spawn_fail_receive (r, "the container's init", error);
       if (r < 0)
         {
           reap (process);
@@ -193,6 +205,17 @@ urun_spawn_child (int clone_flags, int *child_sync_fd, UrunChildMain child_main,
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
     return urun_fail_errno (error, errno, "socketpair");
+  /* Our end only: each wait for the child's next message is bounded, so
+   * that a child stuck in its setup (a mount that hangs, an fd that never
+   * opens) fails the command instead of blocking it (urun-timeout.h). */
+  if (urun_socket_set_timeout (sockets[0], SO_RCVTIMEO, urun_peer_timeout (URUN_TIMEOUT_INIT_S))
+      < 0)
+    {
+      saved_errno = errno;
+      close (sockets[0]);
+      close (sockets[1]);
+      return urun_fail_errno (error, saved_errno, "socketpair");
+    }
   *child_sync_fd = sockets[1];
 
   /* Block every signal across the clone: the child must not run urun's
@@ -229,15 +252,34 @@ run_init (gpointer plan)
   urun_init_main (plan);
 }
 
+static guint64
+hooks_seconds (const UrunPlanHook *hooks, size_t n)
+{
+  guint64 total = 0;
+
+  for (size_t i = 0; i < n; i++)
+    total += (guint64) MAX (hooks[i].timeout_seconds, 0);
+  return total;
+}
+
 gboolean
 urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess *out_process,
                  GError **error)
 {
   UrunInitProcess process;
+  guint64 hooks;
 
   if (!urun_spawn_child (plan->clone_flags, &plan->sync_fd, run_init, plan,
                          "clone the container's init", &process, error))
     return FALSE;
+  /* init runs its createContainer (or startContainer) hooks between two
+   * messages: a hook may take as long as its own timeout says. */
+  hooks = MAX (hooks_seconds (plan->create_container_hooks, plan->n_create_container_hooks),
+               hooks_seconds (plan->start_container_hooks, plan->n_start_container_hooks));
+  if (hooks > 0)
+    urun_socket_set_timeout (process.sync_fd, SO_RCVTIMEO,
+                             (guint) MIN (urun_peer_timeout (URUN_TIMEOUT_INIT_S) + hooks,
+                                          (guint64) G_MAXINT32));
 
   /* Fast path: the clone made the user namespace; write its maps now, while
    * init waits for GO.  Staged path: the stage asks for them itself. */
@@ -269,7 +311,7 @@ urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func
       if (r == -EPIPE || r == -ECONNRESET)
         return fail_died (process, error);
       if (r < 0)
-        return urun_fail_errno (error, r, "read from the container's init");
+        return urun_spawn_fail_receive (r, "the container's init", error);
 
       switch (message.type)
         {
@@ -317,7 +359,7 @@ urun_spawn_wait_exec (UrunInitProcess *process, GError **error)
   if (r == -EPIPE || r == -ECONNRESET)
     return TRUE;
   if (r < 0)
-    return urun_fail_errno (error, r, "read from the container's init");
+    return urun_spawn_fail_receive (r, "the container's init", error);
   if (message.type == URUN_SYNC_ERROR)
     {
       reap (process);

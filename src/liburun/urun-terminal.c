@@ -6,6 +6,7 @@
 #include "urun-sync.h"
 #include "urun-error.h"
 #include "urun-fd.h"
+#include "urun-timeout.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +38,7 @@ urun_terminal_connect (const char *path, GError **error)
   URUN_AUTOCLOSE int fd = -1;
   URUN_AUTOCLOSE int path_fd = -1;
   char proc_path[64];
+  guint timeout = urun_peer_timeout (URUN_TIMEOUT_CONSOLE_SOCKET_S);
   int r;
 
   g_return_val_if_fail (path != NULL, -1);
@@ -44,6 +46,12 @@ urun_terminal_connect (const char *path, GError **error)
   fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return urun_fail_errno (error, errno, "console socket"), -1;
+  /* Why a send timeout: connect(2) to a listener that never accepts and
+   * whose backlog is full waits for SO_SNDTIMEO, which is forever by
+   * default; the same bound then covers sending the master. */
+  r = urun_socket_set_timeout (fd, SO_SNDTIMEO, timeout);
+  if (r < 0)
+    return urun_fail_errno (error, r, "console socket `%s`", path), -1;
   r = connect_path (fd, path);
   if (r == -ENAMETOOLONG)
     {
@@ -58,6 +66,12 @@ urun_terminal_connect (const char *path, GError **error)
           r = connect_path (fd, proc_path);
         }
     }
+  if (r == -EAGAIN)
+    return urun_fail (error, URUN_ERROR_FAILED,
+                      "console socket `%s`: the receiver did not accept the connection within "
+                      "%u s",
+                      path, timeout),
+           -1;
   if (r < 0)
     return urun_fail_errno (error, r, "connect to the console socket `%s`", path), -1;
   return urun_steal_fd (&fd);
@@ -69,6 +83,10 @@ urun_terminal_send_master (int socket_fd, int master_fd, const char *name, GErro
   const char *payload = name != NULL && name[0] != '\0' ? name : "/dev/ptmx";
   ssize_t n = urun_send_with_fd (socket_fd, payload, strlen (payload), master_fd);
 
+  if (n == -EAGAIN)
+    return urun_fail (error, URUN_ERROR_FAILED,
+                      "console socket: the receiver did not take the terminal within %u s",
+                      urun_peer_timeout (URUN_TIMEOUT_CONSOLE_SOCKET_S));
   if (n < 0)
     return urun_fail_errno (error, (int) n, "send the pty master to the console socket");
   if ((size_t) n != strlen (payload))

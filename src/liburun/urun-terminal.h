@@ -23,7 +23,9 @@ G_BEGIN_DECLS
 /* Connects to the console socket at @path (a path longer than sun_path is
  * reached through /proc/self/fd).  Returns the connected fd (O_CLOEXEC),
  * or -1 with @error set: a socket nobody listens on fails here, before
- * anything else is done. */
+ * anything else is done, and so does one that does not accept within
+ * URUN_TIMEOUT_CONSOLE_SOCKET_S (urun-timeout.h), which also bounds
+ * urun_terminal_send_master() on the returned fd. */
 int urun_terminal_connect (const char *path, GError **error);
 
 /* Sends @master_fd over @socket_fd in one message with SCM_RIGHTS and

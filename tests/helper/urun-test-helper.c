@@ -21,7 +21,8 @@
  *   syscall NAME [ARG...]  make one system call and print "ok" or
  *                          "errno N NAME" (exit 0 either way): mkdir PATH,
  *                          getppid, getpriority WHICH WHO, open-wronly PATH,
- *                          open-rdonly PATH
+ *                          open-rdonly PATH, nr NUMBER (that syscall number,
+ *                          no arguments)
  *
  * Errors go to stderr as "urun-test-helper: ..." with exit status 1; a usage
  * error exits with 2.  */
@@ -838,6 +839,8 @@ cmd_syscall (int argc, char **argv)
     r = open (argv[1], O_WRONLY | O_CLOEXEC);
   else if (strcmp (name, "open-rdonly") == 0 && argc == 2)
     r = open (argv[1], O_RDONLY | O_CLOEXEC);
+  else if (strcmp (name, "nr") == 0 && argc == 2)
+    r = syscall (strtol (argv[1], NULL, 0), 0, 0, 0, 0, 0, 0);
   else
     return usage ();
   if (r < 0)

@@ -210,15 +210,15 @@ ln -s /dev/zero "$tmp/zero.json"
 
 # exec --process
 urun_t exec --process "$tmp/deep.json" live
-is "$status" 1 "exec --process nested too deep fails"
+is "$status" 255 "exec --process nested too deep fails (255: a failure of exec itself, as runc)"
 like "$err" '^urun: deep\.json:1:641: arrays and objects nest deeper than 128 levels here, the limit$' \
   "... naming the file, the place and the limit"
 urun_t exec --process "$tmp/fifo.json" live
-is "$status" 1 "exec --process FIFO fails at once"
+is "$status" 255 "exec --process FIFO fails at once (255: a failure of exec itself, as runc)"
 like "$err" "^urun: --process: cannot read $tmp/fifo.json: it is a FIFO, not a regular file\$" \
   "... saying it is a FIFO"
 urun_t exec --process "$tmp/zero.json" live
-is "$status" 1 "exec --process /dev/zero fails at once"
+is "$status" 255 "exec --process /dev/zero fails at once (255: a failure of exec itself, as runc)"
 like "$err" "it is a character device, not a regular file" "... saying it is a device"
 
 # update --resources, from a file and from standard input

@@ -126,6 +126,25 @@ unlike "$(cat "$marks/env" 2>/dev/null)" '(^|
 run_urun delete --force h4
 reset_config
 
+# Without `env`, a hook gets urun's own environment, as with runc and crun:
+# the parent's hooks and init's alike.
+edit_config "$b" "
+def probe(kind, where):
+    return {'path': '/bin/sh', 'args': ['sh', '-c', 'env >' + where + '/' + kind + '.env; cat >/dev/null']}
+c['hooks'] = {'createRuntime': [probe('createRuntime', '$marks')],
+              'createContainer': [probe('createContainer', '$marks')],
+              'startContainer': [probe('startContainer', '/tmp')]}
+c['process']['args'] = ['true']"
+URUN_HOOK_PROBE='from urun' run_urun run --bundle "$b" h5
+is "$status" 0 "run with hooks that have no env"
+for where in "$marks/createRuntime" "$marks/createContainer" "$b/rootfs/tmp/startContainer"; do
+  like "$(cat "$where.env" 2>/dev/null)" '(^|
+)URUN_HOOK_PROBE=from urun(
+|$)' "a $(basename "$where") hook without env gets urun's environment"
+done
+rm -f "$b/rootfs/tmp/startContainer.env"
+reset_config
+
 # ---- failures ------------------------------------------------------------------
 for kind in prestart createRuntime createContainer; do
   reset_config

@@ -180,6 +180,18 @@ is "$status" 1 "a net sysctl without a network namespace is refused"
 like "$err" 'network namespace' "... saying it needs one"
 is "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd" "the host's ip_forward is unchanged"
 reset_config
+# kernel.hostname and kernel.domainname would override the config's own
+# fields: refused, naming both.
+for key in hostname domainname; do
+  edit_config "$b" "
+c['hostname'] = 'urun-field'
+c['linux']['sysctl'] = {'kernel.$key': 'urun-sysctl'}"
+  run_urun run --bundle "$b" s4
+  is "$status" 1 "sysctl kernel.$key is refused"
+  like "$err" "linux\\.sysctl\\[\"kernel\\.$key\"\\].*\"$key\" field" "... naming it and the $key field"
+  no_leftovers "... leaving nothing" "$b" s4
+  reset_config
+done
 
 # ---- namespaces -------------------------------------------------------------------
 report n1
@@ -333,5 +345,44 @@ c["process"]["env"].append("HOME=/somewhere")'
 report home3
 ok "a HOME the config sets is kept" json_check_env "$report" "HOME=/somewhere"
 ok "... and not doubled" test "$(json_get "$report" 'sum(1 for e in r["env"] if e.startswith("HOME="))')" = 1
+
+# ---- setgroups denied in urun's own user namespace ---------------------------
+# Under `unshare -r` (a single-id map, setgroups "deny") no namespace below
+# may call setgroups: a container runs without it, with a user namespace of
+# its own or in urun's; groups it asks for are refused, naming them.
+ub=$URUN_TEST_TMPDIR/unshared
+mkdir -p "$ub" && cp -a "$URUN_TEST_ROOTFS" "$ub/rootfs"
+in_unshared ()
+{
+  unshare -r -- "$@"
+}
+in_unshared "$URUN" spec --rootless --bundle "$ub" >/dev/null 2>&1
+in_unshared cat /proc/self/setgroups >"$URUN_TEST_TMPDIR/sg" 2>/dev/null
+if ! grep -q deny "$URUN_TEST_TMPDIR/sg" || [ ! -s "$ub/config.json" ]; then
+  skip "unshare -r gives no namespace that denies setgroups here"
+else
+  edit_config "$ub" '
+c["process"]["terminal"] = False
+c["process"]["args"] = ["urun-test-helper", "report"]'
+  cp "$ub/config.json" "$URUN_TEST_TMPDIR/config.unshared"
+  for shape in userns no-userns; do
+    cp "$URUN_TEST_TMPDIR/config.unshared" "$ub/config.json"
+    [ "$shape" = no-userns ] && edit_config "$ub" '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "user"]
+c["linux"].pop("uidMappings", None)
+c["linux"].pop("gidMappings", None)'
+    o=$(in_unshared "$URUN" --root "$URUN_TEST_STATE_ROOT" run --bundle "$ub" sg-$shape 2>"$URUN_TEST_TMPDIR/sg.err")
+    is "$?" 0 "under unshare -r, a container ($shape) runs though setgroups is denied"
+    unlike "$(cat "$URUN_TEST_TMPDIR/sg.err")" 'setgroups' "... with no setgroups error"
+    json_check "... as root of its namespace" "$o" 'assert r["uid"] == 0, r["uid"]'
+  done
+  edit_config "$ub" 'c["process"]["user"]["additionalGids"] = [5, 6]'
+  in_unshared "$URUN" --root "$URUN_TEST_STATE_ROOT" run --bundle "$ub" sg-groups \
+    >/dev/null 2>"$URUN_TEST_TMPDIR/sg.err"
+  is "$?" 1 "under unshare -r, additionalGids that cannot be set are refused"
+  like "$(cat "$URUN_TEST_TMPDIR/sg.err")" 'additionalGids: setgroups is denied.*groups 5, 6' \
+    "... saying why and naming them"
+  no_leftovers "... leaving nothing" "$ub" sg-groups
+fi
 
 done_testing

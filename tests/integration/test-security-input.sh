@@ -78,14 +78,14 @@ cat >"$URUN_TEST_TMPDIR/p-uid.json" <<'EOF'
 { "user": { "uid": 4294967295, "gid": 0 }, "args": ["id", "-u"], "cwd": "/" }
 EOF
 run_urun exec --process "$URUN_TEST_TMPDIR/p-uid.json" ex
-is "$status" 1 "exec --process with uid 4294967295 fails"
+is "$status" 255 "exec --process with uid 4294967295 fails (255: a failure of exec itself, as runc)"
 like "$err" 'p-uid.json: user.uid: expected an id between 0 and 2147483647, got 4294967295' \
   "... naming the file and the field"
 # 7. NUL bytes in a --process file.
 printf '%s\n' '{ "user": { "uid": 0, "gid": 0 }, "args": ["sh", "-c", "echo ok\u0000; id"],' \
   '  "cwd": "/" }' >"$URUN_TEST_TMPDIR/p-nul.json"
 run_urun exec --process "$URUN_TEST_TMPDIR/p-nul.json" ex
-is "$status" 1 "exec --process with a NUL in args fails"
+is "$status" 255 "exec --process with a NUL in args fails (255: a failure of exec itself, as runc)"
 like "$err" 'p-nul.json: args\[2\]: the string holds a NUL character' "... naming the element"
 run_urun delete --force ex
 no_leftovers "exec container deleted" "$b" ex

@@ -108,7 +108,7 @@ test_kinds (Fixture *f, gconstpointer data)
   g_assert_cmpstr (plan->mounts[0].type, ==, "proc");
   g_assert_cmpstr (plan->mounts[0].source, ==, "proc");
   g_assert_true (plan->mounts[0].source_is_dir);
-  g_assert_cmpint (plan->mounts[0].userns_fd, ==, -1);
+  g_assert_cmpint (plan->mounts[0].tree_fd, ==, -1);
 
   g_assert_cmpint (plan->mounts[1].kind, ==, URUN_PLAN_MOUNT_SYSFS);
   g_assert_cmphex (plan->mounts[1].flags.flags, ==, MS_NOSUID | MS_RDONLY);

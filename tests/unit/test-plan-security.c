@@ -156,6 +156,28 @@ test_capabilities_unknown_to_kernel (Fixture *f, gconstpointer data)
 }
 
 static void
+test_capabilities_not_capabilities (Fixture *f, gconstpointer data)
+{
+  const UrunInitPlan *plan;
+  const char *warning;
+
+  /* Names that are no capability at all (runtime-spec 1.1: not an error):
+   * ignored, with one warning naming each once. */
+  plan = build_ok (f,
+                   "\"capabilities\": {"
+                   "  \"bounding\": [\"CAP_CHOWN\", \"CAP_FOO\", \"cap_kill\"],"
+                   "  \"permitted\": [\"CAP_CHOWN\", \"CAP_FOO\"],"
+                   "  \"ambient\": [\"CAP_41\"] }",
+                   NULL, 40);
+  g_assert_cmphex (plan->cap_bounding, ==, BIT (0));
+  g_assert_cmphex (plan->cap_permitted, ==, BIT (0));
+  g_assert_cmphex (plan->cap_ambient, ==, 0);
+  g_assert_cmpuint (f->warnings->len, ==, 1);
+  warning = g_ptr_array_index (f->warnings, 0);
+  g_assert_cmpstr (warning, ==, "unknown capabilities, ignored: CAP_FOO, cap_kill, CAP_41");
+}
+
+static void
 test_capabilities_refused (Fixture *f, gconstpointer data)
 {
   const UrunInitPlan *plan;
@@ -335,6 +357,7 @@ main (int argc, char **argv)
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/plan-security/capabilities", test_capabilities);
   ADD ("/plan-security/capabilities-unknown-to-kernel", test_capabilities_unknown_to_kernel);
+  ADD ("/plan-security/capabilities-not-capabilities", test_capabilities_not_capabilities);
   ADD ("/plan-security/capabilities-refused", test_capabilities_refused);
   ADD ("/plan-security/no-new-privileges-and-seccomp", test_no_new_privileges_and_seccomp);
   ADD ("/plan-security/lsm-absent", test_lsm_absent);

@@ -417,7 +417,9 @@ test_container_hooks (Fixture *f, gconstpointer data)
   /* Without args, argv is the path alone. */
   g_assert_cmpstr (plan->create_container_hooks[0].argv[0], ==, "/bin/hook");
   g_assert_null (plan->create_container_hooks[0].argv[1]);
-  g_assert_null (plan->create_container_hooks[0].envp[0]);
+  /* Without env, urun's own environment. */
+  g_assert_cmpuint (g_strv_length ((char **) plan->create_container_hooks[0].envp), ==,
+                    g_strv_length (environ));
   g_assert_cmpint (plan->create_container_hooks[0].timeout_seconds, ==, 5);
   g_assert_cmpuint (plan->n_start_container_hooks, ==, 1);
   g_assert_cmpstr (plan->start_container_hooks[0].argv[1], ==, "1");
