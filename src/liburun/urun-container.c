@@ -122,18 +122,6 @@ urun_container_delete (const UrunRuntime *runtime, const char *id, gboolean forc
   return urun_container_delete_opened (state, force, warnings, error);
 }
 
-static gboolean
-signal_process (pid_t pid, guint64 start_time, int signum)
-{
-  URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-
-  /* Check the start time after taking the pidfd: from then on the pid
-   * cannot be reused under us. */
-  if (pidfd < 0 || !urun_proc_is_alive (pid, start_time))
-    return FALSE;
-  return syscall (SYS_pidfd_send_signal, pidfd, signum, NULL, 0) == 0;
-}
-
 /* Signals every process in init's pid namespace other than init, when init
  * has a pid namespace of its own. */
 static void
@@ -166,7 +154,7 @@ urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gbo
     return TRUE;
   if (all)
     signal_pid_namespace (record->pid, signum);
-  if (!signal_process (record->pid, record->init_start_time, signum))
+  if (!urun_proc_signal (record->pid, record->init_start_time, signum))
     return urun_fail_errno (error, errno ? errno : ESRCH, "kill container `%s`", id);
   return TRUE;
 }

@@ -273,7 +273,7 @@ open_namespaces (Exec *exec, GError **error)
   UrunPlanJoin *joins;
   g_autofree char *root_path = g_strdup_printf ("/proc/%d/root", (int) pid);
 
-  exec->init_pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  exec->init_pidfd = urun_proc_pidfd_open_verified (pid, exec->record->init_start_time);
   if (exec->init_pidfd < 0 && errno != ENOSYS)
     return urun_fail (error, URUN_ERROR_WRONG_STATE,
                       "cannot exec in container `%s`: its init is gone", exec->record->id);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Field 22 of stat(5) is the 20th field after the closing ')' of comm
@@ -200,4 +201,39 @@ urun_proc_write_oom_score_adj (pid_t pid, int value, GError **error)
     return urun_fail (error, URUN_ERROR_INIT_FAILED, "set oom_score_adj `%s`: %s", text,
                       g_strerror (errno));
   return TRUE;
+}
+
+int
+urun_proc_pidfd_open_verified (pid_t pid, uint64_t start_time)
+{
+  int pidfd;
+
+  if (pid <= 0)
+    {
+      errno = ESRCH;
+      return -1;
+    }
+  pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pidfd < 0)
+    return -1;
+  /* After pidfd_open: the pidfd pins the process it was opened on, so if
+   * that one still has the recorded start time now, nothing done through
+   * the pidfd can reach a newcomer that reused the pid. */
+  if (!urun_proc_is_alive (pid, start_time))
+    {
+      close (pidfd);
+      errno = ESRCH;
+      return -1;
+    }
+  return pidfd;
+}
+
+gboolean
+urun_proc_signal (pid_t pid, uint64_t start_time, int signum)
+{
+  URUN_AUTOCLOSE int pidfd = urun_proc_pidfd_open_verified (pid, start_time);
+
+  if (pidfd < 0)
+    return FALSE;
+  return syscall (SYS_pidfd_send_signal, pidfd, signum, NULL, 0) == 0;
 }

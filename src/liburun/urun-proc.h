@@ -35,6 +35,17 @@ gboolean urun_proc_stat_read (pid_t pid, UrunProcStat *out_stat, GError **error)
  * we recorded" rather than some later process that reused the pid. */
 gboolean urun_proc_is_alive (pid_t pid, uint64_t start_time);
 
+/* The one way urun reaches a process it recorded (a container's init):
+ * a pidfd of @pid, verified after it is taken to be the process that
+ * started at @start_time (0: unknown, not checked).  Returns the pidfd
+ * (close-on-exec), or -1 with errno: ESRCH when @pid is gone or is
+ * another process now. */
+int urun_proc_pidfd_open_verified (pid_t pid, uint64_t start_time);
+
+/* Sends @signum to @pid through urun_proc_pidfd_open_verified(), so that a
+ * reused pid is never signalled.  FALSE with errno on failure. */
+gboolean urun_proc_signal (pid_t pid, uint64_t start_time, int signum);
+
 /* Writes @value to /proc/@pid/oom_score_adj: the parent does it for init,
  * before GO, with its own privileges (lowering the value below the
  * caller's needs CAP_SYS_RESOURCE of the host, which no user namespace

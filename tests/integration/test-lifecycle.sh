@@ -279,6 +279,23 @@ PY
   run_urun kill reused KILL
   is "$status" 1 "kill of a reused pid is refused"
   ok "... and the unrelated process lives" test -d "/proc/$sleeper"
+  # Every command that signals or watches init goes through the one
+  # verified identity (pid and start time, through a pidfd).
+  run_urun kill --all reused KILL
+  is "$status" 1 "kill --all of a reused pid is refused"
+  run_urun exec reused true
+  ok "exec into a reused pid is refused" test "$status" -ne 0
+  run_urun events --stats reused
+  ok "events of a reused pid is refused" test "$status" -ne 0
+  run_urun start reused
+  ok "start of a reused pid is refused" test "$status" -ne 0
+  ok "... and after all of them the unrelated process lives" test -d "/proc/$sleeper"
+  cp "$root/reused/state.json" "$URUN_TEST_TMPDIR/reused.json"
+  run_urun delete --force reused
+  is "$status" 0 "delete --force of a container whose pid was reused"
+  ok "... leaves the unrelated process alive" test -d "/proc/$sleeper"
+  "$URUN_TEST_MKSTATE" --root "$root" --id reused --pid "$sleeper" --bundle "$b"
+  cp "$URUN_TEST_TMPDIR/reused.json" "$root/reused/state.json"
   run_urun delete reused
   is "$status" 0 "delete (no --force) of a container whose pid was reused"
   ok "... and the unrelated process still lives" test -d "/proc/$sleeper"
