@@ -1,8 +1,8 @@
 #!/bin/bash
-# test-hardening.sh: init-side hardening of issue 10 (items 6, 8, 11): the
-# /dev/null of maskedPaths comes from the host, never from the rootfs;
+# test-hardening.sh: init-side hardening of issue 10 (items 5, 6, 8, 11):
+# the /dev/null of maskedPaths comes from the host, never from the rootfs;
 # hooks start with a clean signal mask and default dispositions; config.json
-# is read once per create.
+# is read once per create; init reaches /proc/self through its own procfs.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-container.sh"
 
@@ -156,5 +156,26 @@ ok "the process of the original args ran, not the new ones" test ! -e "$b/rootfs
 is "$(cd "$marks" && ls changed-* 2>/dev/null)" "" "no hook of the new config.json ran"
 rm -f "$marks"/changed-*
 reset_config
+
+# ---- init's procfs handle ------------------------------------------------------------
+# After the pivot init still opens exec.fifo (through /proc/self/fd) and
+# writes /proc/self files: through the procfs it opened first thing, never
+# through whatever the container has at /proc (a tmpfs here, or the
+# rootfs's own directory when nothing is mounted there).
+for kind in tmpfs none; do
+  edit_config "$b" "
+c['mounts'] = [m for m in c['mounts'] if m['destination'] != '/proc']
+if '$kind' == 'tmpfs':
+    c['mounts'].append({'destination': '/proc', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid', 'nodev']})
+c['process']['args'] = ['sh', '-c', 'echo ran']"
+  run_urun create --bundle "$b" "p-$kind"
+  is "$status" 0 "create with /proc: $kind"
+  run_urun start "p-$kind"
+  is "$status" 0 "... start releases init through its own procfs"
+  wait_status "p-$kind" stopped
+  run_urun delete "p-$kind"
+  no_leftovers "... and delete leaves nothing" "$b" "p-$kind"
+  reset_config
+done
 
 done_testing
