@@ -74,6 +74,14 @@ urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArr
     g_ptr_array_add (warnings, g_strdup_printf ("%s; its init and cgroup, if any, are left as "
                                                 "they are", record_error->message));
 
+  /* As runc's delete: a created container goes without --force too, its
+   * init killed (the process never ran, there is nothing to stop
+   * gracefully); only a running or paused one needs --force. */
+  if (!force && record != NULL
+      && urun_state_status (record, urun_container_state_get_dirfd (state))
+           == URUN_STATUS_CREATED)
+    force = TRUE;
+
   /* Read the saved config before the directory goes. */
   spec = urun_container_load_saved_config (state, &config_error);
   if (config_error != NULL)

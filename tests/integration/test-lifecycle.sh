@@ -172,6 +172,16 @@ run_urun delete --force f1
 is "$status" 0 "delete --force of a created container"
 no_leftovers "nothing left of a created container after delete --force" "$b" f1
 
+# Without --force, as runc's delete: a created container is deleted, its
+# init killed (its process never ran); a running one is refused.
+run_urun create --bundle "$b" --pid-file "$URUN_TEST_TMPDIR/f0.pid" f0
+is "$status" 0 "create f0"
+f0pid=$(cat "$URUN_TEST_TMPDIR/f0.pid")
+run_urun delete f0
+is "$status" 0 "delete without --force of a created container"
+ok "... kills its init" sh -c "! test -d /proc/$f0pid || grep -q '^State:.*Z' /proc/$f0pid/status"
+no_leftovers "... and leaves nothing" "$b" f0
+
 run_urun run --detach --bundle "$b" f2
 is "$status" 0 "run --detach f2"
 is "$(state_of f2)" running "f2 runs"
