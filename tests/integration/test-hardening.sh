@@ -1,5 +1,6 @@
 #!/bin/bash
-# test-hardening.sh: init-side hardening of issue 10 (items 5, 6, 8, 11):
+# test-hardening.sh: init-side hardening of issue 10 (items 5, 6, 8, 11, and
+# pids.limit of item 4):
 # the /dev/null of maskedPaths comes from the host, never from the rootfs;
 # hooks start with a clean signal mask and default dispositions; config.json
 # is read once per create; init reaches /proc/self through its own procfs.
@@ -177,5 +178,44 @@ c['process']['args'] = ['sh', '-c', 'echo ran']"
   no_leftovers "... and delete leaves nothing" "$b" "p-$kind"
   reset_config
 done
+
+# ---- pids.limit reads back inside, with and without a user namespace --------------
+# As root with the cgroupfs driver, the container's cgroup mount shows its
+# own cgroup: pids.max inside is the limit of config.json (issue 10, item 4).
+if [ "$URUN_TEST_MODE" = rootless ]; then
+  skip "pids.limit: a rootless container gets no cgroup on this host (no session bus, no delegated hierarchy)"
+else
+  case $(stat -f -c %T /sys/fs/cgroup) in
+    cgroup2fs) pids_in=/sys/fs/cgroup/pids.max ;;
+    *) pids_in=/sys/fs/cgroup/pids/pids.max ;;
+  esac
+  top=urun-hardening-$$
+  # shellcheck disable=SC2317 # runs from the EXIT trap
+  remove_test_cgroups ()
+  {
+    local d
+    for d in /sys/fs/cgroup/"$top" /sys/fs/cgroup/*/"$top"; do
+      [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
+  }
+  prev_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+  # shellcheck disable=SC2064
+  trap "${prev_trap:-:}; remove_test_cgroups" EXIT
+  for userns in no yes; do
+    new_bundle "pl-$userns" cat "$pids_in" || break
+    edit_config "$bundle" "
+c['linux']['cgroupsPath'] = '/$top/pl-$userns'
+c['linux'].setdefault('resources', {})['pids'] = {'limit': 42}
+if '$userns' == 'yes':
+    c['linux']['namespaces'].append({'type': 'user'})
+    c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+    c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
+    [ $userns = yes ] && chown -R 100000:100000 "$bundle/rootfs"
+    run_urun --cgroup-manager cgroupfs run --bundle "$bundle" "pl-$userns"
+    is "$status:$out" "0:42" "pids.limit 42 reads back in $pids_in (user namespace: $userns)" ||
+      diag "$err"
+    no_leftovers "... and leaves nothing" "$bundle" "pl-$userns"
+  done
+fi
 
 done_testing
