@@ -8,7 +8,8 @@
  * get "creating".  runtime.md defines "created" as "the runtime has
  * finished the create operation", and these hooks are steps of that
  * operation (a failing one fails create); runc passes "creating" too.
- * poststart gets "running", poststop "stopped".
+ * startContainer, which runs once create has finished, gets "created"
+ * (as with runc); poststart gets "running", poststop "stopped".
  */
 #pragma once
 
