@@ -1,6 +1,7 @@
 #!/bin/bash
 # test-hardening.sh: init-side hardening of issue 10 (items 5, 6, 8, 11, and
-# pids.limit of item 4):
+# pids.limit of item 4; a foreground run cleans up only its own container,
+# item 9):
 # the /dev/null of maskedPaths comes from the host, never from the rootfs;
 # hooks start with a clean signal mask and default dispositions; config.json
 # is read once per create; init reaches /proc/self through its own procfs.
@@ -217,5 +218,31 @@ if '$userns' == 'yes':
     no_leftovers "... and leaves nothing" "$bundle" "pl-$userns"
   done
 fi
+
+# ---- a foreground run cleans up only the container it created -------------------
+# Its container is deleted from outside and a new one of the same id runs
+# before the first urun gets to its cleanup (held stopped meanwhile): that
+# cleanup must leave the new container alone (its record names another
+# init: another pid and start time).
+new_bundle fg urun-test-helper pause || done_testing
+fg=$bundle
+"$URUN" --root "$URUN_TEST_STATE_ROOT" run --bundle "$fg" fg1 >/dev/null 2>&1 &
+first=$!
+ok "a foreground run" wait_status fg1 running
+kill -STOP "$first"
+run_urun delete --force fg1
+is "$status" 0 "deleted from outside while its urun is stopped"
+run_urun run -d --bundle "$fg" fg1
+is "$status" 0 "a new container of the same id"
+run_urun state fg1
+newpid=$(json_get "$out" 'r["pid"]')
+kill -CONT "$first"
+wait "$first" 2>/dev/null
+ok "the first urun has exited" sh -c "! kill -0 $first 2>/dev/null"
+run_urun state fg1
+is "$(json_get "$out" 'r["status"]'):$(json_get "$out" 'r["pid"]')" "running:$newpid" \
+  "the new container is untouched by the first run's cleanup"
+run_urun delete --force fg1
+no_leftovers "... and deletes cleanly" "$fg" fg1
 
 done_testing
