@@ -1,10 +1,10 @@
 #!/bin/bash
-# test-hardening.sh: init-side hardening of issue 10 (items 5, 6, 8, 11, and
-# pids.limit of item 4; a foreground run cleans up only its own container,
-# item 9):
-# the /dev/null of maskedPaths comes from the host, never from the rootfs;
-# hooks start with a clean signal mask and default dispositions; config.json
-# is read once per create; init reaches /proc/self through its own procfs.
+# test-hardening.sh: the hardening of issue 10: the /dev/null of
+# maskedPaths comes from the host, never from the rootfs (item 6); hooks
+# start with a clean signal mask and default dispositions (item 8);
+# config.json is read once per create (item 11); init reaches /proc/self
+# through its own procfs (item 5); pids.limit reads back inside (item 4); a
+# foreground run cleans up only the container it made (item 9).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-container.sh"
 
