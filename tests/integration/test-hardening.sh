@@ -22,6 +22,7 @@ reset_config () { cp "$URUN_TEST_TMPDIR/config.good" "$b/config.json"; }
 echo secret-of-the-file >"$b/rootfs/etc/masked-file"
 echo substitute-of-the-image >"$b/rootfs/substitute"
 for kind in file link device; do
+  # shellcheck disable=SC2016 # $0 is the hook's, the rootfs path
   case $kind in
     file) swap='echo substitute-of-the-image >$0/dev/null' ;;
     link) swap='ln -s /substitute $0/dev/null' ;;
