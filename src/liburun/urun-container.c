@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 char *
@@ -145,18 +144,6 @@ urun_container_delete (const UrunRuntime *runtime, const char *id, gboolean forc
   return urun_container_delete_opened (state, force, warnings, error);
 }
 
-/* Signals every process in init's pid namespace other than init, when init
- * has a pid namespace of its own. */
-static void
-signal_pid_namespace (pid_t init_pid, int signum)
-{
-  g_autoptr (GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-
-  urun_proc_pid_namespace_others (init_pid, pids);
-  for (guint i = 0; i < pids->len; i++)
-    kill (g_array_index (pids, pid_t, i), signum);
-}
-
 gboolean
 urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gboolean all,
                      GError **error)
@@ -176,7 +163,7 @@ urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gbo
   if (all && urun_cgroup_kill (&record->cgroup, signum, NULL))
     return TRUE;
   if (all)
-    signal_pid_namespace (record->pid, signum);
+    urun_proc_signal_pid_namespace_others (record->pid, record->init_start_time, signum);
   if (!urun_proc_signal (record->pid, record->init_start_time, signum))
     return urun_fail_errno (error, errno ? errno : ESRCH, "kill container `%s`", id);
   return TRUE;

@@ -237,3 +237,30 @@ urun_proc_signal (pid_t pid, uint64_t start_time, int signum)
     return FALSE;
   return syscall (SYS_pidfd_send_signal, pidfd, signum, NULL, 0) == 0;
 }
+
+void
+urun_proc_signal_pid_namespace_others (pid_t init, uint64_t init_start_time, int signum)
+{
+  URUN_AUTOCLOSE int init_pidfd = urun_proc_pidfd_open_verified (init, init_start_time);
+  g_autoptr (GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  g_autofree char *init_ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) init);
+  struct stat init_ns;
+
+  /* init, still ours and pinned by its pidfd, names the namespace. */
+  if (init_pidfd < 0 || stat (init_ns_path, &init_ns) < 0)
+    return;
+  urun_proc_pid_namespace_others (init, pids);
+  for (guint i = 0; i < pids->len; i++)
+    {
+      pid_t pid = g_array_index (pids, pid_t, i);
+      URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+      g_autofree char *ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) pid);
+      struct stat st;
+
+      /* Checked again once the pidfd pins the process: a pid that was
+       * reused since the listing belongs to another namespace now. */
+      if (pidfd >= 0 && stat (ns_path, &st) == 0 && st.st_ino == init_ns.st_ino
+          && st.st_dev == init_ns.st_dev)
+        syscall (SYS_pidfd_send_signal, pidfd, signum, NULL, 0);
+    }
+}

@@ -57,6 +57,12 @@ gboolean urun_proc_write_oom_score_adj (pid_t pid, int value, GError **error);
  * nothing otherwise. */
 void urun_proc_pid_namespace_others (pid_t init, GArray *pids);
 
+/* Sends @signum to every other process of @init's pid namespace (when it
+ * has one of its own), through pidfds, each checked after it is taken to
+ * be in that namespace still; nothing when @init is not the process that
+ * started at @init_start_time. */
+void urun_proc_signal_pid_namespace_others (pid_t init, uint64_t init_start_time, int signum);
+
 /* Sorts @pids (an array of pid_t) in ascending order. */
 void urun_proc_sort_pids (GArray *pids);
 
