@@ -1,5 +1,7 @@
-/* urun-proc.h: reading /proc: /proc/PID/stat, the members of a pid
- * namespace.
+/* urun-proc.h: processes through /proc: /proc/PID/stat, the members of a
+ * pid namespace, the one verified identity (pid, start time, pidfd) that
+ * every signal and liveness check of a container's init goes through, and
+ * init's oom_score_adj.
  *
  * Zone: host side (GLib).  urun_proc_stat_parse() follows the raw-helper
  * convention (no allocation, -errno on failure); urun_proc_stat_read() is
