@@ -1,4 +1,4 @@
-/* urun-proc.c: reading /proc (see urun-proc.h).
+/* urun-proc.c: processes through /proc (see urun-proc.h).
  * Zone: host side; the parser is a raw helper. */
 #include "config.h"
 
