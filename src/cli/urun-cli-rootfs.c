@@ -107,6 +107,11 @@ urun_cli_run_rootfs (UrunCli *cli, UrunCliCreateArgs *args, int argc, char **arg
   if (args->name != NULL && !urun_id_validate (args->name, error))
     return -1;
 
+  /* GOption keeps the `--` that ends urun's options in strict POSIX
+   * mode. */
+  if (argc > 1 && strcmp (argv[1], "--") == 0)
+    argv++;
+
   urun_cli_runtime (cli, &runtime);
   spec.rootless = runtime.rootless == URUN_ROOTLESS_TRUE
                   || (runtime.rootless == URUN_ROOTLESS_AUTO
