@@ -641,9 +641,13 @@ urun_doctor_run (gboolean rootless)
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) urun_doctor_check_free);
   uid_t uid = getuid ();
   g_autofree char *user = urun_state_owner_name (uid);
+  /* Root inside a user namespace (rootless podman calling urun) writes
+   * its maps itself and is given its runtime directory by the caller:
+   * only an unprivileged user needs what follows. */
+  gboolean user_checks = rootless && geteuid () != 0;
 
   check_userns (checks, rootless);
-  if (rootless)
+  if (user_checks)
     {
       check_subid_file (checks, "subuid", URUN_SUBUID_PATH, "--add-subuids", user, uid);
       check_subid_file (checks, "subgid", URUN_SUBGID_PATH, "--add-subgids", user, uid);
@@ -655,7 +659,7 @@ urun_doctor_run (gboolean rootless)
       check_linger (checks, user);
     }
   check_cgroup_layout (checks, rootless);
-  if (rootless)
+  if (user_checks)
     check_delegation (checks, uid);
   check_kernel (checks);
   return checks;

@@ -38,9 +38,10 @@ typedef struct
 void urun_doctor_check_free (UrunDoctorCheck *check);
 
 /* Runs every check for the calling user, as UrunDoctorCheck *, in the
- * order `doctor` prints them.  The checks only a rootless caller needs
+ * order `doctor` prints them.  The checks only an unprivileged user needs
  * (subordinate ids, newuidmap, XDG_RUNTIME_DIR, the user's systemd,
- * lingering, delegation) are left out when @rootless is FALSE. */
+ * lingering, delegation) are left out for root, and for uid 0 in a user
+ * namespace (@rootless, but euid 0). */
 GPtrArray *urun_doctor_run (gboolean rootless);
 
 /* TRUE when no check of @checks failed. */
