@@ -58,6 +58,44 @@ collect_rootfs_bundles (UrunStateStore *store, gboolean dry_run)
     }
 }
 
+/* The status of @id now, as `list` derives it; FALSE when it is gone. */
+static gboolean
+status_now (UrunStateStore *store, const char *id, UrunContainerStatus *out_status)
+{
+  g_autoptr (UrunContainerState) state = urun_state_open (store, id, URUN_STATE_OPEN_NO_LOCK,
+                                                          NULL);
+  g_autoptr (UrunStateRecord) record = NULL;
+
+  if (state == NULL || (record = urun_container_state_load (state, NULL)) == NULL)
+    return FALSE;
+  *out_status = urun_state_status (record, urun_container_state_get_dirfd (state));
+  return TRUE;
+}
+
+/* Deletes the stopped container @id.  Without --force first: the delete
+ * path checks the status again under the container's lock, so a container
+ * that changed since the list is left alone.  A create that died half-way
+ * is refused that way while its init (blocked, never to be started) still
+ * exists; when the status is still "stopped" it is forced, which is what
+ * `delete --force` would do. */
+static gboolean
+remove_stopped (const UrunRuntime *runtime, UrunStateStore *store, const char *id,
+                GPtrArray *warnings, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  UrunContainerStatus status;
+
+  if (urun_container_delete (runtime, id, FALSE, warnings, &local_error))
+    return TRUE;
+  if (!g_error_matches (local_error, URUN_ERROR, URUN_ERROR_WRONG_STATE)
+      || !status_now (store, id, &status) || status != URUN_STATUS_STOPPED)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return urun_container_delete (runtime, id, TRUE, warnings, error);
+}
+
 int
 urun_cmd_gc (UrunCli *cli, int argc, char **argv, GError **error)
 {
@@ -100,10 +138,7 @@ urun_cmd_gc (UrunCli *cli, int argc, char **argv, GError **error)
           g_print (_("would remove %s\n"), id);
           continue;
         }
-      /* Without --force: the delete path checks the status again under the
-       * container's lock, so a container that changed since the list is
-       * left alone. */
-      if (!urun_container_delete (&runtime, id, FALSE, warnings, &local_error))
+      if (!remove_stopped (&runtime, store, id, warnings, &local_error))
         {
           urun_cli_print_warnings (warnings);
           urun_log (URUN_LOG_LEVEL_WARNING, _("cannot remove %s: %s"), id,
