@@ -78,8 +78,16 @@ void urun_state_cgroup_clear (UrunStateCgroup *cgroup);
 
 /* Undoes urun_cgroup_enter(): stops the scope (its processes are killed by
  * systemd) or kills what is left in the directories and removes them.  A
- * cgroup that is already gone is no error.  Driver "none": nothing. */
+ * directory still busy (a task that just exited and is not released yet)
+ * is retried for up to 1.5 s, all directories together; then it is an
+ * error naming the directory.  A cgroup that is already gone is no error.
+ * Driver "none": nothing. */
 gboolean urun_cgroup_destroy (const UrunStateCgroup *cgroup, gboolean rootless, GError **error);
+
+/* The same without killing anything in cgroupfs directories: for `delete`
+ * without --force, which must not kill processes that are still in the
+ * cgroup (it fails instead, naming the directory). */
+gboolean urun_cgroup_remove (const UrunStateCgroup *cgroup, gboolean rootless, GError **error);
 
 /* Freezes (@freeze) or thaws the cgroup: cgroup.freeze on v2, the freezer
  * controller on v1; waits until the kernel reports the new state.  Driver

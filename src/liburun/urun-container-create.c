@@ -156,10 +156,13 @@ copy_annotations (const UrunSpec *spec, UrunStateRecord *record)
                           g_strdup (spec->annotations[i].value));
 }
 
+/* The state init's own hooks read on stdin: "creating" for createContainer,
+ * then, once init is ready, "created" for startContainer, which runs after
+ * create has finished (runtime.md; runc passes the same). */
 static gboolean
-write_state_memfd (int fd, const UrunStateRecord *record, GError **error)
+write_state_memfd (int fd, const UrunStateRecord *record, const char *status, GError **error)
 {
-  g_autofree char *json = urun_container_record_json (record, "creating");
+  g_autofree char *json = urun_container_record_json (record, status);
   gsize len = strlen (json);
 
   if (ftruncate (fd, 0) < 0 || pwrite (fd, json, len, 0) != (ssize_t) len)
@@ -462,10 +465,12 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (creation->notify != NULL && !(creation->foreground && runs_as_service ()))
     urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
 
-  if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, error))
+  if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, "creating", error))
     goto fail;
   if (!urun_spawn_go (&creation->init, error)
       || !urun_spawn_wait_ready (&creation->init, run_runtime_hooks, creation, error))
+    goto fail;
+  if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, "created", error))
     goto fail;
   if (!send_seccomp_fd (creation, error))
     goto fail;

@@ -73,29 +73,26 @@ void
 urun_container_run_poststart_hooks (const UrunSpec *spec, const UrunStateRecord *record,
                                     GPtrArray *warnings)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *json = NULL;
 
   if (spec == NULL || spec->hooks == NULL || spec->hooks->n_poststart == 0)
     return;
   json = urun_container_record_json (record, "running");
-  /* The spec: a failing poststart hook is a warning; the container runs. */
-  if (!urun_hooks_run ("poststart", spec->hooks->poststart, spec->hooks->n_poststart, json,
-                       &error))
-    g_ptr_array_add (warnings, g_strdup (error->message));
+  /* The spec: a failing poststart hook is a warning; the other hooks run
+   * and so does the container. */
+  urun_hooks_run_all ("poststart", spec->hooks->poststart, spec->hooks->n_poststart, json,
+                      warnings);
 }
 
 void
 urun_container_run_poststop_hooks (const UrunSpec *spec, const UrunStateRecord *record,
                                    GPtrArray *warnings)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *json = NULL;
 
   if (spec == NULL || spec->hooks == NULL || spec->hooks->n_poststop == 0)
     return;
   json = urun_container_record_json (record, "stopped");
-  if (!urun_hooks_run ("poststop", spec->hooks->poststop, spec->hooks->n_poststop, json,
-                       &error))
-    g_ptr_array_add (warnings, g_strdup (error->message));
+  urun_hooks_run_all ("poststop", spec->hooks->poststop, spec->hooks->n_poststop, json,
+                      warnings);
 }

@@ -82,18 +82,33 @@ urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArr
   /* Every process of the cgroup (a paused one thawed), not only init. */
   if (force && record != NULL)
     urun_cgroup_kill (&record->cgroup, SIGKILL, NULL);
+  /* Why the cgroup goes before the state: a cgroup that cannot be removed
+   * fails delete with the state kept, so that delete can be retried.  A
+   * live container without --force is left to urun_state_delete() to
+   * refuse.  Without --force nothing is killed, except for a container
+   * still "creating": its creator died and its init never ran. */
+  if (record != NULL)
+    {
+      UrunContainerStatus status
+        = urun_state_status (record, urun_container_state_get_dirfd (state));
+      gboolean live = status == URUN_STATUS_CREATED || status == URUN_STATUS_RUNNING
+                      || status == URUN_STATUS_PAUSED;
+      gboolean removed = TRUE;
+
+      if (force || status == URUN_STATUS_CREATING)
+        removed = urun_cgroup_destroy (&record->cgroup, record->rootless, error);
+      else if (!live)
+        removed = urun_cgroup_remove (&record->cgroup, record->rootless, error);
+      if (!removed)
+        {
+          g_prefix_error (error, "container `%s`: ", record->id);
+          return FALSE;
+        }
+    }
   if (!urun_state_delete (state, force, error))
     return FALSE;
   if (record != NULL)
-    {
-      g_autoptr (GError) cgroup_error = NULL;
-
-      if (!urun_cgroup_destroy (&record->cgroup, record->rootless, &cgroup_error))
-        g_ptr_array_add (warnings, g_strdup_printf ("the cgroup of container `%s` was not "
-                                                    "removed: %s", record->id,
-                                                    cgroup_error->message));
-      urun_container_run_poststop_hooks (spec, record, warnings);
-    }
+    urun_container_run_poststop_hooks (spec, record, warnings);
   return TRUE;
 }
 

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -295,6 +296,36 @@ enter_namespaces_in_stages (const UrunInitPlan *plan, UrunInitFailure *failure)
   _exit (0);
 }
 
+static int64_t
+monotonic_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until @pidfd is readable (its process exited) or the monotonic
+ * clock reaches @deadline_ms; 0 on timeout.  In 64 bits, and poll() gets
+ * at most INT_MAX ms at a time: a timeout in seconds times 1000 does not
+ * fit an int. */
+static int
+wait_within (int pidfd, int64_t deadline_ms)
+{
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+      int64_t left = deadline_ms - monotonic_ms ();
+      int r;
+
+      if (left <= 0)
+        return 0;
+      r = poll (&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
+      if (r > 0 || (r < 0 && errno != EINTR))
+        return 1;
+    }
+}
+
 static int
 run_hooks (const UrunInitPlan *plan, const UrunPlanHook *hooks, size_t n_hooks,
            UrunInitFailure *failure)
@@ -321,21 +352,13 @@ run_hooks (const UrunInitPlan *plan, const UrunPlanHook *hooks, size_t n_hooks,
         }
 
       pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-      if (hook->timeout_seconds > 0 && pidfd >= 0)
+      if (hook->timeout_seconds > 0 && pidfd >= 0
+          && !wait_within (pidfd, monotonic_ms () + (int64_t) hook->timeout_seconds * 1000))
         {
-          struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-          int r;
-
-          do
-            r = poll (&pfd, 1, hook->timeout_seconds * 1000);
-          while (r < 0 && errno == EINTR);
-          if (r == 0)
-            {
-              kill (pid, SIGKILL);
-              waitpid (pid, NULL, 0);
-              close (pidfd);
-              return urun_init_fail (failure, URUN_STEP_HOOK, ETIMEDOUT, hook->path);
-            }
+          kill (pid, SIGKILL);
+          waitpid (pid, NULL, 0);
+          close (pidfd);
+          return urun_init_fail (failure, URUN_STEP_HOOK, ETIMEDOUT, hook->path);
         }
       if (pidfd >= 0)
         close (pidfd);

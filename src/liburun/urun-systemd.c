@@ -827,7 +827,8 @@ urun_systemd_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup
                      unit, path);
           goto fail;
         }
-      if (!urun_cgroup_apply_v2 (dir, writes, TRUE, outcome->dropped_limits, error))
+      if (!urun_cgroup_apply_v2 (dir, writes, TRUE, urun_cgroup_request_best_effort (request),
+                                 outcome->dropped_limits, error))
         goto fail;
       urun_cgroup_report_unenforced (dir, writes, outcome->dropped_limits);
     }
