@@ -44,20 +44,27 @@ is "$err" "urun: config.json: root.path: rootfs \`$URUN_TEST_TMPDIR/norootfs/roo
   "... naming the path and both fixes"
 no_leftovers "... leaving nothing" "$URUN_TEST_TMPDIR/norootfs" norootfs
 
-if [ "$(id -u)" -ne 0 ] && [ ! -d "/run/user/$(id -u)" ]; then
-  # No runtime directory: the state root falls back to $TMPDIR/urun-UID,
-  # here planted as a file.
-  mkdir -p "$URUN_TEST_TMPDIR/t"
-  touch "$URUN_TEST_TMPDIR/t/urun-$(id -u)"
-  err=$(env -u XDG_RUNTIME_DIR TMPDIR="$URUN_TEST_TMPDIR/t" "$URUN" list 2>&1 >/dev/null)
+# No runtime directory: the state root falls back to $TMPDIR/urun-UID,
+# here planted as a file.  As root, the unprivileged user is driven
+# through setpriv.
+as_user=()
+user=${URUN_TEST_USER:-urun-tester}
+[ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid="$user" --regid="$user" --init-groups --)
+uid=$("${as_user[@]}" id -u)
+t=$URUN_TEST_TMPDIR/t
+mkdir -p "$t"
+chmod 0777 "$t"
+chmod 0755 "$URUN_TEST_TMPDIR"
+cp "$URUN" "$t/urun-bin"
+touch "$t/urun-$uid"
+if [ "$uid" -ne 0 ] && [ ! -d "/run/user/$uid" ]; then
+  err=$("${as_user[@]}" env -u XDG_RUNTIME_DIR TMPDIR="$t" "$t/urun-bin" list 2>&1 >/dev/null)
   is "$?" 1 "rootless, no XDG_RUNTIME_DIR, an unusable fallback state root: fails"
-  like "$err" "state root \`$URUN_TEST_TMPDIR/t/urun-$(id -u)\`: Not a directory; XDG_RUNTIME_DIR is not set: set it to a 0700 directory of yours" \
+  like "$err" "state root \`$t/urun-$uid\`: Not a directory; XDG_RUNTIME_DIR is not set: set it to a 0700 directory of yours" \
     "... saying what to set"
   like "$err" "or pass --root DIR" "... or to pass --root"
 else
-  skip "the XDG_RUNTIME_DIR hint is for an unprivileged user without /run/user/UID"
-  skip "the XDG_RUNTIME_DIR hint is for an unprivileged user without /run/user/UID"
-  skip "the XDG_RUNTIME_DIR hint is for an unprivileged user without /run/user/UID"
+  skip "/run/user/$uid exists, so the state root never falls back to \$TMPDIR"
 fi
 
 done_testing
