@@ -23,10 +23,10 @@ static const UrunCommand commands[] = {
   { "resume", N_("CONTAINER-ID"), N_("Thaw a paused container"), urun_cmd_resume },
   { "update", N_("CONTAINER-ID"), N_("Change the resource limits of a container"), urun_cmd_update },
   { "events", N_("CONTAINER-ID"), N_("Show resource statistics and events of a container"), urun_cmd_events },
-  { "doctor", "", N_("Check what containers need on this machine and how to fix it"), urun_cmd_doctor },
-  { "gc", "", N_("Remove the state of containers whose processes are gone"), urun_cmd_gc },
   { "spec", "", N_("Write a default config.json into a bundle"), urun_cmd_spec },
   { "features", "", N_("Print the features this runtime supports, as JSON"), urun_cmd_features },
+  { "doctor", "", N_("Check what containers need on this machine and how to fix it"), urun_cmd_doctor },
+  { "gc", "", N_("Remove the state of containers whose processes are gone"), urun_cmd_gc },
   { "checkpoint", N_("CONTAINER-ID"), N_("Checkpoint a running container (unsupported)"), urun_cmd_checkpoint },
   { "restore", N_("CONTAINER-ID"), N_("Restore a container from a checkpoint (unsupported)"), urun_cmd_restore },
 };
