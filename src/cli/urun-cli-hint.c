@@ -27,7 +27,7 @@ container_id_of (const char *message, const char *suffix)
 }
 
 static char *
-hint_for (const UrunCommand *command, const GError *error)
+hint_for (const GError *error)
 {
   const char *msg = error->message;
   const char *xdg = g_getenv ("XDG_RUNTIME_DIR");
@@ -41,7 +41,8 @@ hint_for (const UrunCommand *command, const GError *error)
   if (error->code == URUN_ERROR_EXISTS
       && (id = container_id_of (msg, "` already exists")) != NULL)
     return g_strdup_printf (_("remove it with `urun delete %s`, or choose another id"), id);
-  if (g_str_has_prefix (msg, "cannot read ") && g_str_has_suffix (msg, "config.json: No such file or directory"))
+  if (g_str_has_prefix (msg, "cannot read ")
+      && g_str_has_suffix (msg, "/config.json: No such file or directory"))
     return g_strdup (_("write one with `urun spec --bundle DIR` (add --rootless as an "
                        "unprivileged user), or run a root file system without one: `urun run "
                        "--rootfs DIR -- COMMAND`"));
@@ -61,14 +62,14 @@ hint_for (const UrunCommand *command, const GError *error)
 }
 
 void
-urun_cli_add_hint (const UrunCommand *command, GError *error)
+urun_cli_add_hint (GError *error)
 {
   g_autofree char *hint = NULL;
   char *message;
 
   g_return_if_fail (error != NULL);
 
-  hint = hint_for (command, error);
+  hint = hint_for (error);
   if (hint == NULL)
     return;
   message = g_strdup_printf ("%s; %s", error->message, hint);

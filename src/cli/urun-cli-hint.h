@@ -9,6 +9,6 @@ G_BEGIN_DECLS
  * unknown or taken id, a bundle without config.json, a missing rootfs, a
  * rootless state root without XDG_RUNTIME_DIR).  The message itself is
  * kept as it was: clients match it. */
-void urun_cli_add_hint (const UrunCommand *command, GError *error);
+void urun_cli_add_hint (GError *error);
 
 G_END_DECLS

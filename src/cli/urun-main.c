@@ -110,7 +110,7 @@ main (int argc, char **argv)
       /* For people only: with --log-format json the reader is a program
        * (podman), whose users the hints would mislead. */
       if (cli.global.log_format == URUN_LOG_FORMAT_TEXT)
-        urun_cli_add_hint (cli.command, error);
+        urun_cli_add_hint (error);
       status = report_failure (cli.command, cli.failure_status, error);
     }
   urun_log_shutdown ();

@@ -117,7 +117,8 @@ check_userns (GPtrArray *checks, gboolean rootless)
 {
   g_autofree char *clone = read_trimmed ("/proc/sys/kernel/unprivileged_userns_clone");
   g_autofree char *max = read_trimmed ("/proc/sys/user/max_user_namespaces");
-  g_autofree char *apparmor = read_trimmed ("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+  g_autofree char *apparmor
+    = read_trimmed ("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
   /* Why only a warning for root: the default spec for root has no user
    * namespace. */
   UrunDoctorStatus bad = rootless ? URUN_DOCTOR_FAIL : URUN_DOCTOR_WARN;
