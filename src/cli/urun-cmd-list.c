@@ -109,7 +109,6 @@ print_json (GPtrArray *entries)
   for (guint i = 0; i < entries->len; i++)
     {
       UrunStateListEntry *entry = g_ptr_array_index (entries, i);
-
       JsonNode *element;
 
       entry->record->pid = shown_pid (entry);
