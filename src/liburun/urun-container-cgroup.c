@@ -204,8 +204,8 @@ urun_container_events (const UrunRuntime *runtime, const char *id, gboolean stat
 
   /* The pidfd says when init exits, without polling /proc; checked
    * against the recorded start time after it is taken. */
-  pidfd = (int) syscall (SYS_pidfd_open, l.record->pid, 0);
-  if (pidfd < 0 || !urun_proc_is_alive (l.record->pid, l.record->init_start_time))
+  pidfd = urun_proc_pidfd_open_verified (l.record->pid, l.record->init_start_time);
+  if (pidfd < 0)
     return urun_fail (error, URUN_ERROR_WRONG_STATE, "container `%s` is not running", id);
   watch = urun_cgroup_watch_events (&l.record->cgroup);
   urun_cgroup_oom_kills (&l.record->cgroup, &ooms);

@@ -18,6 +18,7 @@
 #include "urun-fd.h"
 #include "urun-hooks.h"
 #include "urun-idmap.h"
+#include "urun-json-file.h"
 #include "urun-monitor.h"
 #include "urun-notify.h"
 #include "urun-pid-file.h"
@@ -120,12 +121,6 @@ runs_as_service (void)
   g_autofree char *unit = urun_cgroup_service_of_caller ();
 
   return unit != NULL;
-}
-
-static gboolean
-has_late_hooks (const UrunSpec *spec)
-{
-  return spec->hooks != NULL && (spec->hooks->n_poststart > 0 || spec->hooks->n_poststop > 0);
 }
 
 static gboolean
@@ -327,6 +322,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 {
   g_autofree char *root = urun_container_default_root (runtime);
   g_autofree char *config_path = NULL;
+  g_autofree char *config = NULL;
+  gsize config_length = 0;
   g_autofree char *user_name = NULL;
   UrunPlanOptions plan_options = { 0 };
   UrunProcStat stat_of_init;
@@ -335,7 +332,13 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 
   creation->bundle = g_canonicalize_filename (options->bundle ? options->bundle : ".", NULL);
   config_path = g_build_filename (creation->bundle, "config.json", NULL);
-  creation->spec = urun_spec_load_file (config_path, error);
+  /* Read once: the bytes validated here are the ones saved below, so that
+   * nothing later sees a config.json that changed in between. */
+  config = urun_json_read_at (AT_FDCWD, config_path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT,
+                              &config_length, error);
+  if (config == NULL)
+    return FALSE;
+  creation->spec = urun_spec_load_data (config, (gssize) config_length, "config.json", error);
   if (creation->spec == NULL)
     return FALSE;
   if (!prepare_terminal (creation, options, error))
@@ -437,8 +440,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
         }
       creation->owner->plan.state_fd = urun_plan_owner_keep_fd (creation->owner, state_fd);
     }
-  if (has_late_hooks (creation->spec)
-      && !urun_container_save_config (creation->state, creation->bundle, error))
+  if (!urun_container_save_config (creation->state, config, config_length, error))
     goto fail;
 
   creation->record->rootfs = g_strdup (creation->owner->plan.rootfs);
@@ -446,8 +448,14 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
     goto fail;
   creation->record->pid = creation->init.pid;
-  if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
-    creation->record->init_start_time = stat_of_init.start_time;
+  /* The start time is half of init's identity: without it a later
+   * command could not tell init from a process that reused its pid. */
+  if (!urun_proc_stat_read (creation->init.pid, &stat_of_init, error))
+    {
+      g_prefix_error (error, "read the start time of the container's init: ");
+      goto fail;
+    }
+  creation->record->init_start_time = stat_of_init.start_time;
   if (!save_progress (creation, "spawned", error))
     goto fail;
   /* Between the clone and GO: init is placed before it builds anything.
@@ -466,6 +474,13 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
     urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
 
   if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, "creating", error))
+    goto fail;
+  /* oom_score_adj by the parent, before GO: init still runs urun's binary
+   * and stops being dumpable after GO, so /proc/<init> would be the host
+   * root's and out of reach of an unprivileged container's root. */
+  if (creation->owner->plan.has_oom_score_adj
+      && !urun_proc_write_oom_score_adj (creation->init.pid, creation->owner->plan.oom_score_adj,
+                                         error))
     goto fail;
   if (!urun_spawn_go (&creation->init, error)
       || !urun_spawn_wait_ready (&creation->init, run_runtime_hooks, creation, error))

@@ -8,6 +8,7 @@
 #include "urun-container.h"
 #include "urun-container-private.h"
 #include "urun-error.h"
+#include "urun-proc.h"
 #include "urun-fd.h"
 #include "urun-notify.h"
 #include "urun-spawn.h"
@@ -77,7 +78,8 @@ release_init (UrunContainerState *state, const UrunStateRecord *record, const Ur
   guint64 timeout = urun_peer_timeout (URUN_TIMEOUT_INIT_S);
   int dirfd = urun_container_state_get_dirfd (state);
   URUN_AUTOCLOSE int fifo = openat (dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, record->pid, 0);
+  URUN_AUTOCLOSE int pidfd = urun_proc_pidfd_open_verified (record->pid,
+                                                            record->init_start_time);
   struct pollfd fds[2];
   char byte;
   int r;
@@ -178,7 +180,8 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
   urun_container_run_poststart_hooks (spec, record, warnings);
   if (notify != NULL)
     {
-      URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, record->pid, 0);
+      URUN_AUTOCLOSE int pidfd = urun_proc_pidfd_open_verified (record->pid,
+                                                                record->init_start_time);
 
       /* Unlocked while waiting: `kill` and `delete` must not wait for a
        * payload that never gets ready. */

@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 char *
@@ -73,6 +72,14 @@ urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArr
       && !g_error_matches (record_error, URUN_ERROR, URUN_ERROR_WRONG_STATE))
     g_ptr_array_add (warnings, g_strdup_printf ("%s; its init and cgroup, if any, are left as "
                                                 "they are", record_error->message));
+
+  /* As runc's delete: a created container goes without --force too, its
+   * init killed (the process never ran, there is nothing to stop
+   * gracefully); only a running or paused one needs --force. */
+  if (!force && record != NULL
+      && urun_state_status (record, urun_container_state_get_dirfd (state))
+           == URUN_STATUS_CREATED)
+    force = TRUE;
 
   /* Read the saved config before the directory goes. */
   spec = urun_container_load_saved_config (state, &config_error);
@@ -137,30 +144,6 @@ urun_container_delete (const UrunRuntime *runtime, const char *id, gboolean forc
   return urun_container_delete_opened (state, force, warnings, error);
 }
 
-static gboolean
-signal_process (pid_t pid, guint64 start_time, int signum)
-{
-  URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-
-  /* Check the start time after taking the pidfd: from then on the pid
-   * cannot be reused under us. */
-  if (pidfd < 0 || !urun_proc_is_alive (pid, start_time))
-    return FALSE;
-  return syscall (SYS_pidfd_send_signal, pidfd, signum, NULL, 0) == 0;
-}
-
-/* Signals every process in init's pid namespace other than init, when init
- * has a pid namespace of its own. */
-static void
-signal_pid_namespace (pid_t init_pid, int signum)
-{
-  g_autoptr (GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-
-  urun_proc_pid_namespace_others (init_pid, pids);
-  for (guint i = 0; i < pids->len; i++)
-    kill (g_array_index (pids, pid_t, i), signum);
-}
-
 gboolean
 urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gboolean all,
                      GError **error)
@@ -180,8 +163,8 @@ urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gbo
   if (all && urun_cgroup_kill (&record->cgroup, signum, NULL))
     return TRUE;
   if (all)
-    signal_pid_namespace (record->pid, signum);
-  if (!signal_process (record->pid, record->init_start_time, signum))
+    urun_proc_signal_pid_namespace_others (record->pid, record->init_start_time, signum);
+  if (!urun_proc_signal (record->pid, record->init_start_time, signum))
     return urun_fail_errno (error, errno ? errno : ESRCH, "kill container `%s`", id);
   return TRUE;
 }

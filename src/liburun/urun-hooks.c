@@ -5,6 +5,7 @@
 #include "urun-hooks.h"
 #include "urun-error.h"
 #include "urun-fd.h"
+#include "urun-init.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -69,6 +70,14 @@ wait_hook (GPid pid, guint32 timeout_seconds, int *out_status)
   return TRUE;
 }
 
+/* Between fork and exec: a hook starts with no signal blocked or ignored,
+ * whatever urun blocks while it waits, or its caller ignored. */
+static void
+reset_child_signals (gpointer unused)
+{
+  urun_init_reset_signals ();
+}
+
 static gboolean
 run_hook (const char *kind, const UrunSpecHook *hook, const char *state_json, GError **error)
 {
@@ -91,8 +100,9 @@ run_hook (const char *kind, const UrunSpecHook *hook, const char *state_json, GE
   /* Without `env`, the runtime's own environment (NULL), as runc and crun
    * give it. */
   if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, hook->env,
-                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_FILE_AND_ARGV_ZERO, NULL,
-                                 NULL, &pid, &stdin_fd, NULL, NULL, &spawn_error))
+                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_FILE_AND_ARGV_ZERO,
+                                 reset_child_signals, NULL, &pid, &stdin_fd, NULL, NULL,
+                                 &spawn_error))
     return urun_fail (error, URUN_ERROR_FAILED, "%s hook `%s`: %s", kind, hook->path,
                       spawn_error->message);
   write_state (stdin_fd, state_json);
