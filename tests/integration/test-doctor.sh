@@ -175,6 +175,22 @@ else
   is "$(check_of "$json" xdg-runtime-dir status)" warn "... no XDG_RUNTIME_DIR warns"
   is "$(sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort)" "$before" "the host's mounts are unchanged"
 
+  # subid: from another NSS source: newuidmap follows it, urun reads the
+  # files; getsubids (a fake, first on PATH) shows what that source has.
+  mkdir -p "$w/nssbin"
+  printf 'passwd: files\ngroup: files\nsubid: sss\n' >"$w/nsswitch.conf"
+  printf '#!/bin/sh\necho "0: $1 500000 65536"\n' >"$w/nssbin/getsubids"
+  chmod 0755 "$w/nssbin" "$w/nssbin/getsubids"
+  chmod 0644 "$w/nsswitch.conf"
+  json=$(unshare --mount --propagation private -- sh -c '
+    mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf || exit 99
+    exec setpriv --reuid="$0" --regid="$0" --init-groups -- env PATH="$1/nssbin:$PATH" "$1/urun" doctor --json' \
+    "$user" "$w")
+  is "$(check_of "$json" subid-nss status)" warn "subid: sss in nsswitch.conf warns"
+  like "$(check_of "$json" subid-nss detail)" "come from \`sss\` \(nsswitch.conf\), which gives: 0: $user 500000 65536; urun writes default maps from /etc/subuid and /etc/subgid only" \
+    "... showing what getsubids finds there"
+  is "$(sed 's/^[0-9]* [0-9]* //' /proc/self/mountinfo | sort)" "$before" "the host's mounts are unchanged"
+
   text=$(setpriv --reuid="$user" --regid="$user" --init-groups -- env XDG_RUNTIME_DIR="$w/nosuch" "$w/urun" doctor)
   is "$?" 1 "as $user with a missing XDG_RUNTIME_DIR: exit 1"
   like "$text" "fail +xdg-runtime-dir" "... the text says fail"

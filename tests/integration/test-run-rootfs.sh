@@ -141,6 +141,8 @@ bad "--network bridge" "invalid value \`bridge\` for --network: expected host or
 bad "--workdir relative" "invalid value \`tmp\` for --workdir" --rootfs "$r" --workdir tmp -- true
 bad "--detach" "--rootfs runs in the foreground" --rootfs "$r" --detach -- true
 bad "an invalid --name" "a/b" --rootfs "$r" --name a/b -- true
+bad "a bad scope property" "unknown scope property \`Bogus\` in \`Bogus=1\`" \
+  --rootfs "$r" --unit u1 -p Bogus=1 -- true
 bad "--bind without --rootfs" "go with --rootfs DIR" --bind "$data:/tmp" someid
 run_urun run --rootfs "$r" -- nosuchcmd
 is "$status" 127 "a command that does not exist: exit 127"
