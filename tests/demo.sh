@@ -46,7 +46,7 @@ say "urun --version"
 "$urun" --version
 
 say "urun doctor: what containers need on this machine"
-"$urun" doctor
+"$urun" doctor || true   # a failed check names its fix; run then says why it fails
 
 say "a busybox root file system in $work/bundle/rootfs"
 mkdir -p "$work/bundle"
