@@ -184,8 +184,11 @@ check_subid_file (GPtrArray *checks, const char *name, const char *path, const c
       const UrunSubidRange *first = &g_array_index (ranges, UrunSubidRange, 0);
 
       add (checks, name, URUN_DOCTOR_OK,
-           g_strdup_printf (_("%s has %" G_GUINT64_FORMAT " subordinate ids in %s (from %u)"),
-                            user, total_ids (ranges), path, (unsigned) first->start),
+           /* No G_GUINT64_FORMAT in a translatable string: xgettext
+            * cannot expand the macro, and the catalog would never match. */
+           g_strdup_printf (_("%s has %llu subordinate ids in %s (from %u)"), user,
+                            (unsigned long long) total_ids (ranges), path,
+                            (unsigned) first->start),
            NULL);
       return;
     }
