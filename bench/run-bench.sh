@@ -42,7 +42,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 iterations=100
-user=urun-tester
+user="urun-tester"
 while [ $# -gt 1 ]; do
   case $1 in
     -n) iterations=$2; shift 2 ;;
