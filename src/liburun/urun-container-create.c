@@ -454,7 +454,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
    * (the save of the ready container records the reason): one write
    * less on the way to GO. */
   if (creation->record->cgroup.driver == URUN_CGROUP_DRIVER_NONE)
-    test_stop_at ("cgroup");
+    urun_test_stop_at ("cgroup");
   else if (!save_progress (creation, "cgroup", error))
     goto fail;
   /* A foreground run that systemd started as a service stays its main
