@@ -521,7 +521,8 @@ delete_after_run (Creation *creation, const char *id, GPtrArray *warnings)
   /* Someone may have deleted it meanwhile (delete --force), or a new
    * run may have replaced the stopped record: fine. */
   if (state != NULL && record_is_ours (state, creation)
-      && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
+      && !urun_container_delete_opened_with_spec (state, creation->spec, TRUE, warnings,
+                                                  &cleanup_error))
     g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
 }
 
