@@ -12,6 +12,7 @@
 
 #include "urun-container.h"
 #include "urun-log.h"
+#include "urun-state.h"
 
 G_BEGIN_DECLS
 
@@ -90,6 +91,11 @@ gboolean urun_cli_check_args (UrunCli *cli, int argc, int min, int max, GError *
 /* The library's view of the global options; points into @cli. */
 void urun_cli_runtime (UrunCli *cli, UrunRuntime *out_runtime);
 
+/* The state store at --root, else the default root; @create makes the root
+ * when it is missing (a command that only reads passes FALSE, so that it
+ * never creates one).  NULL with @error on failure. */
+UrunStateStore *urun_cli_open_store (UrunCli *cli, gboolean create, GError **error);
+
 /* Prints each warning of a library call once, through the log writer. */
 void urun_cli_print_warnings (GPtrArray *warnings);
 
@@ -110,6 +116,8 @@ int urun_cmd_pause (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_resume (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_events (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_doctor (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_gc (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_spec (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_features (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_checkpoint (UrunCli *cli, int argc, char **argv, GError **error);

@@ -8,31 +8,43 @@
 #include "urun-error.h"
 #include "urun-proc.h"
 
-#include <glib/gstdio.h>
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 /* How long freeze/thaw and the emptying of a cgroup may take. */
 #define SETTLE_TIMEOUT_MS 5000
 
-/* The directory that holds the container's processes for listing and
- * killing: the v2 one, else a v1 one. */
-static char *
-procs_dir (const UrunStateCgroup *cg)
+/* How long the removal of a cgroup's directories may retry EBUSY, all
+ * directories together: the kernel releases a task that just exited a
+ * little after its parent sees it die (a delete 6 ms after the exit found
+ * every directory busy).  runc retries for about as long. */
+#define REMOVE_TIMEOUT_MS 1500
+
+/* The existing directories of the cgroup: the v2 one first, then one per
+ * v1 hierarchy (co-mounted controllers share one), for listing, killing
+ * and removal. */
+static GPtrArray *
+cgroup_dirs (const UrunStateCgroup *cg)
 {
-  static const char *const order[] = { "pids", "freezer", "memory", "devices", "cpu" };
-  g_autofree char *d = urun_cgroup_v2_dir (cg->path);
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+  char *d = urun_cgroup_v2_dir (cg->path);
 
   if (d != NULL && g_file_test (d, G_FILE_TEST_IS_DIR))
-    return g_steal_pointer (&d);
-  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
+    g_ptr_array_add (dirs, d);
+  else
+    g_free (d);
+  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
     {
-      g_autofree char *v1 = urun_cgroup_v1_dir (order[i], cg->path);
-
-      if (v1 != NULL && g_file_test (v1, G_FILE_TEST_IS_DIR))
-        return g_steal_pointer (&v1);
+      d = urun_cgroup_v1_dir (urun_cgroup_v1_controllers[i], cg->path);
+      if (d != NULL && g_file_test (d, G_FILE_TEST_IS_DIR)
+          && !g_ptr_array_find_with_equal_func (dirs, d, g_str_equal, NULL))
+        g_ptr_array_add (dirs, d);
+      else
+        g_free (d);
     }
-  return NULL;
+  return dirs;
 }
 
 static void
@@ -67,7 +79,7 @@ collect_pids (const char *dir, GArray *pids)
 GArray *
 urun_cgroup_pids (const UrunStateCgroup *cg, GError **error)
 {
-  g_autofree char *dir = NULL;
+  g_autoptr (GPtrArray) dirs = NULL;
   GArray *pids;
 
   if (cg->driver == URUN_CGROUP_DRIVER_NONE)
@@ -75,11 +87,16 @@ urun_cgroup_pids (const UrunStateCgroup *cg, GError **error)
       urun_cgroup_fail_no_cgroup (cg, "list the processes through the cgroup", error);
       return NULL;
     }
-  dir = procs_dir (cg);
+  /* Every hierarchy: on a v1 host a process may sit in some of the
+   * container's cgroups and not in the others. */
+  dirs = cgroup_dirs (cg);
   pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-  if (dir != NULL)
-    collect_pids (dir, pids);
+  for (guint i = 0; i < dirs->len; i++)
+    collect_pids (g_ptr_array_index (dirs, i), pids);
   urun_proc_sort_pids (pids);
+  for (guint i = pids->len; i > 1; i--)
+    if (g_array_index (pids, pid_t, i - 1) == g_array_index (pids, pid_t, i - 2))
+      g_array_remove_index (pids, i - 1);
   return pids;
 }
 
@@ -175,8 +192,11 @@ urun_cgroup_kill (const UrunStateCgroup *cg, int signum, GError **error)
     return urun_cgroup_fail_no_cgroup (cg, "signal every process through the cgroup", error);
   d2 = urun_cgroup_v2_dir (cg->path);
   /* cgroup.kill (Linux 5.14) kills the whole subtree at once, forks in
-   * flight included; other signals go pid by pid. */
-  if (signum == SIGKILL && d2 != NULL && urun_cgroup_write_file (d2, "cgroup.kill", "1") == 0)
+   * flight included; other signals go pid by pid.  On a hybrid host it
+   * reaches only the v2 directory: what sits in the container's v1
+   * cgroups alone is signalled pid by pid below. */
+  if (signum == SIGKILL && d2 != NULL && urun_cgroup_write_file (d2, "cgroup.kill", "1") == 0
+      && urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED)
     return TRUE;
   pids = urun_cgroup_pids (cg, error);
   if (pids == NULL)
@@ -193,20 +213,40 @@ urun_cgroup_kill (const UrunStateCgroup *cg, int signum, GError **error)
   return TRUE;
 }
 
-static void
-remove_tree (const char *dir)
+/* rmdir of @dir and what is below it, depth first, retrying EBUSY until
+ * @deadline; 0 or -errno, with the directory that failed in
+ * @out_failed. */
+static int
+remove_tree (const char *dir, gint64 deadline, char **out_failed)
 {
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
+  gulong delay_us = 5000;
 
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *sub = g_build_filename (dir, name, NULL);
+      int r;
 
-      if (g_file_test (sub, G_FILE_TEST_IS_DIR) && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (sub);
+      if (g_file_test (sub, G_FILE_TEST_IS_DIR) && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK)
+          && (r = remove_tree (sub, deadline, out_failed)) < 0)
+        return r;
     }
-  g_rmdir (dir);
+  for (;;)
+    {
+      int errsv;
+
+      if (rmdir (dir) == 0 || errno == ENOENT)
+        return 0;
+      errsv = errno;
+      if (errsv != EBUSY || g_get_monotonic_time () >= deadline)
+        {
+          *out_failed = g_strdup (dir);
+          return -errsv;
+        }
+      g_usleep (delay_us);
+      delay_us = MIN (delay_us * 2, 100000);
+    }
 }
 
 /* Kills what is left and waits until the cgroup is empty. */
@@ -226,10 +266,11 @@ empty_cgroup (const UrunStateCgroup *cg)
     }
 }
 
-gboolean
-urun_cgroup_destroy (const UrunStateCgroup *cg, gboolean rootless, GError **error)
+static gboolean
+destroy (const UrunStateCgroup *cg, gboolean rootless, gboolean kill_left, GError **error)
 {
-  g_autofree char *d2 = NULL;
+  g_autoptr (GPtrArray) dirs = NULL;
+  gint64 deadline;
   gboolean ok = TRUE;
 
   if (cg == NULL || cg->driver == URUN_CGROUP_DRIVER_NONE || cg->path == NULL)
@@ -242,28 +283,59 @@ urun_cgroup_destroy (const UrunStateCgroup *cg, gboolean rootless, GError **erro
     ok = urun_systemd_stop (cg->unit, rootless, error);
   /* Whatever systemd did not remove (sub-cgroups of a scope that could
    * not be stopped) and every cgroupfs directory. */
-  if (cg->driver == URUN_CGROUP_DRIVER_CGROUPFS || !ok)
+  if (kill_left && (cg->driver == URUN_CGROUP_DRIVER_CGROUPFS || !ok))
     empty_cgroup (cg);
-  d2 = urun_cgroup_v2_dir (cg->path);
-  if (d2 != NULL && g_file_test (d2, G_FILE_TEST_IS_DIR))
-    remove_tree (d2);
+  /* A stopped scope's directories are systemd's to remove, but not the
+   * sub-cgroups made below its v2 directory; every directory of a
+   * cgroupfs container is ours. */
   if (cg->driver == URUN_CGROUP_DRIVER_CGROUPFS)
-    for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
-      {
-        g_autofree char *d1 = urun_cgroup_v1_dir (urun_cgroup_v1_controllers[i], cg->path);
+    dirs = cgroup_dirs (cg);
+  else
+    {
+      char *d2 = urun_cgroup_v2_dir (cg->path);
 
-        if (d1 != NULL && g_file_test (d1, G_FILE_TEST_IS_DIR))
-          {
-            /* Thaw first: a frozen v1 cgroup keeps its dead tasks. */
-            if (strcmp (urun_cgroup_v1_controllers[i], "freezer") == 0)
-              urun_cgroup_write_file (d1, "freezer.state", "THAWED");
-            remove_tree (d1);
-          }
-      }
-  if (ok && d2 != NULL && g_file_test (d2, G_FILE_TEST_IS_DIR))
-    return urun_fail (error, URUN_ERROR_FAILED,
-                      "could not remove the cgroup %s: processes are still in it", d2);
+      dirs = g_ptr_array_new_with_free_func (g_free);
+      if (d2 != NULL && g_file_test (d2, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (dirs, d2);
+      else
+        g_free (d2);
+    }
+  /* Why one deadline for every directory: nine v1 hierarchies each
+   * retrying for the whole time would make a failing delete wait nine
+   * times as long. */
+  deadline = g_get_monotonic_time () + REMOVE_TIMEOUT_MS * 1000;
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+      g_autofree char *failed = NULL;
+      int r;
+
+      /* Thaw first: a frozen v1 cgroup keeps its dead tasks. */
+      urun_cgroup_write_file (dir, "freezer.state", "THAWED");
+      r = remove_tree (dir, deadline, &failed);
+      /* A scope that would not stop has said so already. */
+      if (r < 0 && !ok)
+        return FALSE;
+      if (r == -EBUSY)
+        return urun_fail_errno (error, r, "cannot remove the cgroup %s (processes are still "
+                                "in it%s)", failed,
+                                kill_left ? "" : "; `delete --force` kills them");
+      if (r < 0)
+        return urun_fail_errno (error, r, "cannot remove the cgroup %s", failed);
+    }
   return ok;
+}
+
+gboolean
+urun_cgroup_destroy (const UrunStateCgroup *cg, gboolean rootless, GError **error)
+{
+  return destroy (cg, rootless, TRUE, error);
+}
+
+gboolean
+urun_cgroup_remove (const UrunStateCgroup *cg, gboolean rootless, GError **error)
+{
+  return destroy (cg, rootless, FALSE, error);
 }
 
 gboolean
@@ -287,7 +359,7 @@ urun_cgroup_update (const UrunStateCgroup *cg, gboolean rootless,
         return FALSE;
       if (systemd && !urun_systemd_update (cg->unit, rootless, resources, dropped, error))
         return FALSE;
-      if (!urun_cgroup_apply_v2 (d2, writes, systemd, dropped, error))
+      if (!urun_cgroup_apply_v2 (d2, writes, systemd, FALSE, dropped, error))
         return FALSE;
       /* systemd accepts properties it cannot enforce: say so. */
       if (systemd)
@@ -297,7 +369,7 @@ urun_cgroup_update (const UrunStateCgroup *cg, gboolean rootless,
     {
       g_autoptr (GPtrArray) writes = urun_cgroup_resources_v1 (resources, NULL, 0, dropped, error);
 
-      if (writes == NULL || !urun_cgroup_apply_v1 (cg->path, writes, dropped, error))
+      if (writes == NULL || !urun_cgroup_apply_v1 (cg->path, writes, FALSE, dropped, error))
         return FALSE;
     }
   report.driver = cg->driver;

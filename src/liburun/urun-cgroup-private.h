@@ -102,6 +102,11 @@ gboolean urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out
 gboolean urun_cgroup_fs_path (const UrunCgroupRequest *request, const char *base,
                               char **out_path, GError **error);
 
+/* Tells the request's about_to_make (if any) what a rung will make; see
+ * urun-cgroup.h.  TRUE when there is nobody to tell. */
+gboolean urun_cgroup_request_announce (const UrunCgroupRequest *request, UrunCgroupDriver driver,
+                                       const char *unit, const char *path, GError **error);
+
 /* The cgroup v2 path of @pid from /proc/PID/cgroup (the "0::" line). */
 char *urun_cgroup_path_of_pid (pid_t pid, GError **error);
 
@@ -112,11 +117,10 @@ int urun_cgroup_write_file (const char *dir, const char *file, const char *value
 char *urun_cgroup_read_file (const char *dir, const char *file);
 
 /* Applies @writes into the v2 directory @dir; writes whose controller is
- * not in @dir's cgroup.controllers, or that fail, are recorded in
- * @dropped.  Fails only on an error that means misuse (EINVAL on a value
- * the user gave) when @strict. */
+ * not in @dir's cgroup.controllers are recorded in @dropped, a failed write
+ * is handled by urun_cgroup_check_write() (@best_effort). */
 gboolean urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
-                               GPtrArray *dropped, GError **error);
+                               gboolean best_effort, GPtrArray *dropped, GError **error);
 
 /* The limits systemd accepted but cannot enforce, because the controller
  * is not enabled in the scope's v2 directory @dir (a container without
@@ -151,20 +155,43 @@ gboolean urun_cgroup_fail_no_cgroup (const UrunStateCgroup *cg, const char *what
  * if there are any. */
 void urun_cgroup_warn_dropped (const UrunStateCgroup *cg, GPtrArray *warnings);
 
+/* The annotation that asks for best effort: resource limits that cannot
+ * be applied are dropped with a warning instead of failing create.  Device
+ * rules are never dropped this way. */
+#define URUN_CGROUP_BEST_EFFORT_ANNOTATION "io.github.urun.cgroup-best-effort"
+
+/* TRUE when @request's spec sets URUN_CGROUP_BEST_EFFORT_ANNOTATION to
+ * "true" (urun_cgroup_request_check() refuses values other than true and
+ * false). */
+gboolean urun_cgroup_request_best_effort (const UrunCgroupRequest *request);
+
+/* TRUE when @w is a device rule: never dropped, whatever the mode. */
+gboolean urun_cgroup_write_is_device_rule (const UrunCgroupWrite *w);
+
+/* TRUE for the errors that mean "no cgroup can be made here at all" (the
+ * hierarchy is not ours to write: EACCES, EPERM, EROFS), as opposed to a
+ * cgroup that exists but refuses what the spec asks for. */
+gboolean urun_cgroup_errno_unavailable (int errsv);
+
 /* The cgroupfs driver's common steps, for urun-cgroup-v2.c and -v1.c.
  * urun_cgroup_check_write: the outcome @r (0 or -errno) of writing @w into
- * @dir; ENOENT drops the limit into @dropped, any other failure is an
- * error. */
+ * @dir.  ENOENT (a file this kernel does not have) drops the limit into
+ * @dropped; any other failure is an error naming the JSON path, the file
+ * and the errno, or, with @best_effort, one more entry in @dropped.  A
+ * device rule that fails is always an error. */
 gboolean urun_cgroup_check_write (int r, const char *dir, const UrunCgroupWrite *w,
-                                  GPtrArray *dropped, GError **error);
+                                  gboolean best_effort, GPtrArray *dropped, GError **error);
 
 /* Removes the directories in @created, last first. */
 void urun_cgroup_remove_dirs (GPtrArray *created);
 
 /* mkdir -p of @root/@path, appending the new directories to @created;
- * @cpuset copies the parent's cpus and mems into each new one. */
+ * @cpuset copies the parent's cpus and mems into each new one.  On
+ * failure *@out_unavailable (may be NULL) tells whether the errno was one
+ * of urun_cgroup_errno_unavailable(). */
 gboolean urun_cgroup_make_path (const char *root, const char *path, gboolean cpuset,
-                                GPtrArray *created, GError **error);
+                                GPtrArray *created, gboolean *out_unavailable,
+                                GError **error);
 
 /* Fails (URUN_ERROR_EXISTS) when @dir exists and holds processes. */
 gboolean urun_cgroup_check_unused (const char *dir, const char *path, GError **error);
@@ -176,18 +203,25 @@ gboolean urun_cgroup_move_init (const char *dir, const char *pidtext, GError **e
 
 /* Creates the container's cgroup per @request, applies the spec's limits
  * and moves @pid into it; fills the path and dropped limits of @outcome.
- * On failure, the directories made are removed. _v2 on a unified host,
- * _v1 on a hybrid or legacy one (root only). */
+ * On failure, the directories made are removed, @pid is back in the
+ * cgroups it came from, and *@out_unavailable says whether the failure
+ * means that no cgroup can be made here at all (no hierarchy, none
+ * delegated, EACCES/EPERM/EROFS making the directory or moving @pid), the
+ * only case in which the ladder may go on without a cgroup.  _v2 on a
+ * unified host, _v1 on a hybrid or legacy one (root only). */
 gboolean urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid,
-                                  UrunStateCgroup *outcome, GError **error);
+                                  UrunStateCgroup *outcome, gboolean *out_unavailable,
+                                  GError **error);
 gboolean urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid,
-                                  UrunStateCgroup *outcome, GError **error);
+                                  UrunStateCgroup *outcome, gboolean *out_unavailable,
+                                  GError **error);
 
 /* Applies @writes (from urun_cgroup_resources_v1()) to the cgroup @path in
- * each v1 hierarchy; a hierarchy that is not mounted, or a file this
- * kernel lacks, drops the limit into @dropped. */
-gboolean urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, GPtrArray *dropped,
-                               GError **error);
+ * each v1 hierarchy; a hierarchy that is not mounted drops the limit into
+ * @dropped (a device rule fails instead), a failed write is handled by
+ * urun_cgroup_check_write() (@best_effort). */
+gboolean urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
+                               GPtrArray *dropped, GError **error);
 
 /* ---- urun-systemd.c ------------------------------------------------------- */
 

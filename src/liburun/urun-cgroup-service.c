@@ -98,17 +98,26 @@ enter_sub_cgroup (const UrunCgroupRequest *request, pid_t pid, const char *servi
 
   writes = urun_cgroup_resources_v2 (urun_cgroup_request_resources (request),
                                      outcome->dropped_limits, error);
-  if (writes == NULL || !urun_cgroup_fs_path (request, service_path, &path, error))
+  if (writes == NULL || !urun_cgroup_fs_path (request, service_path, &path, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
     return FALSE;
+  /* Device rules on v2 need BPF: in the service's cgroup its own
+   * DevicePolicy= is what applies.  Said so rather than dropped silently. */
+  if (urun_cgroup_request_resources (request) != NULL
+      && urun_cgroup_request_resources (request)->n_devices > 0)
+    g_ptr_array_add (outcome->dropped_limits,
+                     g_strdup ("devices (not enforced by urun in a service's sub-cgroup: the "
+                               "service's DevicePolicy= and DeviceAllow= apply)"));
   dir = g_build_filename (root, path, NULL);
   if (!urun_cgroup_check_unused (dir, path, error)
-      || !urun_cgroup_make_path (root, path, FALSE, created, error))
+      || !urun_cgroup_make_path (root, path, FALSE, created, NULL, error))
     goto fail;
   /* No controllers are enabled in the service's subtree_control: urun
    * itself lives in the service's cgroup, and a cgroup with processes
    * cannot hand domain controllers to its children.  So limits the
    * sub-cgroup lacks are reported as not applied. */
-  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, outcome->dropped_limits, error)
+  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, urun_cgroup_request_best_effort (request),
+                             outcome->dropped_limits, error)
       || !urun_cgroup_move_init (dir, pidtext, error))
     goto fail;
   outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;

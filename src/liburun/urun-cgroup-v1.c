@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "urun-cgroup-private.h"
+#include "urun-test-hook.h"
 #include "urun-error.h"
 
 #include <errno.h>
@@ -13,7 +14,8 @@
 #include <unistd.h>
 
 gboolean
-urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, GPtrArray *dropped, GError **error)
+urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
+                      GPtrArray *dropped, GError **error)
 {
   gboolean memsw_deferred = FALSE;
 
@@ -23,6 +25,11 @@ urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, GPtrArray *dropped, G
       g_autofree char *dir = urun_cgroup_v1_dir (w->controller, path);
       int r;
 
+      if ((dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+          && urun_cgroup_write_is_device_rule (w))
+        return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
+                          "linux.resources.devices: no cgroup v1 devices hierarchy is mounted, "
+                          "so the device rules cannot be enforced");
       if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
         {
           g_ptr_array_add (dropped, g_strdup_printf ("%s (no cgroup v1 %s hierarchy is mounted)",
@@ -47,20 +54,55 @@ urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, GPtrArray *dropped, G
             }
           r = urun_cgroup_write_file (dir, w->file, w->value);
         }
-      if (!urun_cgroup_check_write (r, dir, w, dropped, error))
+      if (!urun_cgroup_check_write (r, dir, w, best_effort, dropped, error))
         return FALSE;
     }
   return TRUE;
 }
 
+/* Where @pid is in each v1 hierarchy, from /proc/PID/cgroup: mount point
+ * of the hierarchy -> the directory holding @pid.  So that a failed create
+ * puts it back where it was (the caller's cgroups), never higher. */
+static GHashTable *
+cgroups_of_pid (const char *pidtext)
+{
+  GHashTable *where = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *file = g_strdup_printf ("/proc/%s/cgroup", pidtext);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (file, &text, NULL, NULL))
+    return where;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) f = g_strsplit (*l, ":", 3);
+      g_auto (GStrv) controllers = NULL;
+
+      if (g_strv_length (f) != 3 || *f[1] == '\0')
+        continue;
+      controllers = g_strsplit (f[1], ",", -1);
+      for (char **c = controllers; *c; c++)
+        {
+          g_autofree char *mount = urun_cgroup_v1_mount (*c);
+
+          if (mount != NULL && !g_hash_table_contains (where, mount))
+            g_hash_table_insert (where, g_strdup (mount), g_build_filename (mount, f[2], NULL));
+        }
+    }
+  return where;
+}
+
 gboolean
 urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
-                         GError **error)
+                         gboolean *out_unavailable, GError **error)
 {
   const UrunSpecResources *res = urun_cgroup_request_resources (request);
   const UrunSpecLinux *lx = request->spec ? request->spec->linux_ : NULL;
+  gboolean best_effort = urun_cgroup_request_best_effort (request);
   g_autoptr (GPtrArray) writes = NULL;
   g_autoptr (GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) origin = NULL;
   g_autofree char *path = NULL;
   g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
   const char *v2root = urun_cgroup_v2_root ();
@@ -69,15 +111,20 @@ urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
   /* Why root only: the v1 hierarchies belong to root, and nothing
    * delegates a v1 subtree to a user. */
   if (request->rootless)
-    return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
-                      "the cgroup v1 hierarchies of this host are owned by root and none is "
-                      "delegated to uid %u", (unsigned) geteuid ());
+    {
+      *out_unavailable = TRUE;
+      return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
+                        "the cgroup v1 hierarchies of this host are owned by root and none is "
+                        "delegated to uid %u", (unsigned) geteuid ());
+    }
   writes = urun_cgroup_resources_v1 (res, lx ? lx->devices : NULL, lx ? lx->n_devices : 0,
                                      outcome->dropped_limits, error);
   if (writes == NULL)
     return FALSE;
-  if (!urun_cgroup_fs_path (request, "/", &path, error))
+  if (!urun_cgroup_fs_path (request, "/", &path, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
     return FALSE;
+  origin = cgroups_of_pid (pidtext);
 
   for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
     {
@@ -92,16 +139,21 @@ urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
       if (!urun_cgroup_check_unused (dir, path, error)
           || !urun_cgroup_make_path (mount, path,
                                      strcmp (urun_cgroup_v1_controllers[i], "cpuset") == 0,
-                                     created, error))
+                                     created, out_unavailable, error))
         goto fail;
       any = TRUE;
     }
   if (!any)
-    return urun_fail (error, URUN_ERROR_NOT_SUPPORTED, "no cgroup v1 controller is mounted");
+    {
+      *out_unavailable = TRUE;
+      return urun_fail (error, URUN_ERROR_NOT_SUPPORTED, "no cgroup v1 controller is mounted");
+    }
+  urun_test_stop_at ("cgroup-made");
   /* On hybrid hosts the cgroup2 hierarchy has no controllers worth the
    * name, but it has cgroup.kill, cgroup.freeze and cgroup.events: the
    * container gets a directory there too, for those. */
-  if (v2root != NULL && !urun_cgroup_make_path (v2root, path, FALSE, created, error))
+  if (v2root != NULL
+      && !urun_cgroup_make_path (v2root, path, FALSE, created, out_unavailable, error))
     goto fail;
   if (res != NULL && res->n_hugepage_limits > 0 && v2root != NULL)
     {
@@ -124,11 +176,12 @@ urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
                            "hugetlb") == 0)
               g_ptr_array_remove_index (writes, i - 1);
           urun_cgroup_write_file (parent, "cgroup.subtree_control", "+hugetlb");
-          if (!urun_cgroup_apply_v2 (d2, huge, FALSE, outcome->dropped_limits, error))
+          if (!urun_cgroup_apply_v2 (d2, huge, FALSE, best_effort, outcome->dropped_limits,
+                                     error))
             goto fail;
         }
     }
-  if (!urun_cgroup_apply_v1 (path, writes, outcome->dropped_limits, error))
+  if (!urun_cgroup_apply_v1 (path, writes, best_effort, outcome->dropped_limits, error))
     goto fail;
   /* Move init: every v1 hierarchy, then v2. */
   for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
@@ -150,15 +203,18 @@ urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
   return TRUE;
 
 fail:
-  /* Init must leave the directories before they can go: back to the root
-   * of each hierarchy it was moved into (it is still waiting for GO). */
-  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
-    {
-      g_autofree char *mount = urun_cgroup_v1_mount (urun_cgroup_v1_controllers[i]);
+  /* Init must leave the directories before they can go: back into the
+   * cgroups it came from, which are the caller's (it is still waiting for
+   * GO).  Never the root of a hierarchy: that would take it out of the
+   * limits the caller itself is under. */
+  {
+    GHashTableIter iter;
+    gpointer dir;
 
-      if (mount != NULL)
-        urun_cgroup_write_file (mount, "cgroup.procs", pidtext);
-    }
+    g_hash_table_iter_init (&iter, origin);
+    while (g_hash_table_iter_next (&iter, NULL, &dir))
+      urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
+  }
   urun_cgroup_remove_dirs (created);
   return FALSE;
 }

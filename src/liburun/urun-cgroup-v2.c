@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "urun-cgroup-private.h"
+#include "urun-test-hook.h"
 #include "urun-error.h"
 
 #include <string.h>
@@ -28,7 +29,7 @@ static const char *const stat_controllers[] = { "cpu", "memory", "pids", "io" };
 
 gboolean
 urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
-                      GPtrArray *dropped, GError **error)
+                      gboolean best_effort, GPtrArray *dropped, GError **error)
 {
   g_autofree char *available = urun_cgroup_read_file (dir, "cgroup.controllers");
 
@@ -46,7 +47,7 @@ urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
           continue;
         }
       if (!urun_cgroup_check_write (urun_cgroup_write_file (dir, w->file, w->value), dir, w,
-                                    dropped, error))
+                                    best_effort, dropped, error))
         return FALSE;
     }
   return TRUE;
@@ -147,7 +148,7 @@ delegated_base (GError **error)
 
 gboolean
 urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
-                         GError **error)
+                         gboolean *out_unavailable, GError **error)
 {
   const char *root = urun_cgroup_v2_root ();
   const UrunSpecResources *res = urun_cgroup_request_resources (request);
@@ -158,25 +159,51 @@ urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
   g_autofree char *dir = NULL;
   g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
   g_autofree char *walk = NULL;
+  gboolean best_effort = urun_cgroup_request_best_effort (request);
+  int r;
 
   writes = urun_cgroup_resources_v2 (res, outcome->dropped_limits, error);
   if (writes == NULL)
     return FALSE;
+  /* Devices on v2 need a BPF program, which only the systemd driver has.
+   * Root in the container could mknod and open any device without it:
+   * refused before anything is made.  Rootless, the kernel refuses mknod
+   * in a user namespace, and the device nodes bound in open with the
+   * user's own permissions: the rules are dropped, and said so. */
+  if (res != NULL && res->n_devices > 0)
+    {
+      if (!request->rootless)
+        return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
+                          "linux.resources.devices: urun's cgroupfs driver cannot enforce "
+                          "device rules on cgroup v2 (that needs a BPF program); use the "
+                          "systemd driver (--systemd-cgroup), or --cgroup-manager disabled to "
+                          "run without a cgroup and without device rules");
+      g_ptr_array_add (outcome->dropped_limits,
+                       g_strdup ("devices (not enforced: cgroup v2 device rules need BPF, "
+                                 "which urun's cgroupfs driver does not load; rootless, the "
+                                 "container can open only the device nodes it was given, with "
+                                 "the user's own permissions)"));
+    }
   if (request->rootless)
     {
       base = delegated_base (error);
       if (base == NULL)
-        return FALSE;
+        {
+          *out_unavailable = TRUE;
+          return FALSE;
+        }
     }
   else
     base = g_strdup ("/");
-  if (!urun_cgroup_fs_path (request, base, &path, error))
+  if (!urun_cgroup_fs_path (request, base, &path, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
     return FALSE;
   dir = g_build_filename (root, path, NULL);
   if (!urun_cgroup_check_unused (dir, path, error))
     return FALSE;
-  if (!urun_cgroup_make_path (root, path, FALSE, created, error))
+  if (!urun_cgroup_make_path (root, path, FALSE, created, out_unavailable, error))
     goto fail;
+  urun_test_stop_at ("cgroup-made");
   /* Controllers: each level from the base down to the parent. */
   walk = g_build_filename (root, base, NULL);
   {
@@ -195,14 +222,17 @@ urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
         walk = next;
       }
   }
-  /* Devices on v2 need a BPF program; only the systemd driver has one. */
-  if (res != NULL && res->n_devices > 0)
-    g_ptr_array_add (outcome->dropped_limits,
-                     g_strdup ("devices (cgroup v2 device rules need BPF, which urun's "
-                               "cgroupfs driver does not load; use the systemd driver)"));
-  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, outcome->dropped_limits, error)
-      || !urun_cgroup_move_init (dir, pidtext, error))
+  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, best_effort, outcome->dropped_limits, error))
     goto fail;
+  /* A subtree the user may write but not move processes into (the
+   * common ancestor's cgroup.procs is not theirs) is no cgroup either. */
+  r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
+  if (r < 0)
+    {
+      *out_unavailable = urun_cgroup_errno_unavailable (r);
+      urun_fail_errno (error, r, "move the container's init into cgroup %s", dir);
+      goto fail;
+    }
   outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
   outcome->path = g_steal_pointer (&path);
   return TRUE;

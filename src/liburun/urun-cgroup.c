@@ -265,6 +265,15 @@ urun_cgroup_fail_no_cgroup (const UrunStateCgroup *cg, const char *what, GError 
 /* ---- request ----------------------------------------------------------------- */
 
 gboolean
+urun_cgroup_request_announce (const UrunCgroupRequest *request, UrunCgroupDriver driver,
+                              const char *unit, const char *path, GError **error)
+{
+  if (request->about_to_make == NULL)
+    return TRUE;
+  return request->about_to_make (request->about_to_make_data, driver, unit, path, error);
+}
+
+gboolean
 urun_cgroup_request_wants_systemd (const UrunCgroupRequest *request)
 {
   return request->unit != NULL || request->slice != NULL || request->description != NULL
@@ -296,9 +305,26 @@ urun_cgroup_request_annotation_properties (const UrunCgroupRequest *request, GPt
   return TRUE;
 }
 
+static const char *
+best_effort_value (const UrunCgroupRequest *request)
+{
+  for (gsize i = 0; request->spec != NULL && i < request->spec->n_annotations; i++)
+    if (g_strcmp0 (request->spec->annotations[i].key, URUN_CGROUP_BEST_EFFORT_ANNOTATION) == 0)
+      return request->spec->annotations[i].value;
+  return NULL;
+}
+
+gboolean
+urun_cgroup_request_best_effort (const UrunCgroupRequest *request)
+{
+  return g_strcmp0 (best_effort_value (request), "true") == 0;
+}
+
 gboolean
 urun_cgroup_request_check (const UrunCgroupRequest *request, GError **error)
 {
+  const char *best_effort = best_effort_value (request);
+
   g_autoptr (GPtrArray) props = urun_systemd_property_list_new ();
   g_autofree char *unit = NULL;
   g_autofree char *slice = NULL;
@@ -310,6 +336,11 @@ urun_cgroup_request_check (const UrunCgroupRequest *request, GError **error)
                       "--unit, --slice, --property, --description and --collect set up a "
                       "systemd scope, but --cgroup-manager %s was given; drop one or the other",
                       request->manager == URUN_CGROUP_MANAGER_CGROUPFS ? "cgroupfs" : "disabled");
+  if (best_effort != NULL && g_strcmp0 (best_effort, "true") != 0
+      && g_strcmp0 (best_effort, "false") != 0)
+    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                      "annotations[\"" URUN_CGROUP_BEST_EFFORT_ANNOTATION "\"]: expected `true` "
+                      "or `false`, got `%s`", best_effort);
   for (gsize i = 0; request->properties != NULL && request->properties[i] != NULL; i++)
     if (!urun_systemd_property_parse (request->properties[i], props, error))
       return FALSE;
@@ -324,7 +355,7 @@ urun_cgroup_request_check (const UrunCgroupRequest *request, GError **error)
 /* The spec's names of every limit @resources asks for, for the warning of
  * a container that got no cgroup. */
 static void
-requested_limits (const UrunSpecResources *resources, GPtrArray *out)
+requested_limits (const UrunSpecResources *resources, gboolean rootless, GPtrArray *out)
 {
   g_autoptr (GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) writes = urun_cgroup_resources_v2 (resources, dropped, NULL);
@@ -343,30 +374,78 @@ requested_limits (const UrunSpecResources *resources, GPtrArray *out)
 
       g_ptr_array_add (out, space ? g_strndup (d, (gsize) (space - d)) : g_strdup (d));
     }
+  /* Rootless, unenforced device rules give no more than the user has: in
+   * a user namespace the kernel refuses mknod, and a device node bound in
+   * opens only with the user's own permissions on the host.  Said so,
+   * since the config asked for them. */
   if (resources != NULL && resources->n_devices > 0)
-    g_ptr_array_add (out, g_strdup ("devices"));
+    g_ptr_array_add (out, g_strdup (rootless ? "devices (not enforced: rootless, the container "
+                                               "can open only the device nodes it was given, "
+                                               "with the user's own permissions)"
+                                             : "devices (not enforced: every device allowed)"));
+}
+
+static gboolean
+has_device_rules (const UrunSpecResources *resources)
+{
+  return resources != NULL && resources->n_devices > 0;
 }
 
 /* ---- cgroupfs driver: what v2 and v1 share ------------------------------------- */
 
-/* The outcome @r of writing @w into @dir: a file this kernel does not have
- * drops the limit; any other failure is an error. */
 gboolean
-urun_cgroup_check_write (int r, const char *dir, const UrunCgroupWrite *w, GPtrArray *dropped,
-                         GError **error)
+urun_cgroup_write_is_device_rule (const UrunCgroupWrite *w)
 {
-  if (r == -ENOENT)
+  return g_strcmp0 (w->controller, "devices") == 0;
+}
+
+gboolean
+urun_cgroup_errno_unavailable (int errsv)
+{
+  errsv = ABS (errsv);
+  return errsv == EACCES || errsv == EPERM || errsv == EROFS;
+}
+
+/* The outcome @r of writing @w into @dir.  Why a failure is an error and
+ * not a reason to go on without the cgroup: the user set that limit, and a
+ * container without it (or without any cgroup: no limits at all, every
+ * device allowed) is more than the config allows. */
+gboolean
+urun_cgroup_check_write (int r, const char *dir, const UrunCgroupWrite *w, gboolean best_effort,
+                         GPtrArray *dropped, GError **error)
+{
+  if (r == 0)
+    return TRUE;
+  if (r == -ENOENT && !urun_cgroup_write_is_device_rule (w))
     g_ptr_array_add (dropped, g_strdup_printf ("%s (%s/%s does not exist on this kernel)",
                                                w->limit, dir, w->file));
-  else if (r == -EINVAL || r == -ERANGE)
-    /* The kernel refused the value: the user's limit to fix, never a
-     * reason to run without limits. */
-    return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
-                      "linux.resources.%s: the kernel refused `%s` for %s in %s: %s", w->limit,
-                      w->value, w->file, dir, urun_strerror (r));
-  else if (r < 0)
-    return urun_fail_errno (error, r, "set linux.resources.%s (%s) to `%s` in %s", w->limit,
-                            w->file, w->value, dir);
+  else if (best_effort && !urun_cgroup_write_is_device_rule (w))
+    g_ptr_array_add (dropped, g_strdup_printf ("%s (writing `%s` to %s/%s failed: %s)", w->limit,
+                                               w->value, dir, w->file, urun_strerror (r)));
+  else if (urun_cgroup_write_is_device_rule (w))
+    return urun_fail_errno (error, r, "linux.resources.devices: cannot write the device rule "
+                            "`%s` to %s/%s", w->value, dir, w->file);
+  else
+    {
+      if (r == -EINVAL || r == -ERANGE)
+        /* The kernel refused the value: the user's limit to fix. */
+        urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                   "linux.resources.%s: the kernel refused `%s` for %s in %s: %s", w->limit,
+                   w->value, w->file, dir, urun_strerror (r));
+      else
+        urun_fail_errno (error, r, "linux.resources.%s: cannot write `%s` to %s/%s", w->limit,
+                         w->value, dir, w->file);
+      if (error != NULL && *error != NULL)
+        {
+          char *message = g_strconcat ((*error)->message, "; to run without the limits this "
+                                       "host cannot apply, set the annotation "
+                                       URUN_CGROUP_BEST_EFFORT_ANNOTATION "=true", NULL);
+
+          g_free ((*error)->message);
+          (*error)->message = message;
+        }
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -383,7 +462,7 @@ urun_cgroup_remove_dirs (GPtrArray *created)
  * cpuset starts empty, and an empty cpuset admits no task). */
 gboolean
 urun_cgroup_make_path (const char *root, const char *path, gboolean cpuset, GPtrArray *created,
-                       GError **error)
+                       gboolean *out_unavailable, GError **error)
 {
   g_auto (GStrv) parts = g_strsplit (path, "/", -1);
   g_autofree char *dir = g_strdup (root);
@@ -415,7 +494,13 @@ urun_cgroup_make_path (const char *root, const char *path, gboolean cpuset, GPtr
             }
         }
       else if (errno != EEXIST)
-        return urun_fail_errno (error, errno, "create cgroup %s", dir);
+        {
+          int errsv = errno;
+
+          if (out_unavailable != NULL)
+            *out_unavailable = urun_cgroup_errno_unavailable (errsv);
+          return urun_fail_errno (error, errsv, "create cgroup %s", dir);
+        }
     }
   return TRUE;
 }
@@ -448,17 +533,20 @@ urun_cgroup_move_init (const char *dir, const char *pidtext, GError **error)
 }
 
 static gboolean
-enter_fs (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome, GError **error)
+enter_fs (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
+          gboolean *out_unavailable, GError **error)
 {
+  *out_unavailable = FALSE;
   switch (urun_cgroup_mode ())
     {
     case URUN_CGROUP_MODE_UNIFIED:
-      return urun_cgroup_fs_enter_v2 (request, pid, outcome, error);
+      return urun_cgroup_fs_enter_v2 (request, pid, outcome, out_unavailable, error);
     case URUN_CGROUP_MODE_HYBRID:
     case URUN_CGROUP_MODE_LEGACY:
-      return urun_cgroup_fs_enter_v1 (request, pid, outcome, error);
+      return urun_cgroup_fs_enter_v1 (request, pid, outcome, out_unavailable, error);
     case URUN_CGROUP_MODE_NONE:
     default:
+      *out_unavailable = TRUE;
       return urun_fail (error, URUN_ERROR_NOT_SUPPORTED, "no cgroup file system is mounted at "
                         CGROUP_ROOT);
     }
@@ -499,6 +587,7 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
   UrunStateCgroup outcome = { 0 };
   g_autoptr (GString) reasons = g_string_new (NULL);
   g_autoptr (GError) local = NULL;
+  gboolean unavailable = FALSE;
 
   g_return_val_if_fail (pid > 0, FALSE);
 
@@ -514,7 +603,7 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
         }
       break;
     case URUN_CGROUP_MANAGER_CGROUPFS:
-      if (!enter_fs (request, pid, &outcome, error))
+      if (!enter_fs (request, pid, &outcome, &unavailable, error))
         {
           urun_state_cgroup_clear (&outcome);
           return FALSE;
@@ -522,7 +611,7 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
       break;
     case URUN_CGROUP_MANAGER_DISABLED:
       outcome.reason = g_strdup ("cgroups disabled with --cgroup-manager disabled");
-      requested_limits (res, outcome.dropped_limits);
+      requested_limits (res, request->rootless, outcome.dropped_limits);
       break;
     case URUN_CGROUP_MANAGER_DEFAULT:
     default:
@@ -535,7 +624,7 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
               return FALSE;
             }
           if (outcome.driver == URUN_CGROUP_DRIVER_NONE)
-            requested_limits (res, outcome.dropped_limits);
+            requested_limits (res, request->rootless, outcome.dropped_limits);
           break;
         }
       /* The systemd-run options ask for a scope: no silent fallback. */
@@ -556,26 +645,39 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup 
                               local ? local->message : "not available");
       g_clear_error (&local);
       reset_outcome (&outcome);
-      if (enter_fs (request, pid, &outcome, &local))
+      if (enter_fs (request, pid, &outcome, &unavailable, &local))
         {
           /* Why not the first rung: worth a line in `state`. */
           outcome.reason = g_string_free (g_steal_pointer (&reasons), FALSE);
           break;
         }
-      g_string_append_printf (reasons, "; cgroupfs: %s", local->message);
-      /* A limit the user set that makes the write fail is their error,
-       * not a reason to run without limits. */
-      if (g_error_matches (local, URUN_ERROR, URUN_ERROR_INVALID_CONFIG)
-          || g_error_matches (local, URUN_ERROR, URUN_ERROR_INVALID_ARGUMENT)
-          || g_error_matches (local, URUN_ERROR, URUN_ERROR_EXISTS))
+      /* A cgroup that was made but refuses a limit or a device rule the
+       * user set is their error, not a reason to run without limits: only
+       * a host where no cgroup can be made at all goes on without one. */
+      if (!unavailable)
         {
           g_propagate_error (error, g_steal_pointer (&local));
           urun_state_cgroup_clear (&outcome);
           return FALSE;
         }
+      g_string_append_printf (reasons, "; cgroupfs: %s", local->message);
+      /* Why root never loses device rules: without a cgroup nothing
+       * filters device access, and root in the container may mknod and
+       * open any device of the host. */
+      if (!request->rootless && has_device_rules (res))
+        {
+          urun_fail (error, URUN_ERROR_FAILED,
+                     "no cgroup can be made for the container (%s), and without one its "
+                     "device rules (linux.resources.devices) cannot be enforced; make a cgroup "
+                     "hierarchy writable, or run it without a cgroup and without device rules "
+                     "with --cgroup-manager disabled",
+                     reasons->str);
+          urun_state_cgroup_clear (&outcome);
+          return FALSE;
+        }
       reset_outcome (&outcome);
       outcome.reason = g_string_free (g_steal_pointer (&reasons), FALSE);
-      requested_limits (res, outcome.dropped_limits);
+      requested_limits (res, request->rootless, outcome.dropped_limits);
       break;
     }
   urun_cgroup_warn_dropped (&outcome, warnings);

@@ -53,6 +53,14 @@ typedef struct
   const char *description;
   gboolean collect;
   const char *const *properties;  /* NAME=VALUE, systemd syntax */
+  /* Called by each rung of the ladder with the driver and the unit or
+   * path it is about to make, before it makes it: create records them, so
+   * that a urun killed meanwhile leaves a record from which `delete
+   * --force` removes what was made.  A failure stops the rung.  NULL:
+   * nobody is told. */
+  gboolean (*about_to_make) (gpointer data, UrunCgroupDriver driver, const char *unit,
+                             const char *path, GError **error);
+  gpointer about_to_make_data;
 } UrunCgroupRequest;
 
 /* The systemd-run style options only make sense with a scope: TRUE when
@@ -78,8 +86,16 @@ void urun_state_cgroup_clear (UrunStateCgroup *cgroup);
 
 /* Undoes urun_cgroup_enter(): stops the scope (its processes are killed by
  * systemd) or kills what is left in the directories and removes them.  A
- * cgroup that is already gone is no error.  Driver "none": nothing. */
+ * directory still busy (a task that just exited and is not released yet)
+ * is retried for up to 1.5 s, all directories together; then it is an
+ * error naming the directory.  A cgroup that is already gone is no error.
+ * Driver "none": nothing. */
 gboolean urun_cgroup_destroy (const UrunStateCgroup *cgroup, gboolean rootless, GError **error);
+
+/* The same without killing anything in cgroupfs directories: for `delete`
+ * without --force, which must not kill processes that are still in the
+ * cgroup (it fails instead, naming the directory). */
+gboolean urun_cgroup_remove (const UrunStateCgroup *cgroup, gboolean rootless, GError **error);
 
 /* Freezes (@freeze) or thaws the cgroup: cgroup.freeze on v2, the freezer
  * controller on v1; waits until the kernel reports the new state.  Driver

@@ -18,6 +18,7 @@
 #include "urun-fd.h"
 #include "urun-hooks.h"
 #include "urun-idmap.h"
+#include "urun-json-file.h"
 #include "urun-monitor.h"
 #include "urun-notify.h"
 #include "urun-pid-file.h"
@@ -28,6 +29,7 @@
 #include "urun-spec.h"
 #include "urun-state.h"
 #include "urun-terminal.h"
+#include "urun-test-hook.h"
 #include "urun-userns.h"
 
 #include <errno.h>
@@ -123,12 +125,6 @@ runs_as_service (void)
 }
 
 static gboolean
-has_late_hooks (const UrunSpec *spec)
-{
-  return spec->hooks != NULL && (spec->hooks->n_poststart > 0 || spec->hooks->n_poststop > 0);
-}
-
-static gboolean
 has_init_hooks (const UrunSpec *spec)
 {
   return spec->hooks != NULL
@@ -156,10 +152,13 @@ copy_annotations (const UrunSpec *spec, UrunStateRecord *record)
                           g_strdup (spec->annotations[i].value));
 }
 
+/* The state init's own hooks read on stdin: "creating" for createContainer,
+ * then, once init is ready, "created" for startContainer, which runs after
+ * create has finished (runtime.md; runc passes the same). */
 static gboolean
-write_state_memfd (int fd, const UrunStateRecord *record, GError **error)
+write_state_memfd (int fd, const UrunStateRecord *record, const char *status, GError **error)
 {
-  g_autofree char *json = urun_container_record_json (record, "creating");
+  g_autofree char *json = urun_container_record_json (record, status);
   gsize len = strlen (json);
 
   if (ftruncate (fd, 0) < 0 || pwrite (fd, json, len, 0) != (ssize_t) len)
@@ -239,22 +238,6 @@ hand_over_terminal (Creation *creation, GError **error)
   return ok;
 }
 
-/* Test hook: URUN_TEST_STOP_AT=STEP makes urun SIGKILL itself at STEP of
- * create, so that a test can check what `list` and `delete --force` make
- * of a create that died there (tests/integration/test-security-input.sh).
- * Why always built in, with no option to turn it off: it gives the caller
- * nothing that `kill -9` does not already give, since the environment is
- * the caller's own and urun runs with the caller's privileges; only the
- * moment is exact. */
-static void
-test_stop_at (const char *step)
-{
-  const char *wanted = g_getenv ("URUN_TEST_STOP_AT");
-
-  if (wanted != NULL && strcmp (wanted, step) == 0)
-    raise (SIGKILL);
-}
-
 /* Saves the record of a create in progress.  Why after each thing create
  * makes (the directory, init, the cgroup): a create killed at any point
  * leaves a record naming all it made, which `delete --force` undoes (the
@@ -264,7 +247,7 @@ save_progress (Creation *creation, const char *step, GError **error)
 {
   if (!urun_container_state_save (creation->state, creation->record, error))
     return FALSE;
-  test_stop_at (step);
+  urun_test_stop_at (step);
   return TRUE;
 }
 
@@ -324,6 +307,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 {
   g_autofree char *root = urun_container_default_root (runtime);
   g_autofree char *config_path = NULL;
+  g_autofree char *config = NULL;
+  gsize config_length = 0;
   g_autofree char *user_name = NULL;
   UrunPlanOptions plan_options = { 0 };
   UrunProcStat stat_of_init;
@@ -332,7 +317,13 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 
   creation->bundle = g_canonicalize_filename (options->bundle ? options->bundle : ".", NULL);
   config_path = g_build_filename (creation->bundle, "config.json", NULL);
-  creation->spec = urun_spec_load_file (config_path, error);
+  /* Read once: the bytes validated here are the ones saved below, so that
+   * nothing later sees a config.json that changed in between. */
+  config = urun_json_read_at (AT_FDCWD, config_path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT,
+                              &config_length, error);
+  if (config == NULL)
+    return FALSE;
+  creation->spec = urun_spec_load_data (config, (gssize) config_length, "config.json", error);
   if (creation->spec == NULL)
     return FALSE;
   if (!prepare_terminal (creation, options, error))
@@ -347,7 +338,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (creation->state == NULL)
     return FALSE;
   dirfd = urun_container_state_get_dirfd (creation->state);
-  test_stop_at ("state-dir");
+  urun_test_stop_at ("state-dir");
 
   /* From here on the state directory exists: every failure undoes it. */
   creation->rootless = resolve_rootless (runtime);
@@ -434,8 +425,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
         }
       creation->owner->plan.state_fd = urun_plan_owner_keep_fd (creation->owner, state_fd);
     }
-  if (has_late_hooks (creation->spec)
-      && !urun_container_save_config (creation->state, creation->bundle, error))
+  if (!urun_container_save_config (creation->state, config, config_length, error))
     goto fail;
 
   creation->record->rootfs = g_strdup (creation->owner->plan.rootfs);
@@ -443,15 +433,22 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
     goto fail;
   creation->record->pid = creation->init.pid;
-  if (urun_proc_stat_read (creation->init.pid, &stat_of_init, NULL))
-    creation->record->init_start_time = stat_of_init.start_time;
+  /* The start time is half of init's identity: without it a later
+   * command could not tell init from a process that reused its pid. */
+  if (!urun_proc_stat_read (creation->init.pid, &stat_of_init, error))
+    {
+      g_prefix_error (error, "read the start time of the container's init: ");
+      goto fail;
+    }
+  creation->record->init_start_time = stat_of_init.start_time;
   if (!save_progress (creation, "spawned", error))
     goto fail;
   /* Between the clone and GO: init is placed before it builds anything.
-   * A kill inside this call can still leave a cgroup the record does not
-   * name yet (the driver chooses its path as it makes it). */
+   * The record names each cgroup or unit before it is made (a kill inside
+   * this call leaves nothing that delete cannot find). */
   if (!urun_container_enter_cgroup (runtime, options, creation->spec, creation->rootless,
-                                    creation->init.pid, creation->record, warnings, error))
+                                    creation->init.pid, creation->state, creation->record,
+                                    warnings, error))
     goto fail;
   if (!save_progress (creation, "cgroup", error))
     goto fail;
@@ -462,17 +459,26 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (creation->notify != NULL && !(creation->foreground && runs_as_service ()))
     urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
 
-  if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, error))
+  if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, "creating", error))
+    goto fail;
+  /* oom_score_adj by the parent, before GO: init still runs urun's binary
+   * and stops being dumpable after GO, so /proc/<init> would be the host
+   * root's and out of reach of an unprivileged container's root. */
+  if (creation->owner->plan.has_oom_score_adj
+      && !urun_proc_write_oom_score_adj (creation->init.pid, creation->owner->plan.oom_score_adj,
+                                         error))
     goto fail;
   if (!urun_spawn_go (&creation->init, error)
       || !urun_spawn_wait_ready (&creation->init, run_runtime_hooks, creation, error))
+    goto fail;
+  if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, "created", error))
     goto fail;
   if (!send_seccomp_fd (creation, error))
     goto fail;
   if (!hand_over_terminal (creation, error))
     goto fail;
 
-  test_stop_at ("ready");
+  urun_test_stop_at ("ready");
 
   if (options->pid_file != NULL
       && !urun_pid_file_write (options->pid_file, creation->init.pid, error))

@@ -1,6 +1,6 @@
 /* urun-container-hooks.c: what the hooks that run after `create` need:
- * the state JSON they read, the copy of config.json kept for them, and the
- * poststart and poststop runners.  Zone: host side (GLib).
+ * the state JSON they read, the copy of config.json kept for them (and for
+ * `exec`), and the poststart and poststop runners.  Zone: host side (GLib).
  */
 #include "config.h"
 
@@ -17,9 +17,10 @@
 #include <json-glib/json-glib.h>
 #include <unistd.h>
 
-/* A copy of the bundle's config.json kept in the state directory when the
- * container has poststart or poststop hooks: `start` and `delete` must run
- * them even if the bundle changed or went away. */
+/* The bytes of the bundle's config.json that `create` read and validated,
+ * kept in the state directory: `start`, `exec` and `delete` (and the hooks
+ * they run) follow the container as it was created, even if the bundle
+ * changed or went away since. */
 #define SAVED_CONFIG "config.json"
 
 char *
@@ -31,18 +32,12 @@ urun_container_record_json (const UrunStateRecord *record, const char *status)
 }
 
 gboolean
-urun_container_save_config (UrunContainerState *state, const char *bundle, GError **error)
+urun_container_save_config (UrunContainerState *state, const char *contents, gsize length,
+                            GError **error)
 {
-  g_autofree char *source = g_build_filename (bundle, "config.json", NULL);
-  g_autofree char *contents = NULL;
-  gsize length;
   int dirfd = urun_container_state_get_dirfd (state);
   URUN_AUTOCLOSE int fd = -1;
 
-  contents = urun_json_read_at (AT_FDCWD, source, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT,
-                                &length, error);
-  if (contents == NULL)
-    return FALSE;
   fd = openat (dirfd, SAVED_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0 || write (fd, contents, length) != (ssize_t) length)
     return urun_fail_errno (error, errno, "save a copy of config.json");
@@ -73,29 +68,26 @@ void
 urun_container_run_poststart_hooks (const UrunSpec *spec, const UrunStateRecord *record,
                                     GPtrArray *warnings)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *json = NULL;
 
   if (spec == NULL || spec->hooks == NULL || spec->hooks->n_poststart == 0)
     return;
   json = urun_container_record_json (record, "running");
-  /* The spec: a failing poststart hook is a warning; the container runs. */
-  if (!urun_hooks_run ("poststart", spec->hooks->poststart, spec->hooks->n_poststart, json,
-                       &error))
-    g_ptr_array_add (warnings, g_strdup (error->message));
+  /* The spec: a failing poststart hook is a warning; the other hooks run
+   * and so does the container. */
+  urun_hooks_run_all ("poststart", spec->hooks->poststart, spec->hooks->n_poststart, json,
+                      warnings);
 }
 
 void
 urun_container_run_poststop_hooks (const UrunSpec *spec, const UrunStateRecord *record,
                                    GPtrArray *warnings)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *json = NULL;
 
   if (spec == NULL || spec->hooks == NULL || spec->hooks->n_poststop == 0)
     return;
   json = urun_container_record_json (record, "stopped");
-  if (!urun_hooks_run ("poststop", spec->hooks->poststop, spec->hooks->n_poststop, json,
-                       &error))
-    g_ptr_array_add (warnings, g_strdup (error->message));
+  urun_hooks_run_all ("poststop", spec->hooks->poststop, spec->hooks->n_poststop, json,
+                      warnings);
 }

@@ -64,15 +64,15 @@ gboolean urun_container_wait_for_ready (UrunNotifyProxy *notify, int pidfd, cons
  * "stopped"), as hooks read it on stdin.  Free with g_free(). */
 char *urun_container_record_json (const UrunStateRecord *record, const char *status);
 
-/* Copies @bundle's config.json into the state directory of @state, for a
- * container with poststart or poststop hooks: `start` and `delete` must run
- * them even if the bundle changed or went away. */
-gboolean urun_container_save_config (UrunContainerState *state, const char *bundle,
-                                     GError **error);
+/* Saves @contents (@length bytes), the config.json that create read and
+ * validated, in the state directory of @state: `start`, `exec` and
+ * `delete` read that copy, never the bundle again. */
+gboolean urun_container_save_config (UrunContainerState *state, const char *contents,
+                                     gsize length, GError **error);
 
-/* The spec saved at create time, or NULL when the container has no hooks
- * that run after create.  NULL with @error set when the copy exists but
- * cannot be read or parsed. */
+/* The spec saved at create time; NULL (without @error) for a record made
+ * before every container had a copy.  NULL with @error set when the copy
+ * exists but cannot be read or parsed. */
 UrunSpec *urun_container_load_saved_config (UrunContainerState *state, GError **error);
 
 /* The poststart hooks of @spec (NULL: none) for the running @record; as

@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 char *
@@ -74,6 +73,14 @@ urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArr
     g_ptr_array_add (warnings, g_strdup_printf ("%s; its init and cgroup, if any, are left as "
                                                 "they are", record_error->message));
 
+  /* As runc's delete: a created container goes without --force too, its
+   * init killed (the process never ran, there is nothing to stop
+   * gracefully); only a running or paused one needs --force. */
+  if (!force && record != NULL
+      && urun_state_status (record, urun_container_state_get_dirfd (state))
+           == URUN_STATUS_CREATED)
+    force = TRUE;
+
   /* Read the saved config before the directory goes. */
   spec = urun_container_load_saved_config (state, &config_error);
   if (config_error != NULL)
@@ -82,18 +89,33 @@ urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArr
   /* Every process of the cgroup (a paused one thawed), not only init. */
   if (force && record != NULL)
     urun_cgroup_kill (&record->cgroup, SIGKILL, NULL);
+  /* Why the cgroup goes before the state: a cgroup that cannot be removed
+   * fails delete with the state kept, so that delete can be retried.  A
+   * live container without --force is left to urun_state_delete() to
+   * refuse.  Without --force nothing is killed, except for a container
+   * still "creating": its creator died and its init never ran. */
+  if (record != NULL)
+    {
+      UrunContainerStatus status
+        = urun_state_status (record, urun_container_state_get_dirfd (state));
+      gboolean live = status == URUN_STATUS_CREATED || status == URUN_STATUS_RUNNING
+                      || status == URUN_STATUS_PAUSED;
+      gboolean removed = TRUE;
+
+      if (force || status == URUN_STATUS_CREATING)
+        removed = urun_cgroup_destroy (&record->cgroup, record->rootless, error);
+      else if (!live)
+        removed = urun_cgroup_remove (&record->cgroup, record->rootless, error);
+      if (!removed)
+        {
+          g_prefix_error (error, "container `%s`: ", record->id);
+          return FALSE;
+        }
+    }
   if (!urun_state_delete (state, force, error))
     return FALSE;
   if (record != NULL)
-    {
-      g_autoptr (GError) cgroup_error = NULL;
-
-      if (!urun_cgroup_destroy (&record->cgroup, record->rootless, &cgroup_error))
-        g_ptr_array_add (warnings, g_strdup_printf ("the cgroup of container `%s` was not "
-                                                    "removed: %s", record->id,
-                                                    cgroup_error->message));
-      urun_container_run_poststop_hooks (spec, record, warnings);
-    }
+    urun_container_run_poststop_hooks (spec, record, warnings);
   return TRUE;
 }
 
@@ -122,30 +144,6 @@ urun_container_delete (const UrunRuntime *runtime, const char *id, gboolean forc
   return urun_container_delete_opened (state, force, warnings, error);
 }
 
-static gboolean
-signal_process (pid_t pid, guint64 start_time, int signum)
-{
-  URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-
-  /* Check the start time after taking the pidfd: from then on the pid
-   * cannot be reused under us. */
-  if (pidfd < 0 || !urun_proc_is_alive (pid, start_time))
-    return FALSE;
-  return syscall (SYS_pidfd_send_signal, pidfd, signum, NULL, 0) == 0;
-}
-
-/* Signals every process in init's pid namespace other than init, when init
- * has a pid namespace of its own. */
-static void
-signal_pid_namespace (pid_t init_pid, int signum)
-{
-  g_autoptr (GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-
-  urun_proc_pid_namespace_others (init_pid, pids);
-  for (guint i = 0; i < pids->len; i++)
-    kill (g_array_index (pids, pid_t, i), signum);
-}
-
 gboolean
 urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gboolean all,
                      GError **error)
@@ -165,8 +163,8 @@ urun_container_kill (const UrunRuntime *runtime, const char *id, int signum, gbo
   if (all && urun_cgroup_kill (&record->cgroup, signum, NULL))
     return TRUE;
   if (all)
-    signal_pid_namespace (record->pid, signum);
-  if (!signal_process (record->pid, record->init_start_time, signum))
+    urun_proc_signal_pid_namespace_others (record->pid, record->init_start_time, signum);
+  if (!urun_proc_signal (record->pid, record->init_start_time, signum))
     return urun_fail_errno (error, errno ? errno : ESRCH, "kill container `%s`", id);
   return TRUE;
 }

@@ -55,8 +55,8 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* The copy of config.json that create keeps when the container has hooks
- * to run later (urun-container.c); the bundle's otherwise. */
+/* The copy of config.json that create keeps in the state directory
+ * (urun-container-hooks.c). */
 #define SAVED_CONFIG "config.json"
 
 typedef struct
@@ -158,31 +158,18 @@ load_container (const UrunRuntime *runtime, const char *id, gboolean ignore_paus
     }
 }
 
+/* The config.json that create validated and saved, never the bundle's:
+ * the bundle may have changed since. */
 static char *
 read_config (Exec *exec, gsize *out_length, GError **error)
 {
   int dirfd = urun_container_state_get_dirfd (exec->state);
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *path = NULL;
   char *contents;
 
   contents = urun_json_read_at (dirfd, SAVED_CONFIG, URUN_JSON_MAX_SIZE, URUN_JSON_READ_NOFOLLOW,
-                                out_length, &local_error);
-  if (contents != NULL)
-    return contents;
-  if (!g_error_matches (local_error, URUN_ERROR, URUN_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (exec->record->bundle == NULL)
-    return urun_fail (error, URUN_ERROR_NOT_FOUND, "container `%s` has no bundle",
-                      exec->record->id), NULL;
-  path = g_build_filename (exec->record->bundle, "config.json", NULL);
-  contents = urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT,
                                 out_length, error);
   if (contents == NULL)
-    g_prefix_error (error, "read the config of container `%s`: ", exec->record->id);
+    g_prefix_error (error, "read the saved config.json of container `%s`: ", exec->record->id);
   return contents;
 }
 
@@ -286,7 +273,7 @@ open_namespaces (Exec *exec, GError **error)
   UrunPlanJoin *joins;
   g_autofree char *root_path = g_strdup_printf ("/proc/%d/root", (int) pid);
 
-  exec->init_pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  exec->init_pidfd = urun_proc_pidfd_open_verified (pid, exec->record->init_start_time);
   if (exec->init_pidfd < 0 && errno != ENOSYS)
     return urun_fail (error, URUN_ERROR_WRONG_STATE,
                       "cannot exec in container `%s`: its init is gone", exec->record->id);

@@ -5,6 +5,7 @@
 #include "urun-hooks.h"
 #include "urun-error.h"
 #include "urun-fd.h"
+#include "urun-init.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -35,33 +36,46 @@ write_state (int fd, const char *state_json)
 }
 
 /* Waits for @pid for at most @timeout_seconds (0: forever); on timeout the
- * hook is killed.  Returns FALSE on timeout. */
+ * hook is killed.  Returns FALSE on timeout.  The deadline is kept in
+ * 64-bit microseconds and poll() gets at most INT_MAX ms at a time: a
+ * timeout in seconds times 1000 does not fit an int for long timeouts. */
 static gboolean
-wait_hook (GPid pid, int timeout_seconds, int *out_status)
+wait_hook (GPid pid, guint32 timeout_seconds, int *out_status)
 {
   if (timeout_seconds > 0)
     {
       URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+      gint64 deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
 
       if (pidfd >= 0)
-        {
-          struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-          int r;
+        for (;;)
+          {
+            struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+            gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
+            int r;
 
-          do
-            r = poll (&pfd, 1, timeout_seconds * 1000);
-          while (r < 0 && errno == EINTR);
-          if (r == 0)
-            {
-              kill (pid, SIGKILL);
-              waitpid (pid, out_status, 0);
-              return FALSE;
-            }
-        }
+            if (left_ms <= 0)
+              {
+                kill (pid, SIGKILL);
+                waitpid (pid, out_status, 0);
+                return FALSE;
+              }
+            r = poll (&pfd, 1, (int) MIN (left_ms, (gint64) G_MAXINT));
+            if (r > 0 || (r < 0 && errno != EINTR))
+              break;
+          }
     }
   while (waitpid (pid, out_status, 0) < 0 && errno == EINTR)
     ;
   return TRUE;
+}
+
+/* Between fork and exec: a hook starts with no signal blocked or ignored,
+ * whatever urun blocks while it waits, or its caller ignored. */
+static void
+reset_child_signals (gpointer unused)
+{
+  urun_init_reset_signals ();
 }
 
 static gboolean
@@ -86,14 +100,16 @@ run_hook (const char *kind, const UrunSpecHook *hook, const char *state_json, GE
   /* Without `env`, the runtime's own environment (NULL), as runc and crun
    * give it. */
   if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, hook->env,
-                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_FILE_AND_ARGV_ZERO, NULL,
-                                 NULL, &pid, &stdin_fd, NULL, NULL, &spawn_error))
+                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_FILE_AND_ARGV_ZERO,
+                                 reset_child_signals, NULL, &pid, &stdin_fd, NULL, NULL,
+                                 &spawn_error))
     return urun_fail (error, URUN_ERROR_FAILED, "%s hook `%s`: %s", kind, hook->path,
                       spawn_error->message);
   write_state (stdin_fd, state_json);
   close (stdin_fd);
 
-  if (!wait_hook (pid, hook->has_timeout ? hook->timeout : 0, &status))
+  if (!wait_hook (pid, hook->has_timeout && hook->timeout > 0 ? (guint32) hook->timeout : 0,
+                  &status))
     return urun_fail (error, URUN_ERROR_FAILED, "%s hook `%s` timed out after %d s", kind,
                       hook->path, hook->timeout);
   if (WIFSIGNALED (status))
@@ -113,4 +129,18 @@ urun_hooks_run (const char *kind, const UrunSpecHook *hooks, gsize n_hooks,
     if (!run_hook (kind, &hooks[i], state_json, error))
       return FALSE;
   return TRUE;
+}
+
+void
+urun_hooks_run_all (const char *kind, const UrunSpecHook *hooks, gsize n_hooks,
+                    const char *state_json, GPtrArray *warnings)
+{
+  for (gsize i = 0; i < n_hooks; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!run_hook (kind, &hooks[i], state_json, &error) && warnings != NULL)
+        g_ptr_array_add (warnings, g_strdup_printf ("%s (hooks.%s[%" G_GSIZE_FORMAT "])",
+                                                    error->message, kind, i));
+    }
 }

@@ -88,11 +88,11 @@ has_cgroup_namespace (const UrunInitPlan *plan)
 static int
 read_own_cgroups (char *buf, size_t size)
 {
-  URUN_AUTOCLOSE int fd = open ("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+  URUN_AUTOCLOSE int fd = urun_init_read_proc_self ("/proc/self/cgroup");
   size_t len = 0;
 
   if (fd < 0)
-    return -errno;
+    return fd;
   for (;;)
     {
       ssize_t n = read (fd, buf + len, size - 1 - len);

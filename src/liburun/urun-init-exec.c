@@ -82,7 +82,9 @@ urun_init_exec_main (const UrunExecPlan *exec)
   char executable[PATH_MAX];
 
   memset (&failure, 0, sizeof failure);
-  if (urun_init_take_fds (plan, &failure) < 0)
+  /* The procfs handle before the joins: the container's /proc is not
+   * urun's to trust (urun-init.c). */
+  if (urun_init_take_fds (plan, &failure) < 0 || urun_init_open_procfs (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 
   /* Not dumpable from the start: the process below runs urun's binary

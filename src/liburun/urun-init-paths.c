@@ -15,6 +15,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <sys/sysmacros.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,8 +48,36 @@ open_path_in_root (const char *path, int *out_fd, struct stat *out_st)
   return 0;
 }
 
+/* The /dev/null that masks files: a detached clone of the host's, made
+ * before the pivot, while "/" is still the host's (or the joined mount
+ * namespace's), never the rootfs's /dev/null, which the image may have
+ * made a regular file or a link to anything.  The first mask attaches
+ * this very mount; once attached, it is in the container's mount
+ * namespace, and every later mask clones it (older kernels refuse to
+ * clone a detached mount). */
+static int null_tree = -1;
+static bool null_tree_attached;
+
+int
+urun_init_open_host_null (UrunInitFailure *failure)
+{
+  struct stat st;
+  int fd = open_tree (AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+  if (fd < 0)
+    return urun_init_fail (failure, URUN_STEP_MASK_PATH, errno, "/dev/null");
+  if (fstat (fd, &st) < 0 || !S_ISCHR (st.st_mode) || st.st_rdev != makedev (1, 3))
+    {
+      close (fd);
+      return urun_init_fail (failure, URUN_STEP_MASK_PATH, ENODEV,
+                             "/dev/null (not the character device 1:3)");
+    }
+  null_tree = fd;
+  return 0;
+}
+
 /* A masked path: a directory gets an empty read-only tmpfs, anything else
- * /dev/null.  Both by fd, so /proc need not be mounted. */
+ * the host's /dev/null.  Both by fd, so /proc need not be mounted. */
 int
 urun_init_mask_path (const char *path, UrunInitFailure *failure)
 {
@@ -72,8 +102,18 @@ urun_init_mask_path (const char *path, UrunInitFailure *failure)
                       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV
                       | MOUNT_ATTR_NOEXEC);
     }
+  else if (null_tree < 0)
+    return urun_init_fail (failure, URUN_STEP_MASK_PATH, EBADF, "/dev/null");
+  else if (!null_tree_attached)
+    {
+      r = urun_init_move_tree (null_tree, target);
+      if (r < 0)
+        return urun_init_fail (failure, URUN_STEP_MASK_PATH, r, path);
+      null_tree_attached = true;
+      return 0;
+    }
   else
-    tree = open_tree (AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    tree = open_tree (null_tree, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
   if (tree < 0)
     return urun_init_fail (failure, URUN_STEP_MASK_PATH, errno, path);
   r = urun_init_move_tree (tree, target);

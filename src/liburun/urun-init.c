@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "urun-init.h"
+#include "urun-init-fs.h"
 #include "urun-fd.h"
 
 #include <errno.h>
@@ -19,10 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -122,63 +126,88 @@ write_and_close (int fd, const char *contents)
   return (size_t) n == len ? 0 : -EIO;
 }
 
-static int
-write_file (const char *path, const char *contents)
+/* init's handle on procfs: an fd of the /proc urun runs with, opened first
+ * thing, before any namespace is joined or any mount of the container is
+ * made, and checked to be procfs, so that neither a joined mount namespace
+ * nor the rootfs can put another filesystem under the files init writes.
+ * "self" resolves at each openat() to the process that calls it (the real
+ * init, after the stage's clone), and it does so after the chroot of a
+ * container without a mount namespace of its own, whose root usually has
+ * no /proc.  Until execve closes it. */
+static int procfs_fd = -1;
+
+int
+urun_init_open_procfs (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  struct statfs sfs;
+  int fd = open ("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
   if (fd < 0)
-    return -errno;
-  return write_and_close (fd, contents);
+    return urun_init_fail (failure, URUN_STEP_PROCFS, errno, "/proc");
+  if (fstatfs (fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    {
+      int saved = errno;
+      close (fd);
+      return urun_init_fail (failure, URUN_STEP_PROCFS, saved ? saved : EXDEV,
+                             "/proc (not a procfs)");
+    }
+  /* Above the fds the process is given, which survive execve. */
+  procfs_fd = fcntl (fd, F_DUPFD_CLOEXEC, 3 + plan->preserve_fds);
+  close (fd);
+  if (procfs_fd < 0)
+    return urun_init_fail (failure, URUN_STEP_PROCFS, errno, "/proc");
+  return 0;
 }
 
-/* Without a mount namespace of its own (plan->chroot_only) the container's
- * root usually has no /proc, and none may be mounted; yet init still writes
- * /proc/self files and opens exec.fifo through /proc/self/fd after the
- * chroot.  So it keeps an O_PATH fd of its own /proc/self, opened before
- * the chroot, until execve closes it.  -1 otherwise: the container's own
- * /proc is the one to use then. */
-static int proc_self_fd = -1;
-
-/* Opens @path, a "/proc/self/..." path, through proc_self_fd when there is
- * one.  Returns a new fd or -errno. */
+/* Opens @path, "/proc/..." (self, sys), through the procfs handle.
+ * Returns a new fd or -errno. */
 static int
-open_proc_self (const char *path, int flags)
+open_procfs (const char *path, int flags)
 {
-  static const char prefix[] = "/proc/self/";
+  static const char prefix[] = "/proc/";
   int fd;
 
-  if (proc_self_fd >= 0 && strncmp (path, prefix, sizeof prefix - 1) == 0)
-    fd = openat (proc_self_fd, path + sizeof prefix - 1, flags | O_CLOEXEC);
-  else
-    fd = open (path, flags | O_CLOEXEC);
+  if (procfs_fd < 0 || strncmp (path, prefix, sizeof prefix - 1) != 0)
+    return -EBADF;
+  fd = openat (procfs_fd, path + sizeof prefix - 1, flags | O_CLOEXEC);
   return fd < 0 ? -errno : fd;
 }
 
-/* A process that is not dumpable sees its /proc files owned by the host's
- * root, which an unprivileged container's root cannot open; so it is
- * dumpable for the length of the write. */
+static int
+write_procfs (const char *path, const char *contents)
+{
+  int fd = open_procfs (path, O_WRONLY);
+
+  if (fd < 0)
+    return fd;
+  return write_and_close (fd, contents);
+}
+
+/* No PR_SET_DUMPABLE toggling: the files written here after init stops
+ * being dumpable (attr/exec) are writable by everyone for their own
+ * process; timens_offsets is written while init is still dumpable, and
+ * the parent writes oom_score_adj. */
 int
 urun_init_write_proc_self (const char *path, const char *contents)
 {
-  int r;
-
-  prctl (PR_SET_DUMPABLE, 1);
-  r = open_proc_self (path, O_WRONLY);
-  if (r >= 0)
-    r = write_and_close (r, contents);
-  prctl (PR_SET_DUMPABLE, 0);
-  return r;
+  return write_procfs (path, contents);
 }
 
-static void
-reset_signals (void)
+int
+urun_init_read_proc_self (const char *path)
+{
+  return open_procfs (path, O_RDONLY);
+}
+
+void
+urun_init_reset_signals (void)
 {
   struct sigaction action;
   sigset_t none;
 
-  /* urun blocked signals around the clone, and its caller may have ignored
-   * some (SIGPIPE); ignored signals survive execve, so reset them all. */
+  /* urun blocks signals around the clone and while it waits for hooks, and
+   * its caller may have ignored some (SIGPIPE); ignored signals and the
+   * mask survive execve, so reset them all. */
   memset (&action, 0, sizeof action);
   action.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; sig++)
@@ -295,6 +324,36 @@ enter_namespaces_in_stages (const UrunInitPlan *plan, UrunInitFailure *failure)
   _exit (0);
 }
 
+static int64_t
+monotonic_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until @pidfd is readable (its process exited) or the monotonic
+ * clock reaches @deadline_ms; 0 on timeout.  In 64 bits, and poll() gets
+ * at most INT_MAX ms at a time: a timeout in seconds times 1000 does not
+ * fit an int. */
+static int
+wait_within (int pidfd, int64_t deadline_ms)
+{
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+      int64_t left = deadline_ms - monotonic_ms ();
+      int r;
+
+      if (left <= 0)
+        return 0;
+      r = poll (&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
+      if (r > 0 || (r < 0 && errno != EINTR))
+        return 1;
+    }
+}
+
 static int
 run_hooks (const UrunInitPlan *plan, const UrunPlanHook *hooks, size_t n_hooks,
            UrunInitFailure *failure)
@@ -313,29 +372,24 @@ run_hooks (const UrunInitPlan *plan, const UrunPlanHook *hooks, size_t n_hooks,
         return urun_init_fail (failure, URUN_STEP_HOOK, errno, hook->path);
       if (pid == 0)
         {
-          /* The hook reads the container's state on its stdin. */
+          /* The hook reads the container's state on its stdin, and
+           * starts, as the payload does, with no signal blocked or
+           * ignored: init blocks them, and urun's caller may ignore some. */
           if (plan->state_fd >= 0)
             dup2 (plan->state_fd, STDIN_FILENO);
+          urun_init_reset_signals ();
           execve (hook->path, hook->argv, hook->envp);
           _exit (127);
         }
 
       pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-      if (hook->timeout_seconds > 0 && pidfd >= 0)
+      if (hook->timeout_seconds > 0 && pidfd >= 0
+          && !wait_within (pidfd, monotonic_ms () + (int64_t) hook->timeout_seconds * 1000))
         {
-          struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-          int r;
-
-          do
-            r = poll (&pfd, 1, hook->timeout_seconds * 1000);
-          while (r < 0 && errno == EINTR);
-          if (r == 0)
-            {
-              kill (pid, SIGKILL);
-              waitpid (pid, NULL, 0);
-              close (pidfd);
-              return urun_init_fail (failure, URUN_STEP_HOOK, ETIMEDOUT, hook->path);
-            }
+          kill (pid, SIGKILL);
+          waitpid (pid, NULL, 0);
+          close (pidfd);
+          return urun_init_fail (failure, URUN_STEP_HOOK, ETIMEDOUT, hook->path);
         }
       if (pidfd >= 0)
         close (pidfd);
@@ -367,7 +421,7 @@ set_sysctls (const UrunInitPlan *plan, UrunInitFailure *failure)
       for (char *c = path + prefix; *c; c++)
         if (*c == '.')
           *c = '/';
-      r = write_file (path, plan->sysctls[i].value);
+      r = write_procfs (path, plan->sysctls[i].value);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_SYSCTL, r, plan->sysctls[i].key);
     }
@@ -383,6 +437,27 @@ urun_init_set_rlimits (const UrunInitPlan *plan, UrunInitFailure *failure)
   return 0;
 }
 
+/* A time namespace's offsets must be written before any process enters
+ * it, and while init is still dumpable: /proc/self/timens_offsets belongs
+ * to the host's root otherwise, which the root of an unprivileged
+ * container is not. */
+static int
+enter_time_namespace (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  int r;
+
+  if (!plan->new_timens)
+    return 0;
+  if (unshare (CLONE_NEWTIME) < 0)
+    return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "time namespace");
+  if (plan->timens_offsets == NULL)
+    return 0;
+  r = urun_init_write_proc_self ("/proc/self/timens_offsets", plan->timens_offsets);
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_UNSHARE, r, "timens_offsets");
+  return 0;
+}
+
 static int
 set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
@@ -393,28 +468,6 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
     return urun_init_fail (failure, URUN_STEP_DOMAINNAME, errno, plan->domainname);
   if (urun_init_set_rlimits (plan, failure) < 0)
     return -1;
-  if (plan->has_oom_score_adj)
-    {
-      char value[16];
-      int r;
-
-      snprintf (value, sizeof value, "%d", plan->oom_score_adj);
-      r = urun_init_write_proc_self ("/proc/self/oom_score_adj", value);
-      if (r < 0)
-        return urun_init_fail (failure, URUN_STEP_OOM_SCORE_ADJ, r, value);
-    }
-  if (plan->new_timens)
-    {
-      if (unshare (CLONE_NEWTIME) < 0)
-        return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "time namespace");
-      if (plan->timens_offsets != NULL)
-        {
-          int r = urun_init_write_proc_self ("/proc/self/timens_offsets",
-                                             plan->timens_offsets);
-          if (r < 0)
-            return urun_init_fail (failure, URUN_STEP_UNSHARE, r, "timens_offsets");
-        }
-    }
   if (plan->new_keyring
       && syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, plan->keyring_name) < 0)
     {
@@ -612,7 +665,7 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
    * process runs, or a failure record before it. */
   urun_init_fd_path (path, plan->exec_fifo_fd);
   do
-    fd = open_proc_self (path, O_WRONLY);
+    fd = open_procfs (path, O_WRONLY);
   while (fd == -EINTR);
   if (fd < 0)
     return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, fd, "exec.fifo");
@@ -627,7 +680,12 @@ wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
 }
 
 /* Every fd of urun above the preserved ones, inherited strays included,
- * closes at execve.  CLOEXEC rather than close: init's own fds (the sync
+ * closes at execve.  What survives is the keep list: fds 0-2, and those of
+ * 3 .. 3+preserve_fds-1 (LISTEN_FDS included) that urun inherited from its
+ * caller.  Those came through execve, so they are never close-on-exec,
+ * while every fd of urun's own is: one that took a number in that range
+ * which the caller left free closes at execve like the rest, and the
+ * process sees the caller's fds at their numbers and nothing else.  CLOEXEC rather than close: init's own fds (the sync
  * socket, exec.fifo, the state memfd, namespace fds) must stay usable until
  * execve.  Done first thing, so that no hook init forks ever inherits a
  * stray fd of the host; once is enough, since every fd this zone opens
@@ -644,20 +702,6 @@ mark_fds_cloexec (const UrunInitPlan *plan)
   for (int fd = (int) first; fd < 65536; fd++)
     fcntl (fd, F_SETFD, FD_CLOEXEC);
   return 0;
-}
-
-static void
-keep_preserved_fds (const UrunInitPlan *plan)
-{
-  unsigned first_closed = 3 + (unsigned) plan->preserve_fds;
-
-  /* The preserved fds are the payload's: make sure they survive execve. */
-  for (unsigned fd = 3; fd < first_closed; fd++)
-    {
-      int flags = fcntl ((int) fd, F_GETFD);
-      if (flags >= 0 && (flags & FD_CLOEXEC))
-        fcntl ((int) fd, F_SETFD, flags & ~FD_CLOEXEC);
-    }
 }
 
 int
@@ -677,7 +721,7 @@ urun_init_main (const UrunInitPlan *plan)
   char executable[PATH_MAX];
 
   memset (&failure, 0, sizeof failure);
-  if (urun_init_take_fds (plan, &failure) < 0)
+  if (urun_init_take_fds (plan, &failure) < 0 || urun_init_open_procfs (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 
   /* execCPUAffinity.initial first: all of init's work, in stages or not,
@@ -704,12 +748,13 @@ urun_init_main (const UrunInitPlan *plan)
       urun_init_report_and_exit (plan, &failure);
     }
 
-  /* Sysctls now, through the /proc inherited from urun: a sysctl applies to
+  /* Sysctls now, through the procfs handle: a sysctl applies to
    * the namespaces of the process that writes it, which are already the
    * container's (the spec validation admits namespaced keys only, so the
    * host is never reached); later, the container's own /proc/sys is
-   * read-only (readonlyPaths). */
-  if (set_sysctls (plan, &failure) < 0)
+   * read-only (readonlyPaths).  The time namespace here too, while init
+   * is dumpable. */
+  if (set_sysctls (plan, &failure) < 0 || enter_time_namespace (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 
   /* Not dumpable: until execve, /proc/<init>/exe is urun's own binary and
@@ -727,7 +772,11 @@ urun_init_main (const UrunInitPlan *plan)
    * `create` exits and leaves init running. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 
-  /* 3. The root filesystem, up to the point where the hooks run. */
+  /* 3. The root filesystem, up to the point where the hooks run.  The
+   *    /dev/null of the masks first, while "/" is still the host's. */
+  if (!plan->chroot_only && plan->masked_paths != NULL && plan->masked_paths[0] != NULL
+      && urun_init_open_host_null (&failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
   if (urun_init_prepare_root (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 
@@ -741,22 +790,6 @@ urun_init_main (const UrunInitPlan *plan)
 
   /* 5. Enter the root; masks and read-only paths come after the pivot so
    *    that they name container paths. */
-  if (plan->chroot_only)
-    {
-      int fd = open ("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-      /* Above the preserved range, whose fds lose CLOEXEC before execve. */
-      if (fd >= 0)
-        {
-          proc_self_fd = fcntl (fd, F_DUPFD_CLOEXEC, 3 + plan->preserve_fds);
-          close (fd);
-        }
-      if (proc_self_fd < 0)
-        {
-          urun_init_fail (&failure, URUN_STEP_PIVOT_ROOT, errno, "/proc/self");
-          urun_init_report_and_exit (plan, &failure);
-        }
-    }
   if (urun_init_enter_root (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 
@@ -866,14 +899,13 @@ urun_init_prepare_process (const UrunInitPlan *plan, char *executable, size_t si
   r = find_executable (plan, executable, size);
   if (r < 0)
     return urun_init_fail (failure, exec_step (r), r, plan->argv[0]);
-  keep_preserved_fds (plan);
   return 0;
 }
 
 int
 urun_init_execute (const UrunInitPlan *plan, const char *executable, UrunInitFailure *failure)
 {
-  reset_signals ();
+  urun_init_reset_signals ();
   /* Last before execve: personality, memory policy, the final CPU
    * affinity, LSM labels, no_new_privs and, under noNewPrivileges, the
    * seccomp filter, so that the filter need allow nothing of init's work

@@ -54,10 +54,23 @@ int urun_init_make_needed_directories (const UrunInitPlan *plan, UrunInitFailure
  * socket to attach (urun-init-notify.c).  Returns 0 or a negative value. */
 int urun_init_make_notify_directory (const UrunInitPlan *plan, UrunInitFailure *failure);
 
-/* Writes @contents to the /proc/self file @path, dumpable for the length
- * of the write (the file would otherwise belong to the host's root).
- * Returns 0 or -errno. */
+/* Opens init's procfs handle (an fd of /proc, checked to be procfs), first
+ * thing in init and in the child of `exec`, before any namespace is
+ * joined; it stays open until execve.  Returns 0 or a negative value. */
+int urun_init_open_procfs (const UrunInitPlan *plan, UrunInitFailure *failure);
+
+/* Writes @contents to @path, a "/proc/self/..." file, through the procfs
+ * handle.  Returns 0 or -errno. */
 int urun_init_write_proc_self (const char *path, const char *contents);
+
+/* Opens @path, a "/proc/self/..." file, for reading through the procfs
+ * handle.  Returns a new fd (close-on-exec) or -errno. */
+int urun_init_read_proc_self (const char *path);
+
+/* Default dispositions for every signal and an empty mask, for a program
+ * urun is about to execve (the payload, a hook).  Async-signal-safe: also
+ * the child setup of the host's hooks. */
+void urun_init_reset_signals (void);
 
 /* Runs init; never returns.  On success it ends in execve() of the process;
  * on failure it reports to the parent over plan->sync_fd and _exit()s. */
@@ -111,7 +124,9 @@ int urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
 /* ---- urun-init.c: steps that `exec` shares with init ----------------------
  * (urun-init-exec.c; the same code, so that both apply a process alike)
  *   urun_init_take_fds(): first thing: closes plan->child_close_fds and
- *     marks every fd from 3+preserve_fds up close-on-exec;
+ *     marks every fd from 3+preserve_fds up close-on-exec (of 3 ..
+ *     3+preserve_fds-1, the caller's fds are kept across execve, urun's
+ *     own close there);
  *   urun_init_join_namespaces(): setns() into each of plan->joins, in
  *     the plan's order (the failure names the namespace);
  *   urun_init_report_and_exit(): sends @failure to the parent (over
@@ -126,8 +141,7 @@ int urun_init_attach_notify (const UrunInitPlan *plan, UrunInitFailure *failure)
  *     change, setgroups (when can_setgroups), setresgid, setresuid, umask,
  *     the part after it; argv[0] looked up in plan->path_env into
  *     @executable (a failure is URUN_STEP_EXEC_NOT_FOUND when it is
- *     nowhere, URUN_STEP_EXEC when it is not executable); fds 3 ..
- *     3+preserve_fds-1 kept across execve;
+ *     nowhere, URUN_STEP_EXEC when it is not executable);
  *   urun_init_execute(): default signal dispositions and an empty mask,
  *     the security profile's last part, execve() of @executable; returns
  *     only on failure. */

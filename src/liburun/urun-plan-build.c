@@ -186,8 +186,10 @@ urun_plan_listen_fds_of_caller (void)
   const char *pid = g_getenv ("LISTEN_PID");
   gint64 n;
 
-  /* Socket activation passes fds only to the pid it names. */
-  if (fds == NULL || (pid != NULL && g_ascii_strtoll (pid, NULL, 10) != getpid ()))
+  /* Socket activation passes fds only to the pid it names, and as
+   * sd_listen_fds(3) does, no LISTEN_PID means they are not ours: the
+   * variables may have been inherited by a process they were not for. */
+  if (fds == NULL || pid == NULL || g_ascii_strtoll (pid, NULL, 10) != getpid ())
     return 0;
   n = g_ascii_strtoll (fds, NULL, 10);
   return n > 0 && n < 1024 ? (int) n : 0;

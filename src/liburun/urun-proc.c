@@ -1,4 +1,4 @@
-/* urun-proc.c: reading /proc (see urun-proc.h).
+/* urun-proc.c: processes through /proc (see urun-proc.h).
  * Zone: host side; the parser is a raw helper. */
 #include "config.h"
 
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Field 22 of stat(5) is the 20th field after the closing ')' of comm
@@ -182,4 +183,84 @@ void
 urun_proc_sort_pids (GArray *pids)
 {
   g_array_sort (pids, compare_pids);
+}
+
+gboolean
+urun_proc_write_oom_score_adj (pid_t pid, int value, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/oom_score_adj", (int) pid);
+  g_autofree char *text = g_strdup_printf ("%d", value);
+  URUN_AUTOCLOSE int fd = open (path, O_WRONLY | O_CLOEXEC);
+  ssize_t n = -1;
+
+  if (fd >= 0)
+    do
+      n = write (fd, text, strlen (text));
+    while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return urun_fail (error, URUN_ERROR_INIT_FAILED, "set oom_score_adj `%s`: %s", text,
+                      g_strerror (errno));
+  return TRUE;
+}
+
+int
+urun_proc_pidfd_open_verified (pid_t pid, uint64_t start_time)
+{
+  int pidfd;
+
+  if (pid <= 0)
+    {
+      errno = ESRCH;
+      return -1;
+    }
+  pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pidfd < 0)
+    return -1;
+  /* After pidfd_open: the pidfd pins the process it was opened on, so if
+   * that one still has the recorded start time now, nothing done through
+   * the pidfd can reach a newcomer that reused the pid. */
+  if (!urun_proc_is_alive (pid, start_time))
+    {
+      close (pidfd);
+      errno = ESRCH;
+      return -1;
+    }
+  return pidfd;
+}
+
+gboolean
+urun_proc_signal (pid_t pid, uint64_t start_time, int signum)
+{
+  URUN_AUTOCLOSE int pidfd = urun_proc_pidfd_open_verified (pid, start_time);
+
+  if (pidfd < 0)
+    return FALSE;
+  return syscall (SYS_pidfd_send_signal, pidfd, signum, NULL, 0) == 0;
+}
+
+void
+urun_proc_signal_pid_namespace_others (pid_t init, uint64_t init_start_time, int signum)
+{
+  URUN_AUTOCLOSE int init_pidfd = urun_proc_pidfd_open_verified (init, init_start_time);
+  g_autoptr (GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  g_autofree char *init_ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) init);
+  struct stat init_ns;
+
+  /* init, still ours and pinned by its pidfd, names the namespace. */
+  if (init_pidfd < 0 || stat (init_ns_path, &init_ns) < 0)
+    return;
+  urun_proc_pid_namespace_others (init, pids);
+  for (guint i = 0; i < pids->len; i++)
+    {
+      pid_t pid = g_array_index (pids, pid_t, i);
+      URUN_AUTOCLOSE int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+      g_autofree char *ns_path = g_strdup_printf ("/proc/%d/ns/pid", (int) pid);
+      struct stat st;
+
+      /* Checked again once the pidfd pins the process: a pid that was
+       * reused since the listing belongs to another namespace now. */
+      if (pidfd >= 0 && stat (ns_path, &st) == 0 && st.st_ino == init_ns.st_ino
+          && st.st_dev == init_ns.st_dev)
+        syscall (SYS_pidfd_send_signal, pidfd, signum, NULL, 0);
+    }
 }

@@ -1,5 +1,7 @@
-/* urun-proc.h: reading /proc: /proc/PID/stat, the members of a pid
- * namespace.
+/* urun-proc.h: processes through /proc: /proc/PID/stat, the members of a
+ * pid namespace, the one verified identity (pid, start time, pidfd) that
+ * every signal and liveness check of a container's init goes through, and
+ * init's oom_score_adj.
  *
  * Zone: host side (GLib).  urun_proc_stat_parse() follows the raw-helper
  * convention (no allocation, -errno on failure); urun_proc_stat_read() is
@@ -35,10 +37,33 @@ gboolean urun_proc_stat_read (pid_t pid, UrunProcStat *out_stat, GError **error)
  * we recorded" rather than some later process that reused the pid. */
 gboolean urun_proc_is_alive (pid_t pid, uint64_t start_time);
 
+/* The one way urun reaches a process it recorded (a container's init):
+ * a pidfd of @pid, verified after it is taken to be the process that
+ * started at @start_time (0: unknown, not checked).  Returns the pidfd
+ * (close-on-exec), or -1 with errno: ESRCH when @pid is gone or is
+ * another process now. */
+int urun_proc_pidfd_open_verified (pid_t pid, uint64_t start_time);
+
+/* Sends @signum to @pid through urun_proc_pidfd_open_verified(), so that a
+ * reused pid is never signalled.  FALSE with errno on failure. */
+gboolean urun_proc_signal (pid_t pid, uint64_t start_time, int signum);
+
+/* Writes @value to /proc/@pid/oom_score_adj: the parent does it for init,
+ * before GO, with its own privileges (lowering the value below the
+ * caller's needs CAP_SYS_RESOURCE of the host, which no user namespace
+ * gives).  Fails with URUN_ERROR_INIT_FAILED naming the value. */
+gboolean urun_proc_write_oom_score_adj (pid_t pid, int value, GError **error);
+
 /* Appends to @pids every process in @init's pid namespace other than
  * @init, when @init has a pid namespace of its own (not urun's); appends
  * nothing otherwise. */
 void urun_proc_pid_namespace_others (pid_t init, GArray *pids);
+
+/* Sends @signum to every other process of @init's pid namespace (when it
+ * has one of its own), through pidfds, each checked after it is taken to
+ * be in that namespace still; nothing when @init is not the process that
+ * started at @init_start_time. */
+void urun_proc_signal_pid_namespace_others (pid_t init, uint64_t init_start_time, int signum);
 
 /* Sorts @pids (an array of pid_t) in ascending order. */
 void urun_proc_sort_pids (GArray *pids);

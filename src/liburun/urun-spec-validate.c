@@ -376,6 +376,11 @@ validate_mounts (Check *c, const UrunSpec *spec)
   return TRUE;
 }
 
+/* The longest hook timeout accepted, in seconds.  A hook holds up create
+ * or start while it runs: more than a day is a mistake (or a wish for no
+ * timeout, which is what leaving it out means), not a plan. */
+#define HOOK_TIMEOUT_MAX 86400
+
 static gboolean
 validate_hooks (Check *c, const UrunSpecHooks *hooks)
 {
@@ -402,12 +407,13 @@ validate_hooks (Check *c, const UrunSpecHooks *hooks)
         where = g_strdup_printf ("hooks.%s[%zu].path", lists[l].name, i);
         if (!check_absolute (c, where, hook->path))
           return FALSE;
-        if (hook->has_timeout && hook->timeout <= 0)
+        if (hook->has_timeout && (hook->timeout <= 0 || hook->timeout > HOOK_TIMEOUT_MAX))
           {
             g_free (where);
             where = g_strdup_printf ("hooks.%s[%zu].timeout", lists[l].name, i);
-            return fail_at (c, where, "expected an integer greater than 0, got %d",
-                            (int) hook->timeout);
+            return fail_at (c, where,
+                            "expected a number of seconds from 1 to %d (one day), got %d",
+                            HOOK_TIMEOUT_MAX, (int) hook->timeout);
           }
       }
   return TRUE;

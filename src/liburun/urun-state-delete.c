@@ -27,17 +27,6 @@
 /* ---- delete ------------------------------------------------------------ */
 
 static int
-sys_pidfd_open (pid_t pid)
-{
-#ifdef SYS_pidfd_open
-  return (int) syscall (SYS_pidfd_open, pid, 0);
-#else
-  errno = ENOSYS;
-  return -1;
-#endif
-}
-
-static int
 sys_pidfd_send_signal (int pidfd, int sig)
 {
 #ifdef SYS_pidfd_send_signal
@@ -53,19 +42,16 @@ sys_pidfd_send_signal (int pidfd, int sig)
 static gboolean
 kill_init (const char *id, pid_t pid, guint64 start_time, GError **error)
 {
-  URUN_AUTOCLOSE int pidfd = sys_pidfd_open (pid);
+  URUN_AUTOCLOSE int pidfd = urun_proc_pidfd_open_verified (pid, start_time);
   gint64 deadline = g_get_monotonic_time () + URUN_STATE_KILL_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
+  /* ESRCH: gone, or the pid is another process's now. */
   if (pidfd < 0 && errno == ESRCH)
     return TRUE;
   if (pidfd < 0 && errno != ENOSYS && errno != EPERM)
     return urun_fail_errno (error, errno, "container `%s`: pidfd_open of init %d", id,
                             (int) pid);
-
-  /* Why check after pidfd_open: the pidfd pins the process it was opened
-   * on; if that process still has the recorded start time now, the signal
-   * below cannot reach a newcomer that reused the pid. */
-  if (!urun_proc_is_alive (pid, start_time))
+  if (pidfd < 0 && !urun_proc_is_alive (pid, start_time))
     return TRUE;
 
   if (pidfd >= 0)

@@ -282,18 +282,24 @@ is_cgroup_path (const char *path)
 }
 
 /* Why check what the cgroup driver recorded: `delete` removes that cgroup
- * and stops that unit with the caller's privileges, so a record must not
- * be able to name the host's own cgroups or services.  urun only ever
- * records a path below the hierarchy's root and a scope unit. */
+ * and, for the systemd driver, stops that unit with the caller's
+ * privileges, so a record must not be able to name the host's own cgroups
+ * or services.  urun only ever records a path below the hierarchy's root,
+ * and a unit that it stops only as a scope of its own; any other driver's
+ * unit (the service a container runs in, urun-cgroup-service.c) is never
+ * stopped, only shown. */
 static gboolean
 check_cgroup (const UrunStateCgroup *cgroup, GError **error)
 {
+  gboolean stopped_by_delete = cgroup->driver == URUN_CGROUP_DRIVER_SYSTEMD;
+
   if (cgroup->path != NULL && !is_cgroup_path (cgroup->path))
     return urun_fail (error, URUN_ERROR_FAILED,
                       "state.json: `urun.cgroup.path` `%s` is not a cgroup path below the root",
                       cgroup->path);
   if (cgroup->unit != NULL
-      && (!g_str_has_suffix (cgroup->unit, ".scope") || strchr (cgroup->unit, '/') != NULL))
+      && ((stopped_by_delete && !g_str_has_suffix (cgroup->unit, ".scope"))
+          || strchr (cgroup->unit, '/') != NULL))
     return urun_fail (error, URUN_ERROR_FAILED,
                       "state.json: `urun.cgroup.unit` `%s` is not a scope unit", cgroup->unit);
   return TRUE;

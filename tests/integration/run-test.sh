@@ -11,6 +11,7 @@
 #                unprivileged user urun-tester (URUN_TEST_USER overrides);
 #                otherwise: runs the test as the current user.
 #
+# As root, the test runs in a private mount namespace of its own.
 # The test sees a clean environment: PATH, HOME, USER, LOGNAME, LC_ALL,
 # TMPDIR, XDG_RUNTIME_DIR (rootless only, a private 0700 directory), URUN,
 # URUN_TEST_MODE, URUN_TEST_TMPDIR (private scratch dir, writable, removed
@@ -143,6 +144,17 @@ if [ -n "$as_user" ]; then
   chown -R "$as_user:" "$top/work" "$top/xdg" "$top/rootfs"
 fi
 
-(cd "$top/work" && run_as_test_user env -i "${env_vars[@]}" bash "$top/tests/$name" </dev/null)
+# Why every root test gets a mount namespace of its own: root tests mount
+# (tmpfs and bind sources) and drive urun with configs that could change the
+# caller's mounts.  Whatever a test or urun does, the host's namespace stays
+# as it was, and tests running side by side never see each other's mounts.
+# Private, so that nothing made in it propagates back.  An unprivileged test
+# cannot mount in the host's namespace at all.
+private_ns=()
+if [ "$me" -eq 0 ] && [ -z "$as_user" ]; then
+  private_ns=(unshare --mount --propagation private --)
+fi
+
+(cd "$top/work" && run_as_test_user "${private_ns[@]}" env -i "${env_vars[@]}" bash "$top/tests/$name" </dev/null)
 rc=$?
 exit "$rc"

@@ -74,6 +74,23 @@ wait_status p3 stopped
 is "$(fds_of "$(cat "$URUN_TEST_TMPDIR/p3.out")")" "0 1 2 3" "create --preserve-fds 1 passes fd 3 only"
 run_urun delete p3
 
+# A gap in the preserved range: the caller's fds keep their numbers, and
+# no fd of urun's takes the free one (urun's own fds are close-on-exec).
+out=$(cd / && exec 3<"$f3" 5<"$f5" 6<"$f4" && \
+        "$URUN" --root "$root" run --preserve-fds 4 --bundle "$b" p4 2>"$URUN_TEST_TMPDIR/p4.err")
+is "$?" 0 "run --preserve-fds 4 with fds 3, 5 and 6 open and 4 free"
+is "$(fds_of "$out")" "0 1 2 3 5 6" "fds 3, 5 and 6 are passed, 4 stays free"
+json_check "... each the caller's file at its number" "$out" "
+t = {f['fd']: f['target'] for f in r['fds']}
+assert t[3].endswith('file-three') and t[5].endswith('file-five') and t[6].endswith('file-four'), t"
+(cd / && exec 3<"$f3" 6<"$f4" && \
+   "$URUN" --root "$root" create --preserve-fds 6 --bundle "$b" p5 >"$URUN_TEST_TMPDIR/p5.out" 2>&1)
+run_urun start p5
+wait_status p5 stopped
+is "$(fds_of "$(cat "$URUN_TEST_TMPDIR/p5.out")")" "0 1 2 3 6" \
+  "create --preserve-fds 6 with fds 3 and 6 open: none of urun's fds fills the gaps"
+run_urun delete p5
+
 # ---- LISTEN_FDS -------------------------------------------------------------------
 # LISTEN_PID must name urun itself: the shell sets it to its own pid and
 # then becomes urun with exec.
@@ -98,6 +115,17 @@ out=$(cd / && sh -c 'LISTEN_PID=1 LISTEN_FDS=1 exec "$0" --root "$1" run --bundl
 is "$(fds_of "$out")" "0 1 2" "LISTEN_FDS for another pid passes nothing"
 json_check "... and sets no LISTEN_PID" "$out" "
 assert not any(e.startswith('LISTEN_PID=') for e in r['env']), r['env']"
+
+# No LISTEN_PID at all: as with sd_listen_fds(3), the fds are not urun's.
+out=$(cd / && env -u LISTEN_PID LISTEN_FDS=2 "$URUN" --root "$root" run --bundle "$b" l4 \
+        3<"$f3" 4<"$f4")
+is "$(fds_of "$out")" "0 1 2" "LISTEN_FDS=2 without LISTEN_PID passes nothing"
+json_check "... and sets neither LISTEN_FDS nor LISTEN_PID" "$out" "
+assert not any(e.startswith(('LISTEN_PID=', 'LISTEN_FDS=')) for e in r['env']), r['env']"
+# shellcheck disable=SC2016
+out=$(cd / && sh -c 'LISTEN_PID=$(($$ + 1)) LISTEN_FDS=2 exec "$0" --root "$1" run --bundle "$2" l5' \
+        "$URUN" "$root" "$b" 3<"$f3" 4<"$f4")
+is "$(fds_of "$out")" "0 1 2" "LISTEN_FDS=2 with the LISTEN_PID of another process passes nothing"
 
 # LISTEN_FDS with --preserve-fds: both sets, in order.
 # shellcheck disable=SC2016

@@ -64,7 +64,7 @@ run_urun start h
 is "$status" 0 "start"
 ok "startContainer ran inside the container (its /tmp)" wait_for_file "$b/rootfs/tmp/startContainer.state"
 sleep 0.1
-state_check startContainer "$b/rootfs/tmp/startContainer.state" "('creating', 'created')"
+state_check startContainer "$b/rootfs/tmp/startContainer.state" "('created',)"
 ok "poststart ran" test -s "$marks/poststart.state"
 state_check poststart "$marks/poststart.state" "('running',)"
 # config.md: poststart hooks run "after the user-specified process is
@@ -195,7 +195,44 @@ is "$status" 0 "a failing poststop hook does not fail delete"
 like "$err" 'poststop.*6' "... but warns, naming it"
 no_leftovers "... and the container is gone" "$b" w1
 
+# runtime.md, lifecycle steps 9 and 13: a failing poststart or poststop hook
+# is a warning, and "the remaining hooks and lifecycle continue".
+reset_config
+edit_config "$b" "
+def h(kind, n, code):
+    return {'path': '/bin/sh', 'args': ['sh', '-c', 'cat >/dev/null; echo %s%d >>$marks/order; exit %d' % (kind, n, code)]}
+c['hooks'] = {'poststart': [h('poststart', 1, 5), h('poststart', 2, 0), h('poststart', 3, 7)],
+              'poststop': [h('poststop', 1, 6), h('poststop', 2, 0)]}"
+run_urun run --detach --bundle "$b" w2
+is "$status" 0 "several poststart hooks, some failing: run works"
+is "$(tr '\n' ' ' <"$marks/order" 2>/dev/null)" "poststart1 poststart2 poststart3 " \
+  "... every poststart hook ran, in order, past the failing one"
+like "$err" 'poststart hook .*status 5 \(hooks.poststart\[0\]\)' "... a warning for the first failure, naming it"
+like "$err" 'poststart hook .*status 7 \(hooks.poststart\[2\]\)' "... and one for the third"
+run_urun delete --force w2
+is "$status" 0 "a failing poststop hook does not fail delete"
+is "$(tr '\n' ' ' <"$marks/order" 2>/dev/null)" "poststart1 poststart2 poststart3 poststop1 poststop2 " \
+  "... and the poststop hook after it still ran"
+like "$err" 'poststop hook .*status 6 \(hooks.poststop\[0\]\)' "... with a warning naming the failing one"
+no_leftovers "... and the container is gone" "$b" w2
+
 # ---- timeouts ----------------------------------------------------------------------
+# Seconds times 1000 overflowed an int: 4294968 s became 0.73 s.  Out of
+# range now, named; a long timeout that fits does not cut a hook short.
+reset_config
+edit_config "$b" "c['hooks'] = {'createRuntime': [{'path': '/bin/true'}, {'path': '/bin/sh', 'args': ['sh', '-c', 'cat >/dev/null; sleep 1.2; echo done >$marks/long'], 'timeout': 4294968}]}"
+run_urun create --bundle "$b" t0
+is "$status" 1 "a hook timeout of 4294968 s is refused"
+like "$err" 'hooks.createRuntime\[1\].timeout: expected a number of seconds from 1 to 86400' "... naming the field and the range"
+no_leftovers "... before anything runs" "$b" t0
+for kind in createRuntime createContainer; do
+  reset_config
+  edit_config "$b" "c['hooks'] = {'$kind': [{'path': '/bin/sh', 'args': ['sh', '-c', 'cat >/dev/null; sleep 1.2; echo done >$marks/long'], 'timeout': 86400}]}"
+  run_urun create --bundle "$b" t0
+  is "$status" 0 "a $kind hook with the longest timeout (86400 s) runs to its end"
+  is "$(cat "$marks/long" 2>/dev/null)" done "... and is not killed early"
+  run_urun delete --force t0
+done
 # A sleep that no other test (nor this one in the other mode) runs.
 slow=29.$$
 for kind in createRuntime createContainer; do

@@ -172,6 +172,16 @@ run_urun delete --force f1
 is "$status" 0 "delete --force of a created container"
 no_leftovers "nothing left of a created container after delete --force" "$b" f1
 
+# Without --force, as runc's delete: a created container is deleted, its
+# init killed (its process never ran); a running one is refused.
+run_urun create --bundle "$b" --pid-file "$URUN_TEST_TMPDIR/f0.pid" f0
+is "$status" 0 "create f0"
+f0pid=$(cat "$URUN_TEST_TMPDIR/f0.pid")
+run_urun delete f0
+is "$status" 0 "delete without --force of a created container"
+ok "... kills its init" sh -c "! test -d /proc/$f0pid || grep -q '^State:.*Z' /proc/$f0pid/status"
+no_leftovers "... and leaves nothing" "$b" f0
+
 run_urun run --detach --bundle "$b" f2
 is "$status" 0 "run --detach f2"
 is "$(state_of f2)" running "f2 runs"
@@ -279,6 +289,23 @@ PY
   run_urun kill reused KILL
   is "$status" 1 "kill of a reused pid is refused"
   ok "... and the unrelated process lives" test -d "/proc/$sleeper"
+  # Every command that signals or watches init goes through the one
+  # verified identity (pid and start time, through a pidfd).
+  run_urun kill --all reused KILL
+  is "$status" 1 "kill --all of a reused pid is refused"
+  run_urun exec reused true
+  ok "exec into a reused pid is refused" test "$status" -ne 0
+  run_urun events --stats reused
+  ok "events of a reused pid is refused" test "$status" -ne 0
+  run_urun start reused
+  ok "start of a reused pid is refused" test "$status" -ne 0
+  ok "... and after all of them the unrelated process lives" test -d "/proc/$sleeper"
+  cp "$root/reused/state.json" "$URUN_TEST_TMPDIR/reused.json"
+  run_urun delete --force reused
+  is "$status" 0 "delete --force of a container whose pid was reused"
+  ok "... leaves the unrelated process alive" test -d "/proc/$sleeper"
+  "$URUN_TEST_MKSTATE" --root "$root" --id reused --pid "$sleeper" --bundle "$b"
+  cp "$URUN_TEST_TMPDIR/reused.json" "$root/reused/state.json"
   run_urun delete reused
   is "$status" 0 "delete (no --force) of a container whose pid was reused"
   ok "... and the unrelated process still lives" test -d "/proc/$sleeper"

@@ -205,6 +205,19 @@ run_urun list -q
 is "$out" "" "no state left"
 
 # ---- the fallback ladder: no bus -> cgroupfs (delegated subtree) -> ... --------------------
+# urun's cgroupfs driver has no BPF program for cgroup v2 device rules: as
+# root it refuses them rather than let the container open every device.
+if [ "$URUN_TEST_MODE" = root ]; then
+  edit_config "$b" 'c["linux"]["resources"]["devices"] = [{"allow": False, "access": "rwm"}]'
+  urun_with_bus "$URUN_TEST_TMPDIR/nobus" create --bundle "$b" lad
+  is "$status" 1 "as root, falling back to cgroupfs on cgroup v2 with device rules fails"
+  like "$out" "linux.resources.devices: urun's cgroupfs driver cannot enforce device rules on cgroup v2 \(that needs a BPF program\); use the systemd driver" \
+    "... saying why and what to use"
+  run_urun list -q
+  is "$out" "" "... and leaves no state"
+  ok "... nor a cgroup" test -z "$(ls -d "$R"/urun-*-lad 2>/dev/null)"
+  edit_config "$b" 'del c["linux"]["resources"]["devices"]'
+fi
 urun_with_bus "$URUN_TEST_TMPDIR/nobus" create --bundle "$b" lad
 is "$status" 0 "default manager without a bus falls back"
 lad_out=$out

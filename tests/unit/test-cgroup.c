@@ -7,6 +7,8 @@
 #include "urun-error.h"
 #include "urun-systemd.h"
 
+#include <errno.h>
+
 static UrunSpecResources *
 resources (const char *json)
 {
@@ -268,6 +270,45 @@ test_fs_path (void)
   check_path ("machine.slice:p:n", "/", NULL);
 }
 
+/* A failed write: ENOENT drops the limit, another errno fails naming the
+ * JSON path, the file and the errno, best effort drops it instead, and a
+ * device rule is never dropped. */
+static void
+test_check_write (void)
+{
+  char blkio[] = "blkio", bps[] = "blkio.throttle.read_bps_device", rate[] = "259:99 1048576";
+  char devices[] = "devices", deny[] = "devices.deny", all[] = "a";
+  UrunCgroupWrite limit = { .controller = blkio, .file = bps, .value = rate,
+                            .limit = "blockIO.throttleReadBpsDevice" };
+  UrunCgroupWrite device = { .controller = devices, .file = deny, .value = all,
+                             .limit = "devices" };
+  g_autoptr (GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (urun_cgroup_check_write (0, "/cg", &limit, FALSE, dropped, &error));
+  g_assert_true (urun_cgroup_check_write (-ENOENT, "/cg", &limit, FALSE, dropped, &error));
+  g_assert_cmpuint (dropped->len, ==, 1);
+  g_assert_false (urun_cgroup_check_write (-ENODEV, "/cg", &limit, FALSE, dropped, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "linux.resources.blockIO.throttleReadBpsDevice: cannot write `259:99 "
+                   "1048576` to /cg/blkio.throttle.read_bps_device: No such device; to run "
+                   "without the limits this host cannot apply, set the annotation "
+                   "io.github.urun.cgroup-best-effort=true");
+  g_clear_error (&error);
+  g_assert_true (urun_cgroup_check_write (-ENODEV, "/cg", &limit, TRUE, dropped, &error));
+  g_assert_cmpuint (dropped->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (dropped, 1), ==,
+                   "blockIO.throttleReadBpsDevice (writing `259:99 1048576` to "
+                   "/cg/blkio.throttle.read_bps_device failed: No such device)");
+  g_assert_false (urun_cgroup_check_write (-EINVAL, "/cg", &device, TRUE, dropped, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "linux.resources.devices: cannot write the device rule `a` to "
+                   "/cg/devices.deny: Invalid argument");
+  g_clear_error (&error);
+  g_assert_false (urun_cgroup_check_write (-ENOENT, "/cg", &device, TRUE, dropped, &error));
+  g_assert_cmpuint (dropped->len, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -276,6 +317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cgroup/v2-unlimited", test_v2_unlimited);
   g_test_add_func ("/cgroup/v2-errors", test_v2_errors);
   g_test_add_func ("/cgroup/v1", test_v1);
+  g_test_add_func ("/cgroup/check-write", test_check_write);
   g_test_add_func ("/cgroup/systemd-properties", test_systemd_properties);
   g_test_add_func ("/cgroup/names", test_names);
   g_test_add_func ("/cgroup/name-errors", test_name_errors);

@@ -422,6 +422,7 @@ test_json_shape (void)
       { "{\"driver\":\"cgroupfs\",\"path\":\"/a/../../etc\"}", "urun.cgroup.path" },
       { "{\"driver\":\"cgroupfs\",\"path\":\"relative\"}", "urun.cgroup.path" },
       { "{\"driver\":\"systemd\",\"unit\":\"sshd.service\"}", "urun.cgroup.unit" },
+      { "{\"driver\":\"none\",\"unit\":\"../x.service\"}", "urun.cgroup.unit" },
     };
 
     for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
@@ -437,6 +438,17 @@ test_json_shape (void)
         g_clear_error (&error);
       }
   }
+
+  /* The service a container runs in is shown, never stopped: any unit
+   * name is fine for a driver other than systemd. */
+  g_clear_pointer (&node, json_node_unref);
+  node = json_from_string ("{\"ociVersion\":\"1.2.0\",\"id\":\"x\",\"urun\":{\"cgroup\":"
+                           "{\"driver\":\"none\",\"unit\":\"web.service\"}}}",
+                           NULL);
+  parsed = urun_state_record_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (parsed);
+  g_clear_pointer (&parsed, urun_state_record_free);
 
   g_clear_pointer (&node, json_node_unref);
   node = json_from_string ("{\"ociVersion\":\"1.2.0\",\"pid\":1}", NULL);
