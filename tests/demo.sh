@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# demo.sh: urun's main job on a demo bundle, after tests/setup-debian.sh built
-# it: write a config with `urun spec`, run a busybox container in the
-# foreground, then walk the create/start/state/kill/delete lifecycle.  As
-# root it also runs the same bundle rootless, as the test user urun-tester.
+# demo.sh: urun's main job, after tests/setup-debian.sh built it: one line,
+# `urun run --rootfs DIR -- COMMAND`, runs a command in a busybox root file
+# system with no bundle and no config.json; `urun doctor` says what the
+# machine has.  Then a bundle written by `urun spec` walks the
+# create/start/state/kill/delete lifecycle.  As root it also runs the
+# one-liner rootless, as the test user urun-tester.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,14 +45,22 @@ PY
 say "urun --version"
 "$urun" --version
 
-say "a busybox bundle in $work/bundle"
+say "urun doctor: what containers need on this machine"
+"$urun" doctor || true   # a failed check names its fix; run then says why it fails
+
+say "a busybox root file system in $work/bundle/rootfs"
 mkdir -p "$work/bundle"
 "$top/tests/integration/make-rootfs.sh" "$work/bundle/rootfs" "$helper"
+
+say "urun run --rootfs: the one line"
+echo "\$ urun run --rootfs $work/bundle/rootfs -- sh -c '...'"
+"$urun" --root "$work/state" run --rootfs "$work/bundle/rootfs" -- \
+  sh -c 'echo "hello from $(hostname), pid $$ as $(id -u)"; ls /'
+
+say "a bundle of your own: urun spec, then urun run"
 "$urun" spec --bundle "$work/bundle"
 echo "config.json written by: urun spec --bundle $work/bundle"
-
-say "urun run: a container in the foreground"
-set_args "$work/bundle" sh -c 'echo "hello from $(hostname), pid $$ as $(id -u)"; ls /'
+set_args "$work/bundle" sh -c 'echo "hello from a bundle"'
 (cd "$work/bundle" && "$urun" --root "$work/state" run demo-run)
 
 say "the lifecycle: create, start, state, kill, delete"
@@ -65,17 +75,15 @@ echo "created; init pid $(cat "$work/pid")"
 echo "deleted"
 
 if [ "$(id -u)" = 0 ] && id urun-tester >/dev/null 2>&1; then
-  say "rootless: the same container as urun-tester, with newuidmap and /etc/subuid"
+  say "rootless: the same one line as urun-tester, with newuidmap and /etc/subuid"
   mkdir -p "$work/rootless"
   cp "$urun" "$work/urun"
   "$top/tests/integration/make-rootfs.sh" "$work/rootless/rootfs" "$helper"
   chown -R urun-tester: "$work/rootless"
   runuser -u urun-tester -- env XDG_RUNTIME_DIR="$work/rootless/run" \
-    sh -c 'mkdir -m 700 "$XDG_RUNTIME_DIR" && cd "$1" && "$2" spec --rootless' sh \
-    "$work/rootless" "$work/urun"
-  set_args "$work/rootless" sh -c 'echo "hello rootless: uid $(id -u) inside"; cat /proc/self/uid_map'
-  runuser -u urun-tester -- env XDG_RUNTIME_DIR="$work/rootless/run" \
-    sh -c 'cd "$1" && "$2" run demo-rootless' sh "$work/rootless" "$work/urun"
+    sh -c 'mkdir -m 700 "$XDG_RUNTIME_DIR" && "$1" doctor; cd "$2" && "$1" run --rootfs rootfs -- \
+      sh -c "echo \"hello rootless: uid \$(id -u) inside\"; cat /proc/self/uid_map"' sh \
+    "$work/urun" "$work/rootless"
 fi
 
 say "done"

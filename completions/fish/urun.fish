@@ -2,7 +2,7 @@
 # option values, and container ids from `urun list -q` (honouring a --root
 # given earlier on the line).
 
-set -l urun_commands create start run exec kill delete state list ps pause resume update events spec features checkpoint restore
+set -l urun_commands create start run exec kill delete state list ps pause resume update events spec features doctor gc checkpoint restore
 
 # Global options that take a value, which the scan below must skip.
 function __urun_global_takes_value
@@ -142,6 +142,8 @@ complete -c urun -n __urun_no_command -a update -d 'Change resource limits'
 complete -c urun -n __urun_no_command -a events -d 'Show statistics and events'
 complete -c urun -n __urun_no_command -a spec -d 'Write a default config.json'
 complete -c urun -n __urun_no_command -a features -d 'Print supported features'
+complete -c urun -n __urun_no_command -a doctor -d 'Check what containers need here'
+complete -c urun -n __urun_no_command -a gc -d 'Remove what stopped containers left'
 complete -c urun -n __urun_no_command -a checkpoint -d 'Checkpoint a container (unsupported)'
 complete -c urun -n __urun_no_command -a restore -d 'Restore a container (unsupported)'
 
@@ -168,6 +170,16 @@ complete -c urun -n $cr -l collect -d 'Unload the unit even if it failed'
 complete -c urun -n '__urun_using run' -l no-subreaper -d 'Do not become a child subreaper'
 complete -c urun -n '__urun_using run' -s d -l detach -d 'Return once the container runs'
 complete -c urun -n '__urun_using run' -l keep -d 'Keep the container after it exits'
+complete -c urun -n '__urun_using run' -l rootfs -r -a '(__fish_complete_directories)' -d 'Run in this root file system, no bundle'
+complete -c urun -n '__urun_using run' -l name -x -d 'Container id with --rootfs'
+complete -c urun -n '__urun_using run' -s t -l tty -d 'Give the command a terminal'
+complete -c urun -n '__urun_using run' -l bind -r -F -d 'Bind SRC:DST[:ro]'
+complete -c urun -n '__urun_using run' -s e -l env -x -d 'Environment variable NAME=VALUE'
+complete -c urun -n '__urun_using run' -s w -l workdir -x -d 'Working directory in the container'
+complete -c urun -n '__urun_using run' -s u -l user -x -d 'UID[:GID] to run as'
+complete -c urun -n '__urun_using run' -l network -x -a 'none host' -d 'Network namespace'
+complete -c urun -n '__urun_using doctor' -l json -d 'Print the checks as JSON'
+complete -c urun -n '__urun_using gc' -s n -l dry-run -d 'Only print what would be removed'
 
 # exec.
 set -l ex '__urun_using exec; and test (__urun_npos) -eq 0'

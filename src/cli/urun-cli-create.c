@@ -15,6 +15,13 @@ urun_cli_create_args_clear (UrunCliCreateArgs *args)
   g_clear_pointer (&args->slice, g_free);
   g_clear_pointer (&args->properties, g_strfreev);
   g_clear_pointer (&args->description, g_free);
+  g_clear_pointer (&args->rootfs, g_free);
+  g_clear_pointer (&args->name, g_free);
+  g_clear_pointer (&args->binds, g_strfreev);
+  g_clear_pointer (&args->env, g_strfreev);
+  g_clear_pointer (&args->workdir, g_free);
+  g_clear_pointer (&args->user, g_free);
+  g_clear_pointer (&args->network, g_free);
 }
 
 gboolean
@@ -53,17 +60,48 @@ urun_cli_create_parse (UrunCli *cli, UrunCliCreateArgs *args, gboolean for_run, 
       N_("Keep the container's state after it exits"), NULL },
     { "no-subreaper", 0, 0, G_OPTION_ARG_NONE, &args->no_subreaper,
       N_("Do not make urun a child subreaper while it waits"), NULL },
+    { "rootfs", 0, 0, G_OPTION_ARG_FILENAME, &args->rootfs,
+      N_("Run COMMAND in the root file system DIR, with no bundle or config.json"), N_("DIR") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &args->name,
+      N_("With --rootfs: the container's id (default: a new unique one)"), N_("ID") },
+    { "tty", 't', 0, G_OPTION_ARG_NONE, &args->tty,
+      N_("With --rootfs: give the command a terminal even when stdin is none"), NULL },
+    { "bind", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args->binds,
+      N_("With --rootfs: bind-mount SRC at DST, read-only with :ro (repeatable)"),
+      N_("SRC:DST[:ro]") },
+    { "env", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &args->env,
+      N_("With --rootfs: set an environment variable (repeatable)"), N_("NAME=VALUE") },
+    { "workdir", 'w', 0, G_OPTION_ARG_FILENAME, &args->workdir,
+      N_("With --rootfs: the command's working directory"), N_("DIR") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &args->user,
+      N_("With --rootfs: run the command as UID[:GID]"), N_("UID[:GID]") },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &args->network,
+      N_("With --rootfs: none (a private network namespace, the default) or host"),
+      N_("MODE") },
     { NULL },
   };
   g_autoptr (GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  gboolean rootfs;
 
   g_array_append_vals (entries, common, G_N_ELEMENTS (common) - 1);
   if (for_run)
     g_array_append_vals (entries, run_only, G_N_ELEMENTS (run_only) - 1);
 
-  return urun_cli_parse_command (cli, (const GOptionEntry *) entries->data, FALSE, argc, argv,
-                                 error)
-         && urun_cli_check_args (cli, *argc, 1, 1, error);
+  /* With --rootfs the positional arguments are the payload's command
+   * line, whose options must stay its own. */
+  rootfs = for_run && urun_cli_wants_rootfs (*argc, *argv);
+  if (!urun_cli_parse_command (cli, (const GOptionEntry *) entries->data, rootfs, argc, argv,
+                               error))
+    return FALSE;
+  if (rootfs)
+    return TRUE;
+  if (for_run && args->rootfs == NULL
+      && (args->name || args->tty || args->binds || args->env || args->workdir || args->user
+          || args->network))
+    return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
+                      _("--name, --tty, --bind, --env, --workdir, --user and --network go with "
+                        "--rootfs DIR; for a bundle, set them in its config.json"));
+  return urun_cli_check_args (cli, *argc, 1, 1, error);
 }
 
 gboolean

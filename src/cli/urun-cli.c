@@ -12,7 +12,7 @@
 static const UrunCommand commands[] = {
   { "create", N_("CONTAINER-ID"), N_("Create a container from a bundle; start runs it"), urun_cmd_create },
   { "start", N_("CONTAINER-ID"), N_("Run the process of a created container"), urun_cmd_start },
-  { "run", N_("CONTAINER-ID"), N_("Create and start a container"), urun_cmd_run },
+  { "run", N_("CONTAINER-ID | --rootfs DIR [--] [COMMAND [ARG…]]"), N_("Create and start a container"), urun_cmd_run },
   { "exec", N_("CONTAINER-ID [COMMAND [ARG…]]"), N_("Run a new process inside a running container"), urun_cmd_exec },
   { "kill", N_("CONTAINER-ID [SIGNAL]"), N_("Send a signal to the container's init process"), urun_cmd_kill },
   { "delete", N_("CONTAINER-ID…"), N_("Delete a container and everything it holds"), urun_cmd_delete },
@@ -25,6 +25,8 @@ static const UrunCommand commands[] = {
   { "events", N_("CONTAINER-ID"), N_("Show resource statistics and events of a container"), urun_cmd_events },
   { "spec", "", N_("Write a default config.json into a bundle"), urun_cmd_spec },
   { "features", "", N_("Print the features this runtime supports, as JSON"), urun_cmd_features },
+  { "doctor", "", N_("Check what containers need on this machine and how to fix it"), urun_cmd_doctor },
+  { "gc", "", N_("Remove the state of containers whose processes are gone"), urun_cmd_gc },
   { "checkpoint", N_("CONTAINER-ID"), N_("Checkpoint a running container (unsupported)"), urun_cmd_checkpoint },
   { "restore", N_("CONTAINER-ID"), N_("Restore a container from a checkpoint (unsupported)"), urun_cmd_restore },
 };

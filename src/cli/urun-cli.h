@@ -110,6 +110,8 @@ int urun_cmd_pause (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_resume (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_events (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_doctor (UrunCli *cli, int argc, char **argv, GError **error);
+int urun_cmd_gc (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_spec (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_features (UrunCli *cli, int argc, char **argv, GError **error);
 int urun_cmd_checkpoint (UrunCli *cli, int argc, char **argv, GError **error);

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 enum
 {
@@ -83,6 +84,21 @@ print_table (GPtrArray *entries)
   g_string_free (line, TRUE);
 }
 
+/* For a person at a terminal only, and on stderr, so that scripts reading
+ * the table see runc's output unchanged. */
+static void
+print_gc_hint (GPtrArray *entries)
+{
+  guint stopped = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    stopped += ((UrunStateListEntry *) g_ptr_array_index (entries, i))->status
+               == URUN_STATUS_STOPPED;
+  if (stopped > 0 && isatty (STDERR_FILENO))
+    fprintf (stderr, _("%u stopped container(s) left state behind; `urun gc` removes them\n"),
+             stopped);
+}
+
 static void
 print_json (GPtrArray *entries)
 {
@@ -93,11 +109,16 @@ print_json (GPtrArray *entries)
   for (guint i = 0; i < entries->len; i++)
     {
       UrunStateListEntry *entry = g_ptr_array_index (entries, i);
+      JsonNode *element;
 
       entry->record->pid = shown_pid (entry);
-      json_array_add_element (array, urun_state_record_to_json (
-                                       entry->record,
-                                       urun_container_status_to_string (entry->status)));
+      element = urun_state_record_to_json (entry->record,
+                                           urun_container_status_to_string (entry->status));
+      /* urun's own field, past runc's: the process is gone and `urun gc`
+       * would remove this container.  The table stays exactly runc's. */
+      json_object_set_boolean_member (json_node_get_object (element), "leftover",
+                                      entry->status == URUN_STATUS_STOPPED);
+      json_array_add_element (array, element);
     }
   json_node_set_array (node, array);
   text = json_to_string (node, TRUE);
@@ -145,6 +166,9 @@ urun_cmd_list (UrunCli *cli, int argc, char **argv, GError **error)
   else if (g_strcmp0 (format, "json") == 0)
     print_json (entries);
   else
-    print_table (entries);
+    {
+      print_table (entries);
+      print_gc_hint (entries);
+    }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "urun-cli-hint.h"
 #include "urun-error.h"
 
 #include <locale.h>
@@ -106,6 +107,10 @@ main (int argc, char **argv)
   if (status < 0)
     {
       g_assert (error != NULL);
+      /* For people only: with --log-format json the reader is a program
+       * (podman), whose users the hints would mislead. */
+      if (cli.global.log_format == URUN_LOG_FORMAT_TEXT)
+        urun_cli_add_hint (error);
       status = report_failure (cli.command, cli.failure_status, error);
     }
   urun_log_shutdown ();

@@ -67,8 +67,8 @@ container_id_of (const GArray *mappings, guint32 host_id)
   return 0;
 }
 
-static char *
-find_helper (const char *configured, const char *name)
+char *
+urun_idmap_find_helper (const char *configured, const char *name)
 {
   const char *const fallbacks[] = { "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/" };
   char *found;
@@ -156,8 +156,8 @@ urun_idmap_plan (const UrunSpec *spec, gboolean privileged, uid_t euid, gid_t eg
       return move_plan (&plan, out_plan);
     }
 
-  newuidmap = find_helper (tools->newuidmap, "newuidmap");
-  newgidmap = find_helper (tools->newgidmap, "newgidmap");
+  newuidmap = urun_idmap_find_helper (tools->newuidmap, "newuidmap");
+  newgidmap = urun_idmap_find_helper (tools->newgidmap, "newgidmap");
   /* Both files are keyed by the user, never by the group. */
   uid_ranges = urun_subid_ranges (subuid_path, user_name, euid, error);
   if (uid_ranges == NULL)
@@ -308,8 +308,8 @@ urun_idmap_apply (const UrunIdMapPlan *plan, pid_t pid, const UrunIdMapTools *to
 
       if (tools == NULL)
         tools = &default_tools;
-      newuidmap = find_helper (tools->newuidmap, "newuidmap");
-      newgidmap = find_helper (tools->newgidmap, "newgidmap");
+      newuidmap = urun_idmap_find_helper (tools->newuidmap, "newuidmap");
+      newgidmap = urun_idmap_find_helper (tools->newgidmap, "newgidmap");
       if (newuidmap == NULL || newgidmap == NULL)
         return urun_fail (error, URUN_ERROR_NOT_FOUND, "newuidmap/newgidmap not found");
       return run_helper (newuidmap, pid, plan->uid_mappings, error)

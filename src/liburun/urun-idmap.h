@@ -42,6 +42,11 @@ typedef struct
   const char *subgid_path;
 } UrunIdMapTools;
 
+/* The helper @name (newuidmap, newgidmap) as urun_idmap_apply() runs it:
+ * @configured when it is executable, else from PATH, else from the usual
+ * system directories; NULL when there is none.  Free with g_free(). */
+char *urun_idmap_find_helper (const char *configured, const char *name);
+
 /* Plans the maps for @spec's user namespace.  @privileged is FALSE for an
  * unprivileged caller (euid != 0).  An unprivileged caller whose maps need
  * the helpers but has no subordinate ranges (or no helpers) gets the

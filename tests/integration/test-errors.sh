@@ -159,7 +159,8 @@ reset_config
 for cmd in state start kill delete; do
   run_urun "$cmd" nosuch
   is "$status" 1 "$cmd of an unknown container exits 1"
-  is "$err" 'urun: container `nosuch` does not exist' "$cmd of an unknown container: does not exist"
+  is "$err" 'urun: container `nosuch` does not exist; `urun list` shows the containers of this state root (--root)' \
+    "$cmd of an unknown container: does not exist, then the hint"
 done
 ok "no state entry for nosuch" test ! -e "$root/nosuch"
 

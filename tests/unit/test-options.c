@@ -147,7 +147,8 @@ test_command_table (void)
 {
   const char *const expected[] = { "create", "start", "run", "exec", "kill", "delete",
                                    "state", "list", "ps", "pause", "resume", "update",
-                                   "events", "spec", "features", "checkpoint", "restore" };
+                                   "events", "spec", "features", "doctor", "gc", "checkpoint",
+                                   "restore" };
   guint n_commands;
   const UrunCommand *commands = urun_cli_commands (&n_commands);
 
