@@ -86,7 +86,6 @@ urun_cli_run_rootfs (UrunCli *cli, UrunCliCreateArgs *args, int argc, char **arg
 {
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (UrunStateStore) store = NULL;
-  g_autofree char *root = NULL;
   g_autofree char *id = NULL;
   g_autofree char *bundle = NULL;
   g_autofree char *user_name = urun_state_owner_name (getuid ());
@@ -135,8 +134,7 @@ urun_cli_run_rootfs (UrunCli *cli, UrunCliCreateArgs *args, int argc, char **arg
   if (text == NULL)
     return -1;
 
-  root = cli->global.root != NULL ? g_strdup (cli->global.root) : urun_state_default_root ();
-  store = urun_state_store_open (root, TRUE, error);
+  store = urun_cli_open_store (cli, TRUE, error);
   if (store == NULL)
     return -1;
   id = args->name != NULL ? g_strdup (args->name) : new_id (store);

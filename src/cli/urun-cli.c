@@ -68,6 +68,15 @@ urun_cli_runtime (UrunCli *cli, UrunRuntime *out_runtime)
   out_runtime->cgroup_manager = cli->global.cgroup_manager;
 }
 
+UrunStateStore *
+urun_cli_open_store (UrunCli *cli, gboolean create, GError **error)
+{
+  g_autofree char *root = cli->global.root != NULL ? g_strdup (cli->global.root)
+                                                   : urun_state_default_root ();
+
+  return urun_state_store_open (root, create, error);
+}
+
 void
 urun_cli_print_warnings (GPtrArray *warnings)
 {

@@ -12,6 +12,7 @@
 
 #include "urun-container.h"
 #include "urun-log.h"
+#include "urun-state.h"
 
 G_BEGIN_DECLS
 
@@ -89,6 +90,11 @@ gboolean urun_cli_check_args (UrunCli *cli, int argc, int min, int max, GError *
 
 /* The library's view of the global options; points into @cli. */
 void urun_cli_runtime (UrunCli *cli, UrunRuntime *out_runtime);
+
+/* The state store at --root, else the default root; @create makes the root
+ * when it is missing (a command that only reads passes FALSE, so that it
+ * never creates one).  NULL with @error on failure. */
+UrunStateStore *urun_cli_open_store (UrunCli *cli, gboolean create, GError **error);
 
 /* Prints each warning of a library call once, through the log writer. */
 void urun_cli_print_warnings (GPtrArray *warnings);

@@ -99,7 +99,6 @@ remove_stopped (const UrunRuntime *runtime, UrunStateStore *store, const char *i
 int
 urun_cmd_gc (UrunCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *root = NULL;
   g_autoptr (UrunStateStore) store = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   gboolean dry_run = FALSE;
@@ -115,8 +114,7 @@ urun_cmd_gc (UrunCli *cli, int argc, char **argv, GError **error)
       || !urun_cli_check_args (cli, argc, 0, 0, error))
     return -1;
 
-  root = cli->global.root != NULL ? g_strdup (cli->global.root) : urun_state_default_root ();
-  store = urun_state_store_open (root, FALSE, error);
+  store = urun_cli_open_store (cli, FALSE, error);
   if (store == NULL)
     return -1;
   entries = urun_state_store_list (store, error);

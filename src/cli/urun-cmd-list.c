@@ -128,7 +128,6 @@ print_json (GPtrArray *entries)
 int
 urun_cmd_list (UrunCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *root = NULL;
   g_autofree char *format = NULL;
   g_autoptr (UrunStateStore) store = NULL;
   g_autoptr (GPtrArray) entries = NULL;
@@ -151,9 +150,8 @@ urun_cmd_list (UrunCli *cli, int argc, char **argv, GError **error)
       return -1;
     }
 
-  root = cli->global.root != NULL ? g_strdup (cli->global.root) : urun_state_default_root ();
   /* A missing root is an empty list, and listing never creates it. */
-  store = urun_state_store_open (root, FALSE, error);
+  store = urun_cli_open_store (cli, FALSE, error);
   if (store == NULL)
     return -1;
   entries = urun_state_store_list (store, error);

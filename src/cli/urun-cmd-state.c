@@ -11,7 +11,6 @@
 int
 urun_cmd_state (UrunCli *cli, int argc, char **argv, GError **error)
 {
-  g_autofree char *root = NULL;
   g_autoptr (UrunStateStore) store = NULL;
   g_autoptr (UrunContainerState) state = NULL;
   g_autoptr (UrunStateRecord) record = NULL;
@@ -24,10 +23,9 @@ urun_cmd_state (UrunCli *cli, int argc, char **argv, GError **error)
   if (!urun_cli_check_args (cli, argc, 1, 1, error))
     return -1;
 
-  root = cli->global.root != NULL ? g_strdup (cli->global.root) : urun_state_default_root ();
   /* Read-only: no root is created and no lock is taken, so `state` never
    * waits for a long-running holder of the container. */
-  store = urun_state_store_open (root, FALSE, error);
+  store = urun_cli_open_store (cli, FALSE, error);
   if (store == NULL)
     return -1;
   state = urun_state_open (store, argv[1], URUN_STATE_OPEN_NO_LOCK, error);

@@ -102,6 +102,11 @@ gboolean urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out
 gboolean urun_cgroup_fs_path (const UrunCgroupRequest *request, const char *base,
                               char **out_path, GError **error);
 
+/* Tells the request's about_to_make (if any) what a rung will make; see
+ * urun-cgroup.h.  TRUE when there is nobody to tell. */
+gboolean urun_cgroup_request_announce (const UrunCgroupRequest *request, UrunCgroupDriver driver,
+                                       const char *unit, const char *path, GError **error);
+
 /* The cgroup v2 path of @pid from /proc/PID/cgroup (the "0::" line). */
 char *urun_cgroup_path_of_pid (pid_t pid, GError **error);
 

@@ -98,7 +98,8 @@ enter_sub_cgroup (const UrunCgroupRequest *request, pid_t pid, const char *servi
 
   writes = urun_cgroup_resources_v2 (urun_cgroup_request_resources (request),
                                      outcome->dropped_limits, error);
-  if (writes == NULL || !urun_cgroup_fs_path (request, service_path, &path, error))
+  if (writes == NULL || !urun_cgroup_fs_path (request, service_path, &path, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
     return FALSE;
   /* Device rules on v2 need BPF: in the service's cgroup its own
    * DevicePolicy= is what applies.  Said so rather than dropped silently. */

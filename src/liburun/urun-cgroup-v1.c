@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "urun-cgroup-private.h"
+#include "urun-test-hook.h"
 #include "urun-error.h"
 
 #include <errno.h>
@@ -120,7 +121,8 @@ urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
                                      outcome->dropped_limits, error);
   if (writes == NULL)
     return FALSE;
-  if (!urun_cgroup_fs_path (request, "/", &path, error))
+  if (!urun_cgroup_fs_path (request, "/", &path, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
     return FALSE;
   origin = cgroups_of_pid (pidtext);
 
@@ -146,6 +148,7 @@ urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
       *out_unavailable = TRUE;
       return urun_fail (error, URUN_ERROR_NOT_SUPPORTED, "no cgroup v1 controller is mounted");
     }
+  urun_test_stop_at ("cgroup-made");
   /* On hybrid hosts the cgroup2 hierarchy has no controllers worth the
    * name, but it has cgroup.kill, cgroup.freeze and cgroup.events: the
    * container gets a directory there too, for those. */

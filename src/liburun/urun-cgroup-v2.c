@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "urun-cgroup-private.h"
+#include "urun-test-hook.h"
 #include "urun-error.h"
 
 #include <string.h>
@@ -194,13 +195,15 @@ urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
     }
   else
     base = g_strdup ("/");
-  if (!urun_cgroup_fs_path (request, base, &path, error))
+  if (!urun_cgroup_fs_path (request, base, &path, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
     return FALSE;
   dir = g_build_filename (root, path, NULL);
   if (!urun_cgroup_check_unused (dir, path, error))
     return FALSE;
   if (!urun_cgroup_make_path (root, path, FALSE, created, out_unavailable, error))
     goto fail;
+  urun_test_stop_at ("cgroup-made");
   /* Controllers: each level from the base down to the parent. */
   walk = g_build_filename (root, base, NULL);
   {

@@ -265,6 +265,15 @@ urun_cgroup_fail_no_cgroup (const UrunStateCgroup *cg, const char *what, GError 
 /* ---- request ----------------------------------------------------------------- */
 
 gboolean
+urun_cgroup_request_announce (const UrunCgroupRequest *request, UrunCgroupDriver driver,
+                              const char *unit, const char *path, GError **error)
+{
+  if (request->about_to_make == NULL)
+    return TRUE;
+  return request->about_to_make (request->about_to_make_data, driver, unit, path, error);
+}
+
+gboolean
 urun_cgroup_request_wants_systemd (const UrunCgroupRequest *request)
 {
   return request->unit != NULL || request->slice != NULL || request->description != NULL

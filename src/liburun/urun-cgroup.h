@@ -53,6 +53,14 @@ typedef struct
   const char *description;
   gboolean collect;
   const char *const *properties;  /* NAME=VALUE, systemd syntax */
+  /* Called by each rung of the ladder with the driver and the unit or
+   * path it is about to make, before it makes it: create records them, so
+   * that a urun killed meanwhile leaves a record from which `delete
+   * --force` removes what was made.  A failure stops the rung.  NULL:
+   * nobody is told. */
+  gboolean (*about_to_make) (gpointer data, UrunCgroupDriver driver, const char *unit,
+                             const char *path, GError **error);
+  gpointer about_to_make_data;
 } UrunCgroupRequest;
 
 /* The systemd-run style options only make sense with a scope: TRUE when

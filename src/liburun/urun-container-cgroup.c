@@ -32,6 +32,30 @@ fill_request (const UrunRuntime *runtime, const UrunCreateOptions *options, cons
   request->properties = options->properties;
 }
 
+/* What the ladder is about to make, saved in the record before it is made
+ * (urun-cgroup.h): a create killed inside urun_cgroup_enter() leaves a
+ * record from which `delete --force` removes it. */
+typedef struct
+{
+  UrunContainerState *state;
+  UrunStateRecord *record;
+} PlannedCgroup;
+
+static gboolean
+record_planned_cgroup (gpointer data, UrunCgroupDriver driver, const char *unit,
+                       const char *path, GError **error)
+{
+  PlannedCgroup *planned = data;
+  UrunStateCgroup *cg = &planned->record->cgroup;
+
+  urun_state_cgroup_clear (cg);
+  cg->dropped_limits = g_ptr_array_new_with_free_func (g_free);
+  cg->driver = driver;
+  cg->unit = g_strdup (unit);
+  cg->path = g_strdup (path);
+  return urun_container_state_save (planned->state, planned->record, error);
+}
+
 gboolean
 urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCreateOptions *options,
                              const UrunSpec *spec, gboolean rootless, GError **error)
@@ -45,12 +69,16 @@ urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
 gboolean
 urun_container_enter_cgroup (const UrunRuntime *runtime, const UrunCreateOptions *options,
                              const UrunSpec *spec, gboolean rootless, pid_t pid,
-                             UrunStateRecord *record, GPtrArray *warnings, GError **error)
+                             UrunContainerState *state, UrunStateRecord *record,
+                             GPtrArray *warnings, GError **error)
 {
   UrunCgroupRequest request;
   UrunStateCgroup outcome = { 0 };
+  PlannedCgroup planned = { state, record };
 
   fill_request (runtime, options, spec, rootless, &request);
+  request.about_to_make = record_planned_cgroup;
+  request.about_to_make_data = &planned;
   if (!urun_cgroup_enter (&request, pid, &outcome, warnings, error))
     return FALSE;
   urun_state_cgroup_clear (&record->cgroup);

@@ -23,13 +23,16 @@ gboolean urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCrea
                                       const UrunSpec *spec, gboolean rootless, GError **error);
 
 /* Create, between the clone and GO: places init (@pid) in its cgroup and
- * stores the outcome in @record->cgroup.  Call urun_container_check_cgroup()
- * with the same arguments first: the request is not checked again here.
- * On failure nothing is left. */
+ * stores the outcome in @record->cgroup.  Before each cgroup or unit is
+ * made, @record names it and is saved to @state, so that a create killed
+ * meanwhile can be undone by `delete --force`.  Call
+ * urun_container_check_cgroup() with the same arguments first: the request
+ * is not checked again here.  On failure nothing is left. */
 gboolean urun_container_enter_cgroup (const UrunRuntime *runtime,
                                       const UrunCreateOptions *options, const UrunSpec *spec,
-                                      gboolean rootless, pid_t pid, UrunStateRecord *record,
-                                      GPtrArray *warnings, GError **error);
+                                      gboolean rootless, pid_t pid, UrunContainerState *state,
+                                      UrunStateRecord *record, GPtrArray *warnings,
+                                      GError **error);
 
 /* `pause` / `resume`: a running container is frozen, a paused one thawed;
  * any other status is URUN_ERROR_WRONG_STATE naming it. */

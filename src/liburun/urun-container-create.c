@@ -29,6 +29,7 @@
 #include "urun-spec.h"
 #include "urun-state.h"
 #include "urun-terminal.h"
+#include "urun-test-hook.h"
 #include "urun-userns.h"
 
 #include <errno.h>
@@ -237,22 +238,6 @@ hand_over_terminal (Creation *creation, GError **error)
   return ok;
 }
 
-/* Test hook: URUN_TEST_STOP_AT=STEP makes urun SIGKILL itself at STEP of
- * create, so that a test can check what `list` and `delete --force` make
- * of a create that died there (tests/integration/test-security-input.sh).
- * Why always built in, with no option to turn it off: it gives the caller
- * nothing that `kill -9` does not already give, since the environment is
- * the caller's own and urun runs with the caller's privileges; only the
- * moment is exact. */
-static void
-test_stop_at (const char *step)
-{
-  const char *wanted = g_getenv ("URUN_TEST_STOP_AT");
-
-  if (wanted != NULL && strcmp (wanted, step) == 0)
-    raise (SIGKILL);
-}
-
 /* Saves the record of a create in progress.  Why after each thing create
  * makes (the directory, init, the cgroup): a create killed at any point
  * leaves a record naming all it made, which `delete --force` undoes (the
@@ -262,7 +247,7 @@ save_progress (Creation *creation, const char *step, GError **error)
 {
   if (!urun_container_state_save (creation->state, creation->record, error))
     return FALSE;
-  test_stop_at (step);
+  urun_test_stop_at (step);
   return TRUE;
 }
 
@@ -353,7 +338,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (creation->state == NULL)
     return FALSE;
   dirfd = urun_container_state_get_dirfd (creation->state);
-  test_stop_at ("state-dir");
+  urun_test_stop_at ("state-dir");
 
   /* From here on the state directory exists: every failure undoes it. */
   creation->rootless = resolve_rootless (runtime);
@@ -459,10 +444,11 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!save_progress (creation, "spawned", error))
     goto fail;
   /* Between the clone and GO: init is placed before it builds anything.
-   * A kill inside this call can still leave a cgroup the record does not
-   * name yet (the driver chooses its path as it makes it). */
+   * The record names each cgroup or unit before it is made (a kill inside
+   * this call leaves nothing that delete cannot find). */
   if (!urun_container_enter_cgroup (runtime, options, creation->spec, creation->rootless,
-                                    creation->init.pid, creation->record, warnings, error))
+                                    creation->init.pid, creation->state, creation->record,
+                                    warnings, error))
     goto fail;
   if (!save_progress (creation, "cgroup", error))
     goto fail;
@@ -492,7 +478,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!hand_over_terminal (creation, error))
     goto fail;
 
-  test_stop_at ("ready");
+  urun_test_stop_at ("ready");
 
   if (options->pid_file != NULL
       && !urun_pid_file_write (options->pid_file, creation->init.pid, error))

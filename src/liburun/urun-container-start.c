@@ -73,13 +73,11 @@ wait_for_exec (int fifo, const char *id, guint timeout, GError **error)
  * alive and waiting), then waits until the process runs. */
 static gboolean
 release_init (UrunContainerState *state, const UrunStateRecord *record, const UrunSpec *spec,
-              GError **error)
+              int pidfd, GError **error)
 {
   guint64 timeout = urun_peer_timeout (URUN_TIMEOUT_INIT_S);
   int dirfd = urun_container_state_get_dirfd (state);
   URUN_AUTOCLOSE int fifo = openat (dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  URUN_AUTOCLOSE int pidfd = urun_proc_pidfd_open_verified (record->pid,
-                                                            record->init_start_time);
   struct pollfd fds[2];
   char byte;
   int r;
@@ -144,6 +142,7 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
   g_autoptr (UrunSpec) spec = NULL;
   g_autoptr (UrunNotifyProxy) notify = NULL;
   g_autoptr (GError) config_error = NULL;
+  URUN_AUTOCLOSE int pidfd = -1;
   UrunStateRecord *record;
 
   if (!urun_container_load (runtime, id, URUN_STATE_OPEN_DEFAULT, &loaded, error))
@@ -174,15 +173,16 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
       if (notify != NULL)
         urun_notify_proxy_set_main_pid (notify, record->pid);
     }
-  if (!release_init (loaded.state, record, spec, error))
+  /* Why the pidfd before init is released: a payload that dies at once is
+   * reaped by its parent before a later pidfd_open could pin it, and the
+   * wait for READY=1 would then not see it die (and wait for the timeout). */
+  pidfd = urun_proc_pidfd_open_verified (record->pid, record->init_start_time);
+  if (!release_init (loaded.state, record, spec, pidfd, error))
     return FALSE;
   g_debug ("container `%s`: init %d runs the process", id, (int) record->pid);
   urun_container_run_poststart_hooks (spec, record, warnings);
   if (notify != NULL)
     {
-      URUN_AUTOCLOSE int pidfd = urun_proc_pidfd_open_verified (record->pid,
-                                                                record->init_start_time);
-
       /* Unlocked while waiting: `kill` and `delete` must not wait for a
        * payload that never gets ready. */
       g_clear_pointer (&loaded.state, urun_container_state_free);

@@ -782,7 +782,10 @@ urun_systemd_enter (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup
     return FALSE;
   if (!build_properties (request, pid, slice, props, outcome->dropped_limits, error))
     return FALSE;
-  if (!bus_open (&b, request->rootless, error))
+  /* Announced once the bus answers: a record naming a unit that never
+   * came to be costs `delete` a NoSuchUnit, which it ignores. */
+  if (!bus_open (&b, request->rootless, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_SYSTEMD, unit, NULL, error))
     return FALSE;
 
   if (!call_job (&b, "StartTransientUnit", unit, fill_start, props, "start", &error_name, &local))

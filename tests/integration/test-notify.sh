@@ -113,6 +113,19 @@ like "$err" "exited before it sent READY=1" "with a warning saying so"
 stop_receiver
 run_urun delete --force dead
 no_leftovers "nothing left of dead" "$b" dead
+# The same with a poststart hook that takes its time: the payload is dead
+# and reaped before start waits for READY=1, which must notice all the same
+# (bounded by timeout, so a regression fails instead of waiting 90 s).
+receiver dead2
+edit_config "$b" 'c.setdefault("hooks", {})["poststart"] = [{"path": "/bin/sleep", "args": ["sleep", "0.5"]}]'
+NOTIFY_SOCKET=$host_sock run_urun create --bundle "$b" dead2
+NOTIFY_SOCKET=$host_sock timeout 20 "$URUN" --root "$URUN_TEST_STATE_ROOT" start dead2 2>"$URUN_TEST_TMPDIR/dead2.err"
+is "$?" 0 "start returns when the payload died and was reaped before the wait for READY=1"
+like "$(cat "$URUN_TEST_TMPDIR/dead2.err")" "exited before it sent READY=1" "... with the warning"
+stop_receiver
+run_urun delete --force dead2
+no_leftovers "nothing left of dead2" "$b" dead2
+edit_config "$b" 'c.pop("hooks", None)'
 
 # ---- run --detach waits for READY=1 ------------------------------------------
 receiver det

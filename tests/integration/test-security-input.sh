@@ -7,7 +7,8 @@
 #   3. a state root, container directory or state.json not owned by the
 #      caller is refused (root), and delete never acts on paths read from
 #      state.json;
-#   6. create killed at each step (URUN_TEST_STOP_AT) leaves a container
+#   6. create killed at each step (URUN_TEST_STOP_AT), the cgroup ladder's
+#      included, leaves a container
 #      that `list` shows and `delete --force` removes entirely; a record too
 #      big to read back is never written;
 #   7. NUL bytes in strings, odd ids, linux.intelRdt, linux.netDevices and
@@ -219,7 +220,11 @@ cgroup_dirs ()
     find "$d" -maxdepth 4 -type d -name "*-$1*" 2>/dev/null
   done
 }
-for step in state-dir recorded spawned cgroup ready; do
+steps="state-dir recorded spawned cgroup ready"
+# cgroup-made: inside the cgroup ladder, once its directories exist and
+# before init is in them; rootless, this host delegates no cgroup to make.
+$rootless || steps="$steps cgroup-made"
+for step in $steps; do
   id=stop-$step-$$
   URUN_TEST_STOP_AT=$step "$URUN" --root "$URUN_TEST_STATE_ROOT" "${cgroup_args[@]}" \
     create --bundle "$b" "$id" >/dev/null 2>&1
