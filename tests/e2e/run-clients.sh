@@ -23,6 +23,35 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 
+# kill_ours TOP: end, by pid, every process whose command line names TOP's
+# containerd directory: the daemon and its shims (which outlive it by
+# design).  Prints each; fails when there was none.
+kill_ours ()
+{
+  local proc cmd found=1
+  for proc in /proc/[0-9]*; do
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline") || continue
+    if [[ $cmd == *"$1/containerd/"* ]]; then
+      echo "# left-over process ${proc#/proc/}: $cmd"
+      kill -KILL "${proc#/proc/}" 2>/dev/null
+      found=0
+    fi
+  done
+  return "$found"
+}
+
+# rm_cgroups NAME: remove the cgroup directories called NAME below a
+# hierarchy's root ("/NAME" is where ctr puts a namespace's containers) and
+# everything below them, deepest first.  NAME is unique to the run.
+rm_cgroups ()
+{
+  local dir
+  find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -name "$1" -type d 2>/dev/null |
+    while IFS= read -r dir; do
+      find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
+}
+
 # run-clients.sh --containerd TOP SCRIPT: start containerd (as the caller:
 # root, or uid 0 of rootlesskit's namespace), run SCRIPT against it, remove
 # what it left and stop containerd by its pid.  The environment is the
@@ -136,6 +165,11 @@ if [ "$inner" = 0 ]; then
   # shellcheck disable=SC2317 # runs from the EXIT trap
   cleanup ()
   {
+    # Only after an interruption is anything of containerd still there.
+    if kill_ours "$top" >/dev/null; then
+      sleep 0.5
+    fi
+    rm_cgroups "urun-e2e-${top##*.}"
     rm -rf --one-file-system "$top" 2>/dev/null
     [ -e "$top" ] && echo "# run-clients.sh: could not remove all of $top" >&2
   }
@@ -212,15 +246,6 @@ env_vars=(
   "E2E_IMAGE_TAR=$top/img/bb.tar"
 )
 
-# cg_dirs NAME: the cgroup directories called NAME (at any level below a
-# hierarchy's root, as "/NAME" is where ctr puts a namespace's containers)
-# and everything below them.
-cg_dirs ()
-{
-  find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -name "$1" -type d -print0 2>/dev/null |
-    xargs -0 -r -I{} find {} -type d 2>/dev/null | sort
-}
-
 script=$top/tests/$client.sh
 if [ -n "${URUN_E2E_SCRIPT:-}" ]; then
   cp "$URUN_E2E_SCRIPT" "$top/tests/custom.sh"
@@ -273,9 +298,10 @@ EOF
 fi
 
 # ---- containerd ------------------------------------------------------------
-ns=urun-e2e-$$
+# The namespace (and so the cgroup parent) is named after the test
+# directory, so that the outer part can find its cgroups too.
+ns=urun-e2e-${top##*.}
 sock=$top/containerd/containerd.sock
-cg_before=$(cg_dirs "$ns")
 mkdir -p "$top/containerd"
 [ -n "$as_user" ] && chown "$as_user:" "$top/containerd"
 env_vars+=("CONTAINERD_ADDRESS=$sock" "CONTAINERD_NAMESPACE=$ns"
@@ -299,21 +325,10 @@ else
 fi
 
 # ---- cleanup: shims and cgroups -----------------------------------------------
-# A shim outlives containerd by design; ours are those given our socket.
-for proc in /proc/[0-9]*; do
-  cmd=$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline") || continue
-  if [[ $cmd == *"-address $sock "* ]]; then
-    echo "# left-over shim ${proc#/proc/}: $cmd"
-    kill -KILL "${proc#/proc/}" 2>/dev/null
-    rc=1
-  fi
-done
-sleep 0.2
-# Deepest first, so that parents are empty when their turn comes.
-left=$(comm -13 <(echo "$cg_before") <(cg_dirs "$ns"))
-if [ -n "$left" ]; then
-  echo "$left" | sort -r | while IFS= read -r dir; do
-    [ -n "$dir" ] && rmdir "$dir" 2>/dev/null
-  done
+# containerd is stopped; a shim still running is a failure.
+if kill_ours "$top"; then
+  rc=1
+  sleep 0.5
 fi
+rm_cgroups "$ns"
 exit "$rc"
