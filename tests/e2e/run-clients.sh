@@ -16,9 +16,9 @@
 # image is an OCI archive of the busybox rootfs (make-oci-archive.py), so no
 # registry is needed.  containerd gets its own root, state, sockets and
 # configuration under the test directory, and is stopped by its pid at the
-# end; leftover shims (found by the socket address on their command line)
-# are ended by pid, and the cgroups made for the test's containerd namespace
-# are removed.
+# end; leftover shims (found by the test directory on their command line)
+# are ended by pid, also after an interruption, and the cgroups made for
+# the test's containerd namespace are removed.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
