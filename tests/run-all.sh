@@ -7,8 +7,9 @@
 #      systemd suite, and stops it at exit;
 #   1. meson test in build/ (all suites: unit, integration-root, systemd,
 #      integration-rootless, e2e (urun under real podman, tests/e2e; it
-#      skips when podman is missing), ...);
-#      the figures of the load suites (tests/load) follow;
+#      skips when podman is missing), e2e-clients (containerd's runc shim
+#      and buildah, tests/e2e/run-clients.sh), load (tests/load), ...); the
+#      figures of the load suites follow;
 #   2. a sanitizer build in build-asan/ (ASan + UBSan, LeakSanitizer on) and
 #      its unit and integration suites (DESIGN.md §7);
 #   3. the fuzz targets (tests/fuzz/run-fuzz.sh: clang, libFuzzer, in

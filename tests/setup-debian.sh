@@ -18,7 +18,9 @@ set -euo pipefail
 #   (setpriv, runuser), procps, file (static-link check), passwd (useradd),
 #   coreutils/findutils/grep/sed (the scripts).
 # e2e (tests/e2e): podman conmon slirp4netns catatonit (urun as podman's
-#   runtime, root and rootless).
+#   runtime, root and rootless); containerd (with ctr and the runc v2 shim:
+#   urun as the shim's runtime), rootlesskit (containerd without root) and
+#   buildah (RUN steps with --runtime urun) for the suite e2e-clients.
 # systemd suite (tests/systemd-env): systemd-container (systemd-nspawn),
 #   systemd, dbus, dbus-user-session (the user manager's bus).
 # Reliability (issue 14): clang and libclang-rt-14-dev (libFuzzer and the
@@ -28,6 +30,7 @@ PACKAGES="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev
 libjson-glib-dev libseccomp-dev libsystemd-dev gettext scdoc busybox-static
 uidmap bash zsh fish python3 util-linux procps file passwd coreutils
 findutils grep sed podman conmon slirp4netns catatonit
+containerd rootlesskit buildah
 systemd systemd-container dbus dbus-user-session
 clang libclang-rt-14-dev valgrind strace"
 
