@@ -18,14 +18,21 @@ set -euo pipefail
 #   (setpriv, runuser), procps, file (static-link check), passwd (useradd),
 #   coreutils/findutils/grep/sed (the scripts).
 # e2e (tests/e2e): podman conmon slirp4netns catatonit (urun as podman's
-#   runtime, root and rootless).
+#   runtime, root and rootless); containerd (with ctr and the runc v2 shim:
+#   urun as the shim's runtime), rootlesskit (containerd without root) and
+#   buildah (RUN steps with --runtime urun) for the suite e2e-clients.
 # systemd suite (tests/systemd-env): systemd-container (systemd-nspawn),
 #   systemd, dbus, dbus-user-session (the user manager's bus).
+# Reliability (issue 14): clang and libclang-rt-14-dev (libFuzzer and the
+#   sanitizer runtimes, for tests/fuzz/run-fuzz.sh), valgrind (the memcheck
+#   run of run-all.sh), strace (fault injection in test-faults.sh).
 PACKAGES="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev
 libjson-glib-dev libseccomp-dev libsystemd-dev gettext scdoc busybox-static
 uidmap bash zsh fish python3 util-linux procps file passwd coreutils
 findutils grep sed podman conmon slirp4netns catatonit
-systemd systemd-container dbus dbus-user-session"
+containerd rootlesskit buildah
+systemd systemd-container dbus dbus-user-session
+clang libclang-rt-14-dev valgrind strace"
 
 TEST_USER=urun-tester
 # Ranges (start:count) the user must have, besides any that useradd gives it;

@@ -199,6 +199,13 @@ urun_log_setup (const char *path, UrunLogFormat format, UrunLogLevel level, gboo
         return urun_fail_errno (error, errno, "open log file `%s`", path);
       urun_log_shutdown ();
       log_state.file_fd = fd;
+      /* A client that names a log file hands urun the container's own
+       * stdio: containerd's shim and conmon pass the process's pipes as
+       * urun's stdin/stdout/stderr, so a warning there would end up in the
+       * container's output.  Only the fatal error still goes to both, as
+       * runc does; lesser records go to the file when the level admits
+       * them. */
+      log_state.stderr_level = URUN_LOG_LEVEL_ERROR;
     }
   /* GLib accepts one writer per process; setup may run again (tests). */
   if (!log_state.glib_writer_installed)

@@ -39,7 +39,9 @@ char *urun_log_format_text (UrunLogLevel level, const char *msg, GDateTime *time
 /* Configures the writer.  @level_set says whether --log-level/--debug was
  * given: without it, stderr shows warnings and above while the log file gets
  * errors only, because podman reads that file whole and expects just the
- * fatal error.  Fails when @path cannot be opened. */
+ * fatal error.  With a log file, stderr (the container's, for containerd
+ * and conmon) gets the fatal error only, whatever the level.  Fails when
+ * @path cannot be opened. */
 gboolean urun_log_setup (const char *path, UrunLogFormat format, UrunLogLevel level,
                          gboolean level_set, GError **error);
 

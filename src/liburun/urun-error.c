@@ -5,6 +5,7 @@
 #include "urun-error.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <string.h>
 
@@ -28,7 +29,9 @@ urun_strerror (int errsv)
 {
   static locale_t c_locale;
 
-  if (errsv < 0)
+  /* INT_MIN has no positive counterpart (a hostile init's sync message
+   * can carry any number); strerror names it an unknown error. */
+  if (errsv < 0 && errsv != INT_MIN)
     errsv = -errsv;
   /* Why the C locale: machine-read error text (podman's matching, the JSON
    * log) must not change with the user's language. */
@@ -69,7 +72,9 @@ urun_fail_errno (GError **error, int errsv, const char *fmt, ...)
   g_autofree char *prefix = NULL;
   va_list ap;
 
-  if (errsv < 0)
+  /* INT_MIN has no positive counterpart (a hostile init's sync message
+   * can carry any number); strerror names it an unknown error. */
+  if (errsv < 0 && errsv != INT_MIN)
     errsv = -errsv;
   if (error == NULL)
     return FALSE;

@@ -9,13 +9,18 @@
 #   uidmap                      newuidmap/newgidmap for rootless podman;
 #   busybox-static              the test image (a rootfs, `podman import`ed);
 #   python3                     pty and notify-socket harnesses, config merge;
-#   util-linux                  unshare, setpriv.
+#   util-linux                  unshare, setpriv;
+#   containerd                  containerd, ctr and the runc v2 shim (suite
+#                               e2e-clients; the shim runs urun);
+#   rootlesskit                 containerd as urun-tester;
+#   buildah                     RUN steps with --runtime urun.
 #
 # The images are not made here: each run imports them into its own private
 # storage (tests/e2e/run-e2e.sh), so nothing is left in the host's podman.
 set -euo pipefail
 
-PACKAGES="podman conmon slirp4netns catatonit uidmap busybox-static python3 util-linux"
+PACKAGES="podman conmon slirp4netns catatonit uidmap busybox-static python3 util-linux
+containerd rootlesskit buildah"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "$0: run me as root" >&2
@@ -36,4 +41,4 @@ fi
 if ! getent passwd urun-tester >/dev/null; then
   echo "==> the rootless runs need the user urun-tester: run tests/setup-debian.sh" >&2
 fi
-echo "==> done: meson test -C BUILD --suite e2e --print-errorlogs"
+echo "==> done: meson test -C BUILD --suite e2e --suite e2e-clients --print-errorlogs"

@@ -18,6 +18,8 @@
  *                          line (without . and ..)
  *   notify MSG             send MSG (sd_notify(3) text, "\n" between
  *                          assignments) as one datagram to $NOTIFY_SOCKET
+ *   notify-file PATH       send the bytes of PATH (any, up to 256 KiB) as
+ *                          one datagram to $NOTIFY_SOCKET
  *   syscall NAME [ARG...]  make one system call and print "ok" or
  *                          "errno N NAME" (exit 0 either way): mkdir PATH,
  *                          getppid, getpriority WHICH WHO, open-wronly PATH,
@@ -66,7 +68,8 @@ usage (void)
 {
   fputs ("usage: urun-test-helper [report | exit N | sleep SECS | pause [READY_FILE]\n"
          "                         | cat-file PATH | write-file PATH TEXT | ls PATH\n"
-         "                         | notify MSG | syscall NAME [ARG...]]\n",
+         "                         | notify MSG | notify-file PATH\n"
+         "                         | syscall NAME [ARG...]]\n",
          stderr);
   return 2;
 }
@@ -791,13 +794,14 @@ cmd_ls (const char *path)
   return fflush (stdout) == 0 ? 0 : fail ("stdout", errno);
 }
 
-/* What sd_notify() does, without libsystemd: "@name" is abstract. */
+/* What sd_notify() does, without libsystemd: "@name" is abstract.  Sends
+ * @len bytes of @message, whatever they are. */
 static int
-cmd_notify (const char *message)
+send_notify (const char *message, size_t len)
 {
   const char *path = getenv ("NOTIFY_SOCKET");
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  socklen_t len;
+  socklen_t addr_len;
   int fd;
 
   if (path == NULL || path[0] == '\0')
@@ -807,11 +811,11 @@ cmd_notify (const char *message)
   strcpy (addr.sun_path, path);
   if (path[0] == '@')
     addr.sun_path[0] = '\0';
-  len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (path) + (path[0] != '@'));
+  addr_len = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + strlen (path) + (path[0] != '@'));
   fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return fail ("socket", errno);
-  if (sendto (fd, message, strlen (message), MSG_NOSIGNAL, (struct sockaddr *) &addr, len) < 0)
+  if (sendto (fd, message, len, MSG_NOSIGNAL, (struct sockaddr *) &addr, addr_len) < 0)
     {
       int saved = errno;
 
@@ -820,6 +824,38 @@ cmd_notify (const char *message)
     }
   close (fd);
   return 0;
+}
+
+static int
+cmd_notify (const char *message)
+{
+  return send_notify (message, strlen (message));
+}
+
+/* Garbage for the notify proxy (test-hostile.sh): the file as it is. */
+static int
+cmd_notify_file (const char *path)
+{
+  static char buf[256 * 1024];
+  size_t len = 0;
+  ssize_t n;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return fail (path, errno);
+  while (len < sizeof buf && (n = read (fd, buf + len, sizeof buf - len)) != 0)
+    {
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          close (fd);
+          return fail (path, errno);
+        }
+      len += (size_t) n;
+    }
+  close (fd);
+  return send_notify (buf, len);
 }
 
 /* One system call with a known effect, for seccomp and permission tests. */
@@ -874,6 +910,8 @@ main (int argc, char **argv)
     return cmd_ls (argv[2]);
   if (strcmp (cmd, "notify") == 0 && argc == 3)
     return cmd_notify (argv[2]);
+  if (strcmp (cmd, "notify-file") == 0 && argc == 3)
+    return cmd_notify_file (argv[2]);
   if (strcmp (cmd, "syscall") == 0 && argc >= 3)
     return cmd_syscall (argc - 2, argv + 2);
   return usage ();

@@ -96,6 +96,9 @@ mkdir -p "$top/bin" "$top/tests" "$top/work"
 urun=$top/bin/urun
 cp "${URUN:?}" "$urun"
 chmod 0755 "$urun"
+# This directory first (lib.sh and its helpers), then the script's own,
+# which may be another (tests/load).
+cp -a "$(dirname "$0")/." "$top/tests/"
 cp -a "$(dirname "$script")/." "$top/tests/"
 cp -a "$URUN_TEST_ROOTFS" "$top/rootfs"
 mkstate=

@@ -122,44 +122,6 @@ is "$(cd "$marks" && ls changed-* 2>/dev/null)" "" "no hook of the new config.js
 rm -f "$marks"/changed-*
 reset_config
 
-# ---- config.json is read once, at create -----------------------------------------
-# After create, the bundle's config.json is replaced by one with other
-# process args, env and hooks: start, exec and update follow the original
-# (the copy create saved of the bytes it validated), and the hooks of the
-# new one never run.
-edit_config "$b" "
-c['process']['args'] = ['urun-test-helper', 'pause']
-c['process']['env'] = c['process']['env'] + ['ORIGINAL=1']"
-run_urun create --bundle "$b" once
-is "$status" 0 "create"
-edit_config "$b" "
-c['process']['args'] = ['sh', '-c', 'touch /tmp/changed-args']
-c['process']['env'] = c['process']['env'] + ['CHANGED=1']
-c['hooks'] = {k: [{'path': '/bin/sh', 'args': ['sh', '-c', 'touch $marks/changed-' + k]}]
-              for k in ('prestart', 'poststart', 'poststop')}"
-run_urun start once
-is "$status" 0 "start after the bundle's config.json changed"
-wait_status once running
-run_urun exec once urun-test-helper report
-is "$status" 0 "exec after the bundle's config.json changed"
-json_check "... takes the env of the original config.json" "$out" "
-assert 'ORIGINAL=1' in r['env'] and 'CHANGED=1' not in r['env'], r['env']"
-echo '{"not": "a config"' >"$b/config.json"
-run_urun exec once true
-is "$status" 0 "exec with the bundle's config.json broken"
-if [ "$URUN_TEST_MODE" = rootless ]; then
-  skip "update: a rootless container gets no cgroup on this host (no session bus, no delegated hierarchy)"
-else
-  run_urun update --pids-limit 100 once
-  is "$status" 0 "update with the bundle's config.json broken"
-fi
-run_urun delete --force once
-is "$status" 0 "delete"
-ok "the process of the original args ran, not the new ones" test ! -e "$b/rootfs/tmp/changed-args"
-is "$(cd "$marks" && ls changed-* 2>/dev/null)" "" "no hook of the new config.json ran"
-rm -f "$marks"/changed-*
-reset_config
-
 # ---- init's procfs handle ------------------------------------------------------------
 # After the pivot init still opens exec.fifo (through /proc/self/fd) and
 # writes /proc/self files: through the procfs it opened first thing, never

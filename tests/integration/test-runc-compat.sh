@@ -228,6 +228,25 @@ for line in open(sys.argv[1]):
     assert set(rec) >= {"msg", "level", "time"}, rec
 ' "$log"
 
+# ---- with --log FILE, the caller owns stderr ----------------------------------
+# containerd's runc shim (and conmon) pass the container's pipes as urun's
+# stdio and read the log file: urun's warnings must not land in the
+# container's stderr; the fatal error still goes to both, as with runc.
+new_bundle logw sh -c 'echo payload-out; echo payload-err >&2' || done_testing
+edit_config "$bundle" 'c["process"]["capabilities"] = {"bounding": ["CAP_KILL"],
+  "permitted": ["CAP_KILL"], "effective": ["CAP_KILL", "CAP_CHOWN"]}'
+wlog=$URUN_TEST_TMPDIR/warn.json
+run_urun run --bundle "$bundle" compat-w1
+like "$err" 'warning: .*not permitted' "without --log, a warning is on stderr"
+run_urun --log "$wlog" --log-format json run --bundle "$bundle" compat-w2
+is "$status:$out:$err" "0:payload-out:payload-err" "with --log, stderr holds only the container's own output"
+ok "... and the log file holds no record at the default level" test ! -s "$wlog"
+run_urun --log "$wlog" --log-format json --log-level warning run --bundle "$bundle" compat-w3
+is "$err" payload-err "--log --log-level warning: nothing of urun's on stderr either"
+ok "... the warning is in the log file" grep -q 'not permitted.*"level":"warning"' "$wlog"
+run_urun --log "$wlog" --log-format json state compat-no-such
+like "$err" 'does not exist' "with --log, the fatal error still goes to stderr"
+
 # ---- run --keep ----------------------------------------------------------------
 run_urun run --keep --bundle "$catb" compat-keep
 is "$status" 0 "run --keep in the foreground"
