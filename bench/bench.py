@@ -12,6 +12,12 @@ other iteration runs the same commands under GNU time (`/usr/bin/time -f
 /bin/true itself reports), and the RSS columns come from those iterations;
 the wall and CPU columns from the others.  Prints medians and the paired
 ratios of urun to crun and runc.
+
+--driver picks the cgroup driver of urun and crun (disabled or cgroupfs;
+runc always uses cgroupfs and has no other choice here), --floor adds the
+minimal runtime of bench/minimal-runtime.c to the `run` rows.  As a user
+(rootless) the same runs happen in the user's own state roots.  Each
+runtime's stderr goes to a file in --work, printed when a command fails.
 """
 import argparse
 import os
@@ -23,17 +29,19 @@ import tempfile
 import time
 
 DEVNULL = os.open(os.devnull, os.O_RDWR)
+STDERR = None
 WORK = None
 
 
-def runtimes(urun, work):
+def runtimes(urun, work, driver):
     def cmd(base, state):
         return lambda *args: base + ["--root", state] + list(args)
 
+    manager = "--cgroup-manager=" + driver
     return {
-        # Without cgroups, like crun here: the same work on both sides.
-        "urun": cmd([urun, "--cgroup-manager=disabled"], os.path.join(work, "state-urun")),
-        "crun": cmd(["crun", "--cgroup-manager=disabled"], os.path.join(work, "state-crun")),
+        # The same driver for urun and crun: the same work on both sides.
+        "urun": cmd([urun, manager], os.path.join(work, "state-urun")),
+        "crun": cmd(["crun", manager], os.path.join(work, "state-crun")),
         "runc": cmd(["runc"], os.path.join(work, "state-runc")),
     }
 
@@ -50,12 +58,17 @@ def measure(argv, check=True, rss=False):
     t0 = time.monotonic()
     pid = os.posix_spawnp(argv[0], argv, os.environ,
                           file_actions=[(os.POSIX_SPAWN_DUP2, DEVNULL, 0),
-                                        (os.POSIX_SPAWN_DUP2, DEVNULL, 1)])
+                                        (os.POSIX_SPAWN_DUP2, DEVNULL, 1),
+                                        (os.POSIX_SPAWN_DUP2, STDERR, 2)])
     _, wstatus, ru = os.wait4(pid, 0)
     wall = time.monotonic() - t0
     status = os.waitstatus_to_exitcode(wstatus)
     if check and status != 0:
+        os.lseek(STDERR, 0, os.SEEK_SET)
+        sys.stderr.write(os.read(STDERR, 65536).decode(errors="replace"))
         raise RuntimeError("%s exited with %d" % (" ".join(argv), status))
+    os.ftruncate(STDERR, 0)
+    os.lseek(STDERR, 0, os.SEEK_SET)
     peak = None
     if rss:
         with open(out.name) as f:
@@ -80,12 +93,20 @@ def main():
     ap.add_argument("--bundle", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("-n", type=int, default=100)
+    ap.add_argument("--driver", choices=["disabled", "cgroupfs"], default="disabled")
+    ap.add_argument("--floor", help="the minimal runtime (bench/minimal-runtime.c)")
+    ap.add_argument("--no-runc", action="store_true", help="leave runc out")
     args = ap.parse_args()
 
-    global WORK
+    global WORK, STDERR
     WORK = args.work
-    rts = runtimes(args.urun, args.work)
+    STDERR = os.open(os.path.join(WORK, "stderr"), os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    rts = runtimes(args.urun, args.work, args.driver)
+    if args.no_runc:
+        del rts["runc"]
     names = list(rts)
+    floor_run = []
+    rootfs = os.path.join(args.bundle, "rootfs")
     ops = ["run", "create", "start", "delete"]
     # results[op][runtime] = list of (wall, cpu, rss), one per iteration
     results = {op: {n: [] for n in names} for op in ops}
@@ -117,6 +138,12 @@ def main():
                     results[op][name].append(w[:2] + (None,))
         if rss:
             floor.append(measure(["/bin/true"], rss=True)[2])
+        if args.floor:
+            w = measure([args.floor, rootfs, "/bin/true"], rss=rss)
+            if rss:
+                floor_run[i // 2] = floor_run[i // 2][:2] + (w[2],)
+            else:
+                floor_run.append(w[:2] + (None,))
         if (i + 1) % 20 == 0:
             print("# %d/%d" % ((i + 1) // 2, args.n), file=sys.stderr, flush=True)
 
@@ -132,14 +159,20 @@ def main():
             print("%-8s %-5s %9.2f %9.2f %9d" % (op, name, med([r[0] for r in rs]) * 1000,
                                                   med([r[1] for r in rs]) * 1000,
                                                   med([r[2] for r in rs])))
+    if floor_run:
+        print("%-8s %-5s %9.2f %9.2f %9d   (bench/minimal-runtime.c)" % (
+            "run", "floor", med([r[0] for r in floor_run]) * 1000,
+            med([r[1] for r in floor_run]) * 1000, med([r[2] for r in floor_run])))
     print("(peak RSS floor of the GNU time launcher, /bin/true: %d KiB)" % med(floor))
     print()
     print("paired ratios (median of per-iteration ratios; < 1 means urun is better)")
     print("%-8s %-10s %9s %9s %9s" % ("op", "ratio", "wall", "cpu", "rss"))
     for op in ops:
         u = results[op]["urun"]
-        for other in ("crun", "runc"):
-            o = results[op][other]
+        others = [(n, results[op][n]) for n in names if n != "urun"]
+        if op == "run" and floor_run:
+            others.append(("floor", floor_run))
+        for other, o in others:
             ratios = []
             for k in range(3):
                 pairs = [(a[k], b[k]) for a, b in zip(u, o) if b[k] > 0]

@@ -450,7 +450,12 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
                                     creation->init.pid, creation->state, creation->record,
                                     warnings, error))
     goto fail;
-  if (!save_progress (creation, "cgroup", error))
+  /* Without a cgroup there is nothing new for `delete --force` to undo
+   * (the save of the ready container records the reason): one write
+   * less on the way to GO. */
+  if (creation->record->cgroup.driver == URUN_CGROUP_DRIVER_NONE)
+    urun_test_stop_at ("cgroup");
+  else if (!save_progress (creation, "cgroup", error))
     goto fail;
   /* A foreground run that systemd started as a service stays its main
    * process (it forwards signals and exits with the container): naming
@@ -516,7 +521,8 @@ delete_after_run (Creation *creation, const char *id, GPtrArray *warnings)
   /* Someone may have deleted it meanwhile (delete --force), or a new
    * run may have replaced the stopped record: fine. */
   if (state != NULL && record_is_ours (state, creation)
-      && !urun_container_delete_opened (state, TRUE, warnings, &cleanup_error))
+      && !urun_container_delete_opened_with_spec (state, creation->spec, TRUE, warnings,
+                                                  &cleanup_error))
     g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
 }
 

@@ -48,6 +48,13 @@ gboolean urun_container_load (const UrunRuntime *runtime, const char *id,
 gboolean urun_container_delete_opened (UrunContainerState *state, gboolean force,
                                        GPtrArray *warnings, GError **error);
 
+/* The same, with the poststop hooks of @spec (not owned) instead of those
+ * of the saved config.json: for the urun that saved it, which holds the
+ * same bytes parsed. */
+gboolean urun_container_delete_opened_with_spec (UrunContainerState *state, const UrunSpec *spec,
+                                                 gboolean force, GPtrArray *warnings,
+                                                 GError **error);
+
 /* ---- urun-container-start.c ---------------------------------------------- */
 
 /* `start` and `run --detach` with a NOTIFY_SOCKET: return once the payload

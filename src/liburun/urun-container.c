@@ -60,9 +60,17 @@ gboolean
 urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArray *warnings,
                               GError **error)
 {
+  return urun_container_delete_opened_with_spec (state, NULL, force, warnings, error);
+}
+
+gboolean
+urun_container_delete_opened_with_spec (UrunContainerState *state, const UrunSpec *known_spec,
+                                        gboolean force, GPtrArray *warnings, GError **error)
+{
   g_autoptr (GError) record_error = NULL;
   g_autoptr (UrunStateRecord) record = urun_container_state_load (state, &record_error);
-  g_autoptr (UrunSpec) spec = NULL;
+  g_autoptr (UrunSpec) saved_spec = NULL;
+  const UrunSpec *spec = known_spec;
   g_autoptr (GError) config_error = NULL;
 
   /* Not silent: what the record would have named (init, the cgroup)
@@ -81,8 +89,14 @@ urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArr
            == URUN_STATUS_CREATED)
     force = TRUE;
 
-  /* Read the saved config before the directory goes. */
-  spec = urun_container_load_saved_config (state, &config_error);
+  /* Read the saved config before the directory goes.  Why not when the
+   * caller holds it: parsing it again cost as much as the first parse
+   * (bench/README.md). */
+  if (spec == NULL)
+    {
+      saved_spec = urun_container_load_saved_config (state, &config_error);
+      spec = saved_spec;
+    }
   if (config_error != NULL)
     g_ptr_array_add (warnings, g_strdup_printf ("poststop hooks not run: %s",
                                                 config_error->message));

@@ -77,13 +77,21 @@ host_cgroup_mounts (const char *mountinfo)
 
   for (char **l = lines; *l != NULL; l++)
     {
-      g_auto (GStrv) fields = g_strsplit (*l, " ", -1);
+      g_auto (GStrv) fields = NULL;
       g_autofree char *root = NULL;
       g_autofree char *point = NULL;
       g_autofree char *parent = NULL;
       const char *type, *super;
       HostMount *m;
 
+      /* Why this test before the split: splitting and unescaping every
+       * line was most of the cost of planning a container (a host has
+       * hundreds of mounts), and a mount point at or below
+       * /sys/fs/cgroup has the path literally in its line, since the
+       * kernel escapes only space, tab, newline and backslash. */
+      if (strstr (*l, CGROUP_ROOT) == NULL)
+        continue;
+      fields = g_strsplit (*l, " ", -1);
       if (!split_mountinfo_line (fields, &root, &point, &type, &super))
         continue;
       parent = g_path_get_dirname (point);
@@ -106,29 +114,64 @@ host_cgroup_mounts (const char *mountinfo)
   return mounts;
 }
 
-/* The line of /proc/self/cgroup ("ID:CONTROLLERS:PATH") for the v1 mount
- * @m: the one whose controllers (and name=) are all among its super
- * options.  Returns its id, -1 if none; *out_controllers is a new string. */
-static int
-v1_hierarchy (char **cgroup_lines, const HostMount *m, char **out_controllers)
+/* One v1 line of /proc/self/cgroup: "ID:CONTROLLERS:PATH". */
+typedef struct
 {
-  for (char **l = cgroup_lines; *l != NULL; l++)
+  int id;
+  char *controllers;
+  char **split;
+} CgroupLine;
+
+static void
+cgroup_line_clear (CgroupLine *line)
+{
+  g_free (line->controllers);
+  g_strfreev (line->split);
+}
+
+/* The v1 lines of /proc/self/cgroup, each split once (not once for each
+ * mount that looks for its line). */
+static GArray *
+cgroup_lines_parse (const char *cgroup)
+{
+  GArray *lines = g_array_new (FALSE, TRUE, sizeof (CgroupLine));
+  g_auto (GStrv) text = g_strsplit (cgroup != NULL ? cgroup : "", "\n", -1);
+
+  g_array_set_clear_func (lines, (GDestroyNotify) cgroup_line_clear);
+  for (char **l = text; *l != NULL; l++)
     {
       g_auto (GStrv) f = g_strsplit (*l, ":", 3);
-      g_auto (GStrv) controllers = NULL;
-      gboolean all = TRUE;
+      CgroupLine line = { 0 };
       guint64 id;
 
       if (g_strv_length (f) != 3 || f[1][0] == '\0'
           || !g_ascii_string_to_unsigned (f[0], 10, 1, G_MAXINT, &id, NULL))
         continue;
-      controllers = g_strsplit (f[1], ",", -1);
-      for (char **c = controllers; *c != NULL && all; c++)
+      line.id = (int) id;
+      line.controllers = g_strdup (f[1]);
+      line.split = g_strsplit (f[1], ",", -1);
+      g_array_append_val (lines, line);
+    }
+  return lines;
+}
+
+/* The line of /proc/self/cgroup for the v1 mount @m: the one whose
+ * controllers (and name=) are all among its super options.  Returns its
+ * id, -1 if none; *out_controllers is a new string. */
+static int
+v1_hierarchy (const GArray *cgroup_lines, const HostMount *m, char **out_controllers)
+{
+  for (guint i = 0; i < cgroup_lines->len; i++)
+    {
+      const CgroupLine *line = &g_array_index (cgroup_lines, CgroupLine, i);
+      gboolean all = TRUE;
+
+      for (char **c = line->split; *c != NULL && all; c++)
         all = g_strv_contains ((const char *const *) m->super_options, *c);
       if (all)
         {
-          *out_controllers = g_strdup (f[1]);
-          return (int) id;
+          *out_controllers = g_strdup (line->controllers);
+          return line->id;
         }
     }
   return -1;
@@ -170,7 +213,7 @@ urun_plan_cgroups_from_text (UrunPlanOwner *owner, const char *mountinfo, const 
 {
   UrunInitPlan *plan = &owner->plan;
   g_autoptr (GPtrArray) mounts = host_cgroup_mounts (mountinfo);
-  g_auto (GStrv) cgroup_lines = g_strsplit (cgroup != NULL ? cgroup : "", "\n", -1);
+  g_autoptr (GArray) cgroup_lines = cgroup_lines_parse (cgroup);
   g_autoptr (GArray) cgroups = g_array_new (FALSE, TRUE, sizeof (UrunPlanCgroup));
 
   plan->cgroup_unified = FALSE;

@@ -94,8 +94,8 @@ JsonNode *urun_state_record_to_json (const UrunStateRecord *record, const char *
 UrunStateRecord *urun_state_record_from_json (JsonNode *node, GError **error);
 
 /* Writes @record as state.json in @dirfd atomically: a 0600 temp file in the
- * same directory, fsync, renameat over state.json, fsync of the directory.
- * A reader sees the old or the new file, never a torn one. */
+ * same directory, then renameat over state.json.  A reader sees the old or
+ * the new file, never a torn one.  Not fsync()ed (see there). */
 gboolean urun_state_record_save (const UrunStateRecord *record, int dirfd, GError **error);
 
 /* Reads state.json from @dirfd.  A missing file fails with
