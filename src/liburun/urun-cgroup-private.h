@@ -209,6 +209,17 @@ gboolean urun_cgroup_move_init (const char *dir, const char *pidtext, GError **e
  * delegated, EACCES/EPERM/EROFS making the directory or moving @pid), the
  * only case in which the ladder may go on without a cgroup.  _v2 on a
  * unified host, _v1 on a hybrid or legacy one (root only). */
+/* The cgroupfs v2 rung below @base: names the container's cgroup there
+ * (urun_cgroup_fs_path()), announces it, makes it, with @enable the
+ * controllers @writes need enabled on each level from @base down, applies
+ * @writes and moves init (@pid) in.  On failure what it made is removed,
+ * and *@out_unavailable says whether no cgroup can be had there at all.
+ * Shared by the plain v2 rung and a service's sub-cgroup
+ * (urun-cgroup-service.c). */
+gboolean urun_cgroup_v2_enter_below (const UrunCgroupRequest *request, pid_t pid,
+                                     const char *base, gboolean enable, GPtrArray *writes,
+                                     UrunStateCgroup *outcome, gboolean *out_unavailable,
+                                     GError **error);
 gboolean urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid,
                                   UrunStateCgroup *outcome, gboolean *out_unavailable,
                                   GError **error);

@@ -89,17 +89,12 @@ static gboolean
 enter_sub_cgroup (const UrunCgroupRequest *request, pid_t pid, const char *service_path,
                   UrunStateCgroup *outcome, GError **error)
 {
-  const char *root = urun_cgroup_v2_root ();
   g_autoptr (GPtrArray) writes = NULL;
-  g_autoptr (GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
+  gboolean unavailable = FALSE;
 
   writes = urun_cgroup_resources_v2 (urun_cgroup_request_resources (request),
                                      outcome->dropped_limits, error);
-  if (writes == NULL || !urun_cgroup_fs_path (request, service_path, &path, error)
-      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
+  if (writes == NULL)
     return FALSE;
   /* Device rules on v2 need BPF: in the service's cgroup its own
    * DevicePolicy= is what applies.  Said so rather than dropped silently. */
@@ -108,25 +103,12 @@ enter_sub_cgroup (const UrunCgroupRequest *request, pid_t pid, const char *servi
     g_ptr_array_add (outcome->dropped_limits,
                      g_strdup ("devices (not enforced by urun in a service's sub-cgroup: the "
                                "service's DevicePolicy= and DeviceAllow= apply)"));
-  dir = g_build_filename (root, path, NULL);
-  if (!urun_cgroup_check_unused (dir, path, error)
-      || !urun_cgroup_make_path (root, path, FALSE, created, NULL, error))
-    goto fail;
   /* No controllers are enabled in the service's subtree_control: urun
    * itself lives in the service's cgroup, and a cgroup with processes
    * cannot hand domain controllers to its children.  So limits the
    * sub-cgroup lacks are reported as not applied. */
-  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, urun_cgroup_request_best_effort (request),
-                             outcome->dropped_limits, error)
-      || !urun_cgroup_move_init (dir, pidtext, error))
-    goto fail;
-  outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
-  outcome->path = g_steal_pointer (&path);
-  return TRUE;
-
-fail:
-  urun_cgroup_remove_dirs (created);
-  return FALSE;
+  return urun_cgroup_v2_enter_below (request, pid, service_path, FALSE, writes, outcome,
+                                     &unavailable, error);
 }
 
 gboolean

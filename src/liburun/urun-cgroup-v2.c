@@ -147,20 +147,73 @@ delegated_base (GError **error)
 }
 
 gboolean
-urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
-                         gboolean *out_unavailable, GError **error)
+urun_cgroup_v2_enter_below (const UrunCgroupRequest *request, pid_t pid, const char *base,
+                            gboolean enable, GPtrArray *writes, UrunStateCgroup *outcome,
+                            gboolean *out_unavailable, GError **error)
 {
   const char *root = urun_cgroup_v2_root ();
-  const UrunSpecResources *res = urun_cgroup_request_resources (request);
-  g_autoptr (GPtrArray) writes = NULL;
   g_autoptr (GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *base = NULL;
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
-  g_autofree char *walk = NULL;
-  gboolean best_effort = urun_cgroup_request_best_effort (request);
   int r;
+
+  if (!urun_cgroup_fs_path (request, base, &path, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
+    return FALSE;
+  dir = g_build_filename (root, path, NULL);
+  if (!urun_cgroup_check_unused (dir, path, error))
+    return FALSE;
+  if (!urun_cgroup_make_path (root, path, FALSE, created, out_unavailable, error))
+    goto fail;
+  urun_test_stop_at ("cgroup-made");
+  /* Controllers: each level from the base down to the parent. */
+  if (enable)
+    {
+      g_autofree char *walk = g_build_filename (root, base, NULL);
+      g_autofree char *rel = g_strdup (path + strlen (base));
+      g_auto (GStrv) parts = g_strsplit (rel, "/", -1);
+
+      for (char **p = parts; *p; p++)
+        {
+          char *next;
+
+          if (**p == '\0')
+            continue;
+          enable_controllers (walk, writes);
+          next = g_build_filename (walk, *p, NULL);
+          g_free (walk);
+          walk = next;
+        }
+    }
+  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, urun_cgroup_request_best_effort (request),
+                             outcome->dropped_limits, error))
+    goto fail;
+  /* A subtree the user may write but not move processes into (the
+   * common ancestor's cgroup.procs is not theirs) is no cgroup either. */
+  r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
+  if (r < 0)
+    {
+      *out_unavailable = urun_cgroup_errno_unavailable (r);
+      urun_fail_errno (error, r, "move the container's init into cgroup %s", dir);
+      goto fail;
+    }
+  outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
+  outcome->path = g_steal_pointer (&path);
+  return TRUE;
+
+fail:
+  urun_cgroup_remove_dirs (created);
+  return FALSE;
+}
+
+gboolean
+urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
+                         gboolean *out_unavailable, GError **error)
+{
+  const UrunSpecResources *res = urun_cgroup_request_resources (request);
+  g_autoptr (GPtrArray) writes = NULL;
+  g_autofree char *base = NULL;
 
   writes = urun_cgroup_resources_v2 (res, outcome->dropped_limits, error);
   if (writes == NULL)
@@ -195,49 +248,6 @@ urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
     }
   else
     base = g_strdup ("/");
-  if (!urun_cgroup_fs_path (request, base, &path, error)
-      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
-    return FALSE;
-  dir = g_build_filename (root, path, NULL);
-  if (!urun_cgroup_check_unused (dir, path, error))
-    return FALSE;
-  if (!urun_cgroup_make_path (root, path, FALSE, created, out_unavailable, error))
-    goto fail;
-  urun_test_stop_at ("cgroup-made");
-  /* Controllers: each level from the base down to the parent. */
-  walk = g_build_filename (root, base, NULL);
-  {
-    g_autofree char *rel = g_strdup (path + strlen (base));
-    g_auto (GStrv) parts = g_strsplit (rel, "/", -1);
-
-    for (char **p = parts; *p; p++)
-      {
-        char *next;
-
-        if (**p == '\0')
-          continue;
-        enable_controllers (walk, writes);
-        next = g_build_filename (walk, *p, NULL);
-        g_free (walk);
-        walk = next;
-      }
-  }
-  if (!urun_cgroup_apply_v2 (dir, writes, FALSE, best_effort, outcome->dropped_limits, error))
-    goto fail;
-  /* A subtree the user may write but not move processes into (the
-   * common ancestor's cgroup.procs is not theirs) is no cgroup either. */
-  r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
-  if (r < 0)
-    {
-      *out_unavailable = urun_cgroup_errno_unavailable (r);
-      urun_fail_errno (error, r, "move the container's init into cgroup %s", dir);
-      goto fail;
-    }
-  outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
-  outcome->path = g_steal_pointer (&path);
-  return TRUE;
-
-fail:
-  urun_cgroup_remove_dirs (created);
-  return FALSE;
+  return urun_cgroup_v2_enter_below (request, pid, base, TRUE, writes, outcome, out_unavailable,
+                                     error);
 }
