@@ -287,17 +287,6 @@ replace_stopped (UrunStateStore *store, const char *id, GPtrArray *warnings, GEr
   return TRUE;
 }
 
-/* TRUE when the record of @state is still that of the container @creation
- * made, not one a later `run` put in its place. */
-static gboolean
-record_is_ours (UrunContainerState *state, const Creation *creation)
-{
-  g_autoptr (UrunStateRecord) record = urun_container_state_load (state, NULL);
-
-  return record != NULL && record->pid == creation->init.pid
-         && record->init_start_time == creation->record->init_start_time;
-}
-
 /* Everything of create up to a READY init.  With @use_fifo init then blocks
  * on exec.fifo (create); without, it waits for urun_spawn_continue()
  * (run).  On failure everything done is undone. */
@@ -520,9 +509,10 @@ delete_after_run (Creation *creation, const char *id, GPtrArray *warnings)
 
   /* Someone may have deleted it meanwhile (delete --force), or a new
    * run may have replaced the stopped record: fine. */
-  if (state != NULL && record_is_ours (state, creation)
-      && !urun_container_delete_opened_with_spec (state, creation->spec, TRUE, warnings,
-                                                  &cleanup_error))
+  if (state != NULL
+      && !urun_container_delete_after_run (state, creation->spec, creation->init.pid,
+                                           creation->record->init_start_time, warnings,
+                                           &cleanup_error))
     g_ptr_array_add (warnings, g_strdup (cleanup_error->message));
 }
 

@@ -48,12 +48,15 @@ gboolean urun_container_load (const UrunRuntime *runtime, const char *id,
 gboolean urun_container_delete_opened (UrunContainerState *state, gboolean force,
                                        GPtrArray *warnings, GError **error);
 
-/* The same, with the poststop hooks of @spec (not owned) instead of those
- * of the saved config.json: for the urun that saved it, which holds the
- * same bytes parsed. */
-gboolean urun_container_delete_opened_with_spec (UrunContainerState *state, const UrunSpec *spec,
-                                                 gboolean force, GPtrArray *warnings,
-                                                 GError **error);
+/* The end of a foreground `run`: the same, with the poststop hooks of
+ * @spec (not owned) instead of those of the saved config.json (the run
+ * holds the same bytes parsed), and only when the record is still that of
+ * the container the run made (@pid with @start_time): a later `run` may
+ * have replaced a stopped record.  A record that is another's, or none,
+ * is left alone and TRUE returned. */
+gboolean urun_container_delete_after_run (UrunContainerState *state, const UrunSpec *spec,
+                                          pid_t pid, guint64 start_time, GPtrArray *warnings,
+                                          GError **error);
 
 /* ---- urun-container-start.c ---------------------------------------------- */
 

@@ -56,22 +56,21 @@ urun_container_load (const UrunRuntime *runtime, const char *id, UrunStateOpenFl
   return TRUE;
 }
 
-gboolean
-urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArray *warnings,
-                              GError **error)
+/* The delete of urun_container_delete_opened() on the @record already
+ * loaded (NULL: none could be read, @record_error says why), with the
+ * poststop hooks of @known_spec when the caller holds it parsed. */
+static gboolean
+delete_loaded (UrunContainerState *state, const UrunStateRecord *record,
+               const GError *record_error, const UrunSpec *known_spec, gboolean force,
+               GPtrArray *warnings, GError **error)
 {
-  return urun_container_delete_opened_with_spec (state, NULL, force, warnings, error);
-}
-
-gboolean
-urun_container_delete_opened_with_spec (UrunContainerState *state, const UrunSpec *known_spec,
-                                        gboolean force, GPtrArray *warnings, GError **error)
-{
-  g_autoptr (GError) record_error = NULL;
-  g_autoptr (UrunStateRecord) record = urun_container_state_load (state, &record_error);
   g_autoptr (UrunSpec) saved_spec = NULL;
   const UrunSpec *spec = known_spec;
   g_autoptr (GError) config_error = NULL;
+  UrunContainerStatus status = URUN_STATUS_STOPPED;
+
+  if (record != NULL)
+    status = urun_state_status (record, urun_container_state_get_dirfd (state));
 
   /* Not silent: what the record would have named (init, the cgroup)
    * cannot be stopped.  No record at all is a create that died before it
@@ -84,9 +83,7 @@ urun_container_delete_opened_with_spec (UrunContainerState *state, const UrunSpe
   /* As runc's delete: a created container goes without --force too, its
    * init killed (the process never ran, there is nothing to stop
    * gracefully); only a running or paused one needs --force. */
-  if (!force && record != NULL
-      && urun_state_status (record, urun_container_state_get_dirfd (state))
-           == URUN_STATUS_CREATED)
+  if (!force && record != NULL && status == URUN_STATUS_CREATED)
     force = TRUE;
 
   /* Read the saved config before the directory goes.  Why not when the
@@ -110,8 +107,6 @@ urun_container_delete_opened_with_spec (UrunContainerState *state, const UrunSpe
    * still "creating": its creator died and its init never ran. */
   if (record != NULL)
     {
-      UrunContainerStatus status
-        = urun_state_status (record, urun_container_state_get_dirfd (state));
       gboolean live = status == URUN_STATUS_CREATED || status == URUN_STATUS_RUNNING
                       || status == URUN_STATUS_PAUSED;
       gboolean removed = TRUE;
@@ -131,6 +126,27 @@ urun_container_delete_opened_with_spec (UrunContainerState *state, const UrunSpe
   if (record != NULL)
     urun_container_run_poststop_hooks (spec, record, warnings);
   return TRUE;
+}
+
+gboolean
+urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArray *warnings,
+                              GError **error)
+{
+  g_autoptr (GError) record_error = NULL;
+  g_autoptr (UrunStateRecord) record = urun_container_state_load (state, &record_error);
+
+  return delete_loaded (state, record, record_error, NULL, force, warnings, error);
+}
+
+gboolean
+urun_container_delete_after_run (UrunContainerState *state, const UrunSpec *spec, pid_t pid,
+                                 guint64 start_time, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (UrunStateRecord) record = urun_container_state_load (state, NULL);
+
+  if (record == NULL || record->pid != pid || record->init_start_time != start_time)
+    return TRUE;
+  return delete_loaded (state, record, NULL, spec, TRUE, warnings, error);
 }
 
 gboolean
