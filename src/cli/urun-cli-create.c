@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "urun-cli-create.h"
-#include "urun-error.h"
+#include "util/urun-error.h"
 
 void
 urun_cli_create_args_clear (UrunCliCreateArgs *args)

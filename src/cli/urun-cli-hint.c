@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include "urun-cli-hint.h"
-#include "urun-error.h"
+#include "util/urun-error.h"
 
 #include <string.h>
 #include <unistd.h>

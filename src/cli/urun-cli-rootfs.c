@@ -9,12 +9,12 @@
 #include "config.h"
 
 #include "urun-cli-create.h"
-#include "urun-error.h"
-#include "urun-fd.h"
-#include "urun-id.h"
-#include "urun-spec-rootfs.h"
-#include "urun-state.h"
-#include "urun-userns.h"
+#include "util/urun-error.h"
+#include "util/urun-fd.h"
+#include "util/urun-id.h"
+#include "spec/urun-spec-rootfs.h"
+#include "state/urun-state.h"
+#include "util/urun-userns.h"
 
 #include <errno.h>
 #include <fcntl.h>

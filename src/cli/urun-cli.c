@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-error.h"
+#include "util/urun-error.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,9 +10,9 @@
 #include <glib.h>
 #include <glib/gi18n.h>
 
-#include "urun-container.h"
+#include "container/urun-container.h"
 #include "urun-log.h"
-#include "urun-state.h"
+#include "state/urun-state.h"
 
 G_BEGIN_DECLS
 

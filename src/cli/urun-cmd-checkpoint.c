@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-error.h"
+#include "util/urun-error.h"
 
 int
 urun_cmd_checkpoint (UrunCli *cli, int argc, char **argv, GError **error)

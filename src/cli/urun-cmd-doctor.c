@@ -4,8 +4,8 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-doctor.h"
-#include "urun-userns.h"
+#include "container/urun-doctor.h"
+#include "util/urun-userns.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>

@@ -4,9 +4,9 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-container-cgroup.h"
-#include "urun-error.h"
-#include "urun-systemd-property.h"
+#include "container/urun-container-cgroup.h"
+#include "util/urun-error.h"
+#include "cgroup/urun-systemd-property.h"
 
 #include <stdio.h>
 

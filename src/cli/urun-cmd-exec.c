@@ -4,8 +4,8 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-error.h"
-#include "urun-exec.h"
+#include "util/urun-error.h"
+#include "container/urun-exec.h"
 
 int
 urun_cmd_exec (UrunCli *cli, int argc, char **argv, GError **error)

@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-features.h"
+#include "spec/urun-features.h"
 
 #include <stdio.h>
 

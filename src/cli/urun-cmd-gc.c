@@ -7,9 +7,9 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-error.h"
-#include "urun-fd.h"
-#include "urun-state.h"
+#include "util/urun-error.h"
+#include "util/urun-fd.h"
+#include "state/urun-state.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-spec-names.h"
+#include "spec/urun-spec-names.h"
 
 #include <signal.h>
 

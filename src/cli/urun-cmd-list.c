@@ -2,8 +2,8 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-error.h"
-#include "urun-state.h"
+#include "util/urun-error.h"
+#include "state/urun-state.h"
 
 #include <stdio.h>
 #include <string.h>

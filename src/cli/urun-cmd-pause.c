@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-container-cgroup.h"
+#include "container/urun-container-cgroup.h"
 
 int
 urun_cmd_pause (UrunCli *cli, int argc, char **argv, GError **error)

@@ -3,8 +3,8 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-container-cgroup.h"
-#include "urun-error.h"
+#include "container/urun-container-cgroup.h"
+#include "util/urun-error.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-error.h"
+#include "util/urun-error.h"
 
 int
 urun_cmd_restore (UrunCli *cli, int argc, char **argv, GError **error)

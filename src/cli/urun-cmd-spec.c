@@ -3,10 +3,10 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-error.h"
-#include "urun-fd.h"
-#include "urun-spec-default.h"
-#include "urun-state.h"
+#include "util/urun-error.h"
+#include "util/urun-fd.h"
+#include "spec/urun-spec-default.h"
+#include "state/urun-state.h"
 
 #include <errno.h>
 #include <fcntl.h>

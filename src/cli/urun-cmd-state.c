@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-state.h"
+#include "state/urun-state.h"
 
 #include <stdio.h>
 

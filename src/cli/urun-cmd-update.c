@@ -4,11 +4,11 @@
 #include "config.h"
 
 #include "urun-cli.h"
-#include "urun-container-cgroup.h"
-#include "urun-error.h"
-#include "urun-json-file.h"
-#include "urun-spec.h"
-#include "urun-systemd-property.h"
+#include "container/urun-container-cgroup.h"
+#include "util/urun-error.h"
+#include "util/urun-json-file.h"
+#include "spec/urun-spec.h"
+#include "cgroup/urun-systemd-property.h"
 
 #include <fcntl.h>
 #include <stdio.h>

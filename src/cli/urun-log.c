@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "urun-log.h"
-#include "urun-error.h"
+#include "util/urun-error.h"
 
 #include <fcntl.h>
 #include <json-glib/json-glib.h>

@@ -8,7 +8,7 @@
 
 #include "urun-cli.h"
 #include "urun-cli-hint.h"
-#include "urun-error.h"
+#include "util/urun-error.h"
 
 #include <locale.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * `urun create` runs them on a bundle's config.json. */
 #include "fuzz-common.h"
 
-#include "urun-spec.h"
+#include "spec/urun-spec.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -3,7 +3,7 @@
  * `update --resources FILE` reads it: same parser, other entry points. */
 #include "fuzz-common.h"
 
-#include "urun-spec.h"
+#include "spec/urun-spec.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

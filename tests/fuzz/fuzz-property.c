@@ -4,7 +4,7 @@
  * up to the first '=' is the name and the rest the value. */
 #include "fuzz-common.h"
 
-#include "urun-systemd-property.h"
+#include "cgroup/urun-systemd-property.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

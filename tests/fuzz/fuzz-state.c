@@ -4,8 +4,8 @@
  * `urun state` does. */
 #include "fuzz-common.h"
 
-#include "urun-json-file.h"
-#include "urun-state.h"
+#include "util/urun-json-file.h"
+#include "state/urun-state.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -10,8 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "urun-spawn.h"
-#include "urun-sync.h"
+#include "container/urun-spawn.h"
+#include "init/urun-sync.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

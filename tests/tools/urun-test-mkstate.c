@@ -9,8 +9,8 @@
  */
 #include "config.h"
 
-#include "urun-proc.h"
-#include "urun-state.h"
+#include "util/urun-proc.h"
+#include "state/urun-state.h"
 
 #include <stdio.h>
 #include <unistd.h>

@@ -3,9 +3,9 @@
  * the names (systemd unit and slice, cgroupfs path). */
 #include "config.h"
 
-#include "urun-cgroup-private.h"
-#include "urun-error.h"
-#include "urun-systemd.h"
+#include "cgroup/urun-cgroup-private.h"
+#include "util/urun-error.h"
+#include "cgroup/urun-systemd.h"
 
 #include <errno.h>
 

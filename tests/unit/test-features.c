@@ -3,8 +3,8 @@
  * parser accepts. */
 #include "config.h"
 
-#include "urun-features.h"
-#include "urun-spec.h"
+#include "spec/urun-features.h"
+#include "spec/urun-spec.h"
 
 static JsonObject *
 features (void)

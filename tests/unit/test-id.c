@@ -2,8 +2,8 @@
  * 1024-byte boundary. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-id.h"
+#include "util/urun-error.h"
+#include "util/urun-id.h"
 
 #include <string.h>
 

@@ -14,10 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "urun-error.h"
-#include "urun-json-file.h"
-#include "urun-spec.h"
-#include "urun-state.h"
+#include "util/urun-error.h"
+#include "util/urun-json-file.h"
+#include "spec/urun-spec.h"
+#include "state/urun-state.h"
 
 #define DEEP 100000
 

@@ -5,9 +5,9 @@
  * classification of option names. */
 #include "config.h"
 
-#include "urun-mount-options.h"
-#include "urun-spec.h"
-#include "urun-spec-names.h"
+#include "plan/urun-mount-options.h"
+#include "spec/urun-spec.h"
+#include "spec/urun-spec-names.h"
 
 #include <sys/mount.h>
 

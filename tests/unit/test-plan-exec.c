@@ -9,8 +9,8 @@
  * capability masks, preserved fds). */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-exec.h"
+#include "util/urun-error.h"
+#include "container/urun-exec.h"
 
 #include <string.h>
 #include <sys/resource.h>

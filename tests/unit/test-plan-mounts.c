@@ -5,8 +5,8 @@
  * propagation, and the masked/readonly vectors. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-plan-build.h"
+#include "util/urun-error.h"
+#include "plan/urun-plan-build.h"
 
 #include <glib/gstdio.h>
 #include <sys/mount.h>

@@ -6,8 +6,8 @@
  * lists. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-plan-build.h"
+#include "util/urun-error.h"
+#include "plan/urun-plan-build.h"
 
 #include <errno.h>
 #include <sched.h>

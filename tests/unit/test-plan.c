@@ -6,8 +6,8 @@
  * cannot work. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-plan-build.h"
+#include "util/urun-error.h"
+#include "plan/urun-plan-build.h"
 
 #include <glib/gstdio.h>
 #include <sched.h>

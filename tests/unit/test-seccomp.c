@@ -7,8 +7,8 @@
  * flags. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-seccomp.h"
+#include "util/urun-error.h"
+#include "plan/urun-seccomp.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>

@@ -3,8 +3,8 @@
  * subgid files. */
 #include "config.h"
 
-#include "urun-spec-default.h"
-#include "urun-spec.h"
+#include "spec/urun-spec-default.h"
+#include "spec/urun-spec.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>

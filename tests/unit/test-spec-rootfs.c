@@ -3,9 +3,9 @@
  * passes the spec validator, and bad values fail naming the option. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-spec-rootfs.h"
-#include "urun-spec.h"
+#include "util/urun-error.h"
+#include "spec/urun-spec-rootfs.h"
+#include "spec/urun-spec.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>

@@ -12,10 +12,10 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
-#include "urun-error.h"
-#include "urun-spec.h"
-#include "urun-spec-default.h"
-#include "urun-spec-names.h"
+#include "util/urun-error.h"
+#include "spec/urun-spec.h"
+#include "spec/urun-spec-default.h"
+#include "spec/urun-spec-names.h"
 
 static char *
 data_path (const char *dir, const char *name)

@@ -4,10 +4,10 @@
  * /proc/PID/stat parser the status relies on. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-proc.h"
-#include "urun-state.h"
-#include "urun-userns.h"
+#include "util/urun-error.h"
+#include "util/urun-proc.h"
+#include "state/urun-state.h"
+#include "util/urun-userns.h"
 
 #include <errno.h>
 #include <fcntl.h>

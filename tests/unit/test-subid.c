@@ -2,7 +2,7 @@
  * of the free range the single-id hint suggests. */
 #include "config.h"
 
-#include "urun-subid.h"
+#include "util/urun-subid.h"
 
 #include <glib/gstdio.h>
 

@@ -2,8 +2,8 @@
  * `-p NAME=VALUE` and org.systemd.property.* annotations. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-systemd-property.h"
+#include "util/urun-error.h"
+#include "cgroup/urun-systemd-property.h"
 
 /* Parses @assignment and returns the printed value of property @name. */
 static char *

@@ -3,11 +3,11 @@
  * message, and the notify proxy's filter, MAINPID and READY detection. */
 #include "config.h"
 
-#include "urun-error.h"
-#include "urun-fd.h"
-#include "urun-notify.h"
-#include "urun-sync.h"
-#include "urun-terminal.h"
+#include "util/urun-error.h"
+#include "util/urun-fd.h"
+#include "container/urun-notify.h"
+#include "init/urun-sync.h"
+#include "container/urun-terminal.h"
 
 #include <fcntl.h>
 #include <glib/gstdio.h>

@@ -1,0 +1,220 @@
+/* urun-cgroup-v1.c: the cgroupfs driver on a legacy (cgroup v1) or
+ * hybrid host, as root: a directory in each mounted v1 hierarchy (and in
+ * the cgroup2 one of a hybrid host), the limits written per hierarchy.
+ * Zone: host side (GLib).
+ */
+#include "config.h"
+
+#include "cgroup/urun-cgroup-private.h"
+#include "util/urun-test-hook.h"
+#include "util/urun-error.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+gboolean
+urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
+                      GPtrArray *dropped, GError **error)
+{
+  gboolean memsw_deferred = FALSE;
+
+  for (guint i = 0; i < writes->len; i++)
+    {
+      UrunCgroupWrite *w = g_ptr_array_index (writes, i);
+      g_autofree char *dir = urun_cgroup_v1_dir (w->controller, path);
+      int r;
+
+      if ((dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+          && urun_cgroup_write_is_device_rule (w))
+        return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
+                          "linux.resources.devices: no cgroup v1 devices hierarchy is mounted, "
+                          "so the device rules cannot be enforced");
+      if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          g_ptr_array_add (dropped, g_strdup_printf ("%s (no cgroup v1 %s hierarchy is mounted)",
+                                                     w->limit, w->controller));
+          continue;
+        }
+      r = urun_cgroup_write_file (dir, w->file, w->value);
+      /* Raising memory+swap above the old memory+swap limit must come
+       * before raising the memory limit, lowering after: retry once in
+       * the other order. */
+      if (r == -EINVAL && strcmp (w->file, "memory.limit_in_bytes") == 0 && !memsw_deferred)
+        {
+          for (guint j = i + 1; j < writes->len; j++)
+            {
+              UrunCgroupWrite *s = g_ptr_array_index (writes, j);
+
+              if (strcmp (s->file, "memory.memsw.limit_in_bytes") == 0)
+                {
+                  urun_cgroup_write_file (dir, s->file, s->value);
+                  memsw_deferred = TRUE;
+                }
+            }
+          r = urun_cgroup_write_file (dir, w->file, w->value);
+        }
+      if (!urun_cgroup_check_write (r, dir, w, best_effort, dropped, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Where @pid is in each v1 hierarchy, from /proc/PID/cgroup: mount point
+ * of the hierarchy -> the directory holding @pid.  So that a failed create
+ * puts it back where it was (the caller's cgroups), never higher. */
+static GHashTable *
+cgroups_of_pid (const char *pidtext)
+{
+  GHashTable *where = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *file = g_strdup_printf ("/proc/%s/cgroup", pidtext);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (file, &text, NULL, NULL))
+    return where;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) f = g_strsplit (*l, ":", 3);
+      g_auto (GStrv) controllers = NULL;
+
+      if (g_strv_length (f) != 3 || *f[1] == '\0')
+        continue;
+      controllers = g_strsplit (f[1], ",", -1);
+      for (char **c = controllers; *c; c++)
+        {
+          g_autofree char *mount = urun_cgroup_v1_mount (*c);
+
+          if (mount != NULL && !g_hash_table_contains (where, mount))
+            g_hash_table_insert (where, g_strdup (mount), g_build_filename (mount, f[2], NULL));
+        }
+    }
+  return where;
+}
+
+gboolean
+urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
+                         gboolean *out_unavailable, GError **error)
+{
+  const UrunSpecResources *res = urun_cgroup_request_resources (request);
+  const UrunSpecLinux *lx = request->spec ? request->spec->linux_ : NULL;
+  gboolean best_effort = urun_cgroup_request_best_effort (request);
+  g_autoptr (GPtrArray) writes = NULL;
+  g_autoptr (GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) origin = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
+  const char *v2root = urun_cgroup_v2_root ();
+  gboolean any = FALSE;
+
+  /* Why root only: the v1 hierarchies belong to root, and nothing
+   * delegates a v1 subtree to a user. */
+  if (request->rootless)
+    {
+      *out_unavailable = TRUE;
+      return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
+                        "the cgroup v1 hierarchies of this host are owned by root and none is "
+                        "delegated to uid %u", (unsigned) geteuid ());
+    }
+  writes = urun_cgroup_resources_v1 (res, lx ? lx->devices : NULL, lx ? lx->n_devices : 0,
+                                     outcome->dropped_limits, error);
+  if (writes == NULL)
+    return FALSE;
+  if (!urun_cgroup_fs_path (request, "/", &path, error)
+      || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
+    return FALSE;
+  origin = cgroups_of_pid (pidtext);
+
+  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
+    {
+      g_autofree char *mount = urun_cgroup_v1_mount (urun_cgroup_v1_controllers[i]);
+      g_autofree char *dir = NULL;
+
+      if (mount == NULL)
+        continue;
+      dir = g_build_filename (mount, path, NULL);
+      if (g_ptr_array_find_with_equal_func (created, dir, g_str_equal, NULL))
+        continue; /* co-mounted controllers (cpu,cpuacct) share a directory */
+      if (!urun_cgroup_check_unused (dir, path, error)
+          || !urun_cgroup_make_path (mount, path,
+                                     strcmp (urun_cgroup_v1_controllers[i], "cpuset") == 0,
+                                     created, out_unavailable, error))
+        goto fail;
+      any = TRUE;
+    }
+  if (!any)
+    {
+      *out_unavailable = TRUE;
+      return urun_fail (error, URUN_ERROR_NOT_SUPPORTED, "no cgroup v1 controller is mounted");
+    }
+  urun_test_stop_at ("cgroup-made");
+  /* On hybrid hosts the cgroup2 hierarchy has no controllers worth the
+   * name, but it has cgroup.kill, cgroup.freeze and cgroup.events: the
+   * container gets a directory there too, for those. */
+  if (v2root != NULL
+      && !urun_cgroup_make_path (v2root, path, FALSE, created, out_unavailable, error))
+    goto fail;
+  if (res != NULL && res->n_hugepage_limits > 0 && v2root != NULL)
+    {
+      /* hugetlb may live on the v2 side of a hybrid host. */
+      g_autoptr (GPtrArray) w2 = urun_cgroup_resources_v2 (res, NULL, NULL);
+      g_autoptr (GPtrArray) huge = g_ptr_array_new ();
+      g_autofree char *v1huge = urun_cgroup_v1_mount ("hugetlb");
+
+      if (v1huge == NULL && w2 != NULL)
+        {
+          g_autofree char *d2 = g_build_filename (v2root, path, NULL);
+          g_autofree char *parent = g_path_get_dirname (d2);
+
+          for (guint i = 0; i < w2->len; i++)
+            if (g_strcmp0 (((UrunCgroupWrite *) g_ptr_array_index (w2, i))->controller,
+                           "hugetlb") == 0)
+              g_ptr_array_add (huge, g_ptr_array_index (w2, i));
+          for (guint i = writes->len; i > 0; i--)
+            if (g_strcmp0 (((UrunCgroupWrite *) g_ptr_array_index (writes, i - 1))->controller,
+                           "hugetlb") == 0)
+              g_ptr_array_remove_index (writes, i - 1);
+          urun_cgroup_write_file (parent, "cgroup.subtree_control", "+hugetlb");
+          if (!urun_cgroup_apply_v2 (d2, huge, FALSE, best_effort, outcome->dropped_limits,
+                                     error))
+            goto fail;
+        }
+    }
+  if (!urun_cgroup_apply_v1 (path, writes, best_effort, outcome->dropped_limits, error))
+    goto fail;
+  /* Move init: every v1 hierarchy, then v2. */
+  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
+    {
+      g_autofree char *dir = urun_cgroup_v1_dir (urun_cgroup_v1_controllers[i], path);
+
+      if (dir != NULL && !urun_cgroup_move_init (dir, pidtext, error))
+        goto fail;
+    }
+  if (v2root != NULL)
+    {
+      g_autofree char *d2 = g_build_filename (v2root, path, NULL);
+
+      if (!urun_cgroup_move_init (d2, pidtext, error))
+        goto fail;
+    }
+  outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
+  outcome->path = g_steal_pointer (&path);
+  return TRUE;
+
+fail:
+  /* Init must leave the directories before they can go: back into the
+   * cgroups it came from, which are the caller's (it is still waiting for
+   * GO).  Never the root of a hierarchy: that would take it out of the
+   * limits the caller itself is under. */
+  {
+    GHashTableIter iter;
+    gpointer dir;
+
+    g_hash_table_iter_init (&iter, origin);
+    while (g_hash_table_iter_next (&iter, NULL, &dir))
+      urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
+  }
+  urun_cgroup_remove_dirs (created);
+  return FALSE;
+}
