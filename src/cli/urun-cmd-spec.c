@@ -17,23 +17,6 @@
 #define CONFIG_NAME "config.json"
 
 static gboolean
-write_all (int fd, const char *data, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      data += n;
-      len -= (size_t) n;
-    }
-  return TRUE;
-}
-
-static gboolean
 fail_exists (GError **error, const char *path)
 {
   return urun_fail (error, URUN_ERROR_EXISTS,
@@ -73,7 +56,7 @@ write_config (const char *bundle, const char *text, GError **error)
 
   /* 0644 whatever the umask: the bundle's config is read by whoever runs
    * the container and holds no secret. */
-  if (fchmod (fd, 0644) < 0 || !write_all (fd, text, strlen (text)) || fsync (fd) < 0)
+  if (fchmod (fd, 0644) < 0 || urun_write_all (fd, text, strlen (text)) < 0 || fsync (fd) < 0)
     {
       errsv = errno;
       unlinkat (dirfd, tmp_name, 0);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "urun-log.h"
+#include "util/urun-fd.h"
 #include "util/urun-error.h"
 
 #include <fcntl.h>
@@ -108,23 +109,6 @@ urun_log_format_text (UrunLogLevel level, const char *msg, GDateTime *time)
 }
 
 static void
-write_all (int fd, const char *data)
-{
-  size_t len = strlen (data);
-
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return;
-      data += n;
-      len -= (size_t) n;
-    }
-}
-
-static void
 log_message (UrunLogLevel level, const char *msg)
 {
   if (level <= log_state.stderr_level)
@@ -137,14 +121,14 @@ log_message (UrunLogLevel level, const char *msg)
         line = g_strdup_printf ("urun: %s\n", msg);
       else
         line = g_strdup_printf ("urun: %s: %s\n", urun_log_level_to_string (level), msg);
-      write_all (STDERR_FILENO, line);
+      (void) urun_write_all (STDERR_FILENO, line, strlen (line));
     }
   if (log_state.file_fd >= 0 && level <= log_state.file_level)
     {
       g_autofree char *line = log_state.format == URUN_LOG_FORMAT_JSON
                                 ? urun_log_format_json (level, msg, NULL)
                                 : urun_log_format_text (level, msg, NULL);
-      write_all (log_state.file_fd, line);
+      (void) urun_write_all (log_state.file_fd, line, strlen (line));
     }
 }
 

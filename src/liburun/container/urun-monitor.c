@@ -261,23 +261,6 @@ relay_stop (Relay *relay)
   unwatch (&relay->dst_source);
 }
 
-static gboolean
-write_all (int fd, const char *data, gsize len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      data += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
 /* After init's exit: what the container wrote last is still in the pty
  * (and in our buffer); it goes out before urun does.  Bounded, in case a
  * process outside init's pid namespace keeps writing. */
@@ -288,14 +271,14 @@ drain_terminal (Monitor *monitor)
 
   if (relay->dst_dead)
     return;
-  if (!write_all (relay->dst, relay->buffer + relay->off, relay->len - relay->off))
+  if (urun_write_all (relay->dst, relay->buffer + relay->off, relay->len - relay->off) < 0)
     return;
   relay->off = relay->len = 0;
   for (int i = 0; i < 256 && !relay->src_done; i++)
     {
       ssize_t n = read (relay->src, relay->buffer, sizeof relay->buffer);
 
-      if (n <= 0 || !write_all (relay->dst, relay->buffer, (gsize) n))
+      if (n <= 0 || urun_write_all (relay->dst, relay->buffer, (gsize) n) < 0)
         break;
     }
 }

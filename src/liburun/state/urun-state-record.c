@@ -445,23 +445,6 @@ urun_state_record_from_json (JsonNode *node, GError **error)
   return g_steal_pointer (&record);
 }
 
-static gboolean
-write_all (int fd, const char *data, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      data += n;
-      len -= (size_t) n;
-    }
-  return TRUE;
-}
-
 gboolean
 urun_state_record_save (const UrunStateRecord *record, int dirfd, GError **error)
 {
@@ -497,7 +480,7 @@ urun_state_record_save (const UrunStateRecord *record, int dirfd, GError **error
    * state.json) reads as a stopped container that `delete --force`
    * removes.  Each fsync cost 1 to 10 ms on a disk-backed state root
    * (bench/README.md). */
-  if (!write_all (fd, text, strlen (text)) || !write_all (fd, "\n", 1))
+  if (urun_write_all (fd, text, strlen (text)) < 0 || urun_write_all (fd, "\n", 1) < 0)
     {
       errsv = errno;
       unlinkat (dirfd, tmp_name, 0);

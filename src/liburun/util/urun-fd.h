@@ -6,6 +6,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stddef.h>
 #include <unistd.h>
 
 /* Closes *fdp if it is open and sets it to -1, keeping errno intact.  Used
@@ -31,4 +32,31 @@ urun_steal_fd (int *fdp)
   int fd = *fdp;
   *fdp = -1;
   return fd;
+}
+
+/* Writes all @len bytes of @data to @fd, retrying on EINTR and on short
+ * writes.  Returns 0, or -errno with errno set (EIO when write() returned
+ * 0). */
+static inline int
+urun_write_all (int fd, const void *data, size_t len)
+{
+  const char *p = data;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -errno;
+      if (n == 0)
+        {
+          errno = EIO;
+          return -EIO;
+        }
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
 }
