@@ -9,7 +9,8 @@
 #   2. the container's init SIGKILLed between create and start;
 #   3. ENOSPC in the state directory: a full tmpfs as the state root (root,
 #      in a private mount namespace), and an injected ENOSPC on the rename
-#      that publishes state.json (strace, both modes);
+#      that publishes state.json (strace, both modes); and init's start
+#      time made unreadable (an injected EACCES);
 #   4. EMFILE: create under a range of low `ulimit -n`;
 #   5. a cgroup write the kernel refuses (root, cgroupfs: a realtime
 #      runtime above the parent's).
@@ -185,6 +186,36 @@ if command -v strace >/dev/null; then
     fi
     check_clean "ENOSPC on rename #$when" "$id"
   done
+else
+  skip "strace is missing (tests/setup-debian.sh installs it)"
+fi
+
+# 3c. The start time of init cannot be read (issue 10): it is half of
+# init's identity, so create fails saying so and leaves nothing, rather
+# than record a pid that a later command could not tell from a reused one.
+# A first traced run finds which openat() of urun reads /proc/<init>/stat;
+# a second fails that one (by its ordinal: create is deterministic).
+if command -v strace >/dev/null; then
+  id=starttime-$$
+  trace=$URUN_TEST_TMPDIR/starttime.trace
+  "${no_leak_check[@]}" strace -qq -o "$trace" -e trace=openat -e signal=none \
+    "$URUN" --root "$root" create --bundle "$b" "$id" >/dev/null 2>&1
+  is "$?" 0 "traced create succeeds"
+  init_pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$root/$id/state.json")
+  ordinal=$(grep 'openat(' "$trace" | grep -n "\"/proc/$init_pid/stat\"" | head -1 | cut -d: -f1)
+  ok "... and reads /proc/<init>/stat (openat #${ordinal:-none})" test -n "$ordinal"
+  check_clean "traced create" "$id"
+  if [ -n "$ordinal" ]; then
+    "${no_leak_check[@]}" strace -qq -o /dev/null -e trace=openat -e signal=none \
+      -e inject=openat:error=EACCES:when=$ordinal \
+      "$URUN" --root "$root" create --bundle "$b" "$id" >/dev/null 2>"$URUN_TEST_TMPDIR/st.err"
+    rc=$?
+    ok "create fails when init's start time cannot be read" test "$rc" -ne 0
+    like "$(cat "$URUN_TEST_TMPDIR/st.err")" "read the start time of the container's init: open \`/proc/[0-9]*/stat\`: Permission denied" \
+      "... naming what it could not read"
+    is "$(list_status "$id")" absent "... and list does not show it"
+    check_clean "start time unreadable" "$id"
+  fi
 else
   skip "strace is missing (tests/setup-debian.sh installs it)"
 fi
