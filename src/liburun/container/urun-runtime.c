@@ -2,8 +2,10 @@
  * Zone: host side (GLib).
  *
  * The only reads of the caller's environment and identity in liburun,
- * besides the test and tuning knobs (URUN_TEST_STOP_AT, URUN_PEER_TIMEOUT)
- * and, until the cgroup request carries them, those of cgroup/.
+ * besides the test and tuning knobs (URUN_TEST_STOP_AT, URUN_PEER_TIMEOUT),
+ * the ids the kernel compares at that moment (the state store's owner
+ * check, the SCM_CREDENTIALS of the notify proxy) and, until the cgroup
+ * request carries them, those of cgroup/.
  */
 #include "config.h"
 
