@@ -11,7 +11,6 @@
 #include "util/urun-error.h"
 
 #include <string.h>
-#include <unistd.h>
 
 /* The ID of a message "container `ID` SUFFIX", or NULL. */
 static char *
@@ -27,10 +26,9 @@ container_id_of (const char *message, const char *suffix)
 }
 
 static char *
-hint_for (const GError *error)
+hint_for (const UrunRuntime *runtime, const GError *error)
 {
   const char *msg = error->message;
-  const char *xdg = g_getenv ("XDG_RUNTIME_DIR");
   g_autofree char *id = NULL;
 
   if (error->domain != URUN_ERROR)
@@ -53,23 +51,23 @@ hint_for (const GError *error)
   /* An unprivileged user without a runtime directory ends up with a state
    * root in the temporary directory, which can fail in ways a runtime
    * directory would not. */
-  if (strstr (msg, "state root") != NULL && getuid () != 0 && (xdg == NULL || *xdg == '\0'))
+  if (strstr (msg, "state root") != NULL && runtime->uid != 0 && runtime->xdg_runtime_dir == NULL)
     return g_strdup_printf (_("XDG_RUNTIME_DIR is not set: set it to a 0700 directory of yours "
                               "(`export XDG_RUNTIME_DIR=/run/user/%u` in a login session), or "
                               "pass --root DIR"),
-                            (unsigned) getuid ());
+                            (unsigned) runtime->uid);
   return NULL;
 }
 
 void
-urun_cli_add_hint (GError *error)
+urun_cli_add_hint (const UrunRuntime *runtime, GError *error)
 {
   g_autofree char *hint = NULL;
   char *message;
 
   g_return_if_fail (error != NULL);
 
-  hint = hint_for (error);
+  hint = hint_for (runtime, error);
   if (hint == NULL)
     return;
   message = g_strdup_printf ("%s; %s", error->message, hint);

@@ -14,7 +14,6 @@
 #include "util/urun-id.h"
 #include "spec/urun-spec-rootfs.h"
 #include "state/urun-state.h"
-#include "util/urun-userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,7 +87,6 @@ urun_cli_run_rootfs (UrunCli *cli, UrunCliCreateArgs *args, int argc, char **arg
   g_autoptr (UrunStateStore) store = NULL;
   g_autofree char *id = NULL;
   g_autofree char *bundle = NULL;
-  g_autofree char *user_name = urun_state_owner_name (getuid ());
   g_autofree char *text = NULL;
   URUN_AUTOCLOSE int dirfd = -1;
   UrunSpecRootfsOptions spec = { 0 };
@@ -112,12 +110,10 @@ urun_cli_run_rootfs (UrunCli *cli, UrunCliCreateArgs *args, int argc, char **arg
     argv++;
 
   urun_cli_runtime (cli, &runtime);
-  spec.rootless = runtime.rootless == URUN_ROOTLESS_TRUE
-                  || (runtime.rootless == URUN_ROOTLESS_AUTO
-                      && urun_userns_caller_is_rootless ());
-  spec.uid = getuid ();
-  spec.gid = getgid ();
-  spec.user_name = user_name;
+  spec.rootless = runtime.rootless;
+  spec.uid = runtime.uid;
+  spec.gid = runtime.gid;
+  spec.user_name = urun_runtime_user_name (&runtime);
   spec.rootfs = args->rootfs;
   spec.args = (const char *const *) (argv + 1);
   /* The caller's terminal when there is one, as an interactive shell

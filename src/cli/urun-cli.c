@@ -58,23 +58,26 @@ void
 urun_cli_clear (UrunCli *cli)
 {
   urun_global_options_clear (&cli->global);
+  urun_runtime_clear (&cli->runtime);
+}
+
+void
+urun_cli_resolve_runtime (UrunCli *cli)
+{
+  urun_runtime_resolve (&cli->runtime, cli->global.root, cli->global.rootless,
+                        cli->global.cgroup_manager);
 }
 
 void
 urun_cli_runtime (UrunCli *cli, UrunRuntime *out_runtime)
 {
-  out_runtime->state_root = cli->global.root;
-  out_runtime->rootless = cli->global.rootless;
-  out_runtime->cgroup_manager = cli->global.cgroup_manager;
+  *out_runtime = cli->runtime;
 }
 
 UrunStateStore *
 urun_cli_open_store (UrunCli *cli, gboolean create, GError **error)
 {
-  g_autofree char *root = cli->global.root != NULL ? g_strdup (cli->global.root)
-                                                   : urun_state_default_root ();
-
-  return urun_state_store_open (root, create, error);
+  return urun_state_store_open (cli->runtime.state_root, create, error);
 }
 
 void

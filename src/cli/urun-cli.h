@@ -38,6 +38,7 @@ typedef struct UrunCommand UrunCommand;
 typedef struct
 {
   UrunGlobalOptions global;
+  UrunRuntime runtime;  /* resolved from @global by urun_cli_resolve_runtime() */
   const UrunCommand *command;
   int failure_status;   /* exit status for a failure past the usage checks, or 0 */
 } UrunCli;
@@ -88,10 +89,15 @@ gboolean urun_cli_parse_command_catch_help (UrunCli *cli, const GOptionEntry *en
  * (@max < 0: unlimited).  @argc counts the command name. */
 gboolean urun_cli_check_args (UrunCli *cli, int argc, int min, int max, GError **error);
 
-/* The library's view of the global options; points into @cli. */
+/* Resolves cli->runtime from the global options and the environment,
+ * once, before the command runs. */
+void urun_cli_resolve_runtime (UrunCli *cli);
+
+/* The library's view of the global options and the environment: a copy of
+ * cli->runtime that points into @cli (never cleared by the caller). */
 void urun_cli_runtime (UrunCli *cli, UrunRuntime *out_runtime);
 
-/* The state store at --root, else the default root; @create makes the root
+/* The state store at the runtime's state root; @create makes the root
  * when it is missing (a command that only reads passes FALSE, so that it
  * never creates one).  NULL with @error on failure. */
 UrunStateStore *urun_cli_open_store (UrunCli *cli, gboolean create, GError **error);

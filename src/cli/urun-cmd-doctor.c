@@ -5,7 +5,6 @@
 
 #include "urun-cli.h"
 #include "container/urun-doctor.h"
-#include "util/urun-userns.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -80,7 +79,7 @@ urun_cmd_doctor (UrunCli *cli, int argc, char **argv, GError **error)
 {
   g_autoptr (GPtrArray) checks = NULL;
   gboolean json = FALSE;
-  gboolean rootless;
+  UrunRuntime runtime;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the checks as JSON"), NULL },
     { NULL },
@@ -90,20 +89,8 @@ urun_cmd_doctor (UrunCli *cli, int argc, char **argv, GError **error)
       || !urun_cli_check_args (cli, argc, 0, 0, error))
     return -1;
 
-  switch (cli->global.rootless)
-    {
-    case URUN_ROOTLESS_TRUE:
-      rootless = TRUE;
-      break;
-    case URUN_ROOTLESS_FALSE:
-      rootless = FALSE;
-      break;
-    case URUN_ROOTLESS_AUTO:
-    default:
-      rootless = urun_userns_caller_is_rootless ();
-      break;
-    }
-  checks = urun_doctor_run (rootless);
+  urun_cli_runtime (cli, &runtime);
+  checks = urun_doctor_run (&runtime);
   if (json)
     print_json (checks);
   else

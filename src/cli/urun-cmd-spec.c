@@ -6,7 +6,6 @@
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
 #include "spec/urun-spec-default.h"
-#include "state/urun-state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,7 +77,6 @@ int
 urun_cmd_spec (UrunCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *bundle = NULL;
-  g_autofree char *user_name = NULL;
   g_autofree char *text = NULL;
   gboolean rootless = FALSE;
   const GOptionEntry entries[] = {
@@ -90,17 +88,18 @@ urun_cmd_spec (UrunCli *cli, int argc, char **argv, GError **error)
     { NULL },
   };
   UrunSpecDefaultOptions options = { 0 };
+  UrunRuntime runtime;
 
   if (!urun_cli_parse_command (cli, entries, FALSE, &argc, &argv, error))
     return -1;
   if (!urun_cli_check_args (cli, argc, 0, 0, error))
     return -1;
 
-  user_name = urun_state_owner_name (getuid ());
+  urun_cli_runtime (cli, &runtime);
   options.rootless = rootless;
-  options.uid = getuid ();
-  options.gid = getgid ();
-  options.user_name = user_name;
+  options.uid = runtime.uid;
+  options.gid = runtime.gid;
+  options.user_name = urun_runtime_user_name (&runtime);
   text = urun_spec_default_generate (&options, error);
   if (text == NULL)
     return -1;

@@ -54,7 +54,9 @@ report_failure (const UrunCommand *command, int failure_status, GError *error)
 
 /* Where the message catalogs are: URUN_LOCALEDIR from the environment, so
  * that tests can use catalogs that are not installed, else the compiled-in
- * directory.  secure_getenv(): ignored in secure-execution (setuid) mode. */
+ * directory.  secure_getenv(): ignored in secure-execution (setuid) mode.
+ * Read here, not in the runtime context: the catalogs are bound before the
+ * options are parsed, so that --help and their errors are translated. */
 static const char *
 locale_dir (void)
 {
@@ -103,6 +105,9 @@ main (int argc, char **argv)
       return report_failure (NULL, 0, error);
     }
 
+  /* After the options (--root, --rootless), before anything of the
+   * command: every command sees the one resolved environment. */
+  urun_cli_resolve_runtime (&cli);
   status = cli.command->run (&cli, argc, argv, &error);
   if (status < 0)
     {
@@ -110,7 +115,7 @@ main (int argc, char **argv)
       /* For people only: with --log-format json the reader is a program
        * (podman), whose users the hints would mislead. */
       if (cli.global.log_format == URUN_LOG_FORMAT_TEXT)
-        urun_cli_add_hint (error);
+        urun_cli_add_hint (&cli.runtime, error);
       status = report_failure (cli.command, cli.failure_status, error);
     }
   urun_log_shutdown ();

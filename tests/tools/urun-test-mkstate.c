@@ -36,6 +36,7 @@ main (int argc, char **argv)
   g_autoptr (UrunStateStore) store = NULL;
   g_autoptr (UrunContainerState) state = NULL;
   g_autoptr (UrunStateRecord) record = NULL;
+  g_autofree char *owner = NULL;
   UrunProcStat stat;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -56,7 +57,8 @@ main (int argc, char **argv)
   if (state == NULL)
     goto fail;
 
-  record = urun_state_record_new (id);
+  owner = urun_state_owner_name (getuid ());
+  record = urun_state_record_new (id, owner);
   record->pid = pid;
   record->init_start_time = stat.start_time;
   record->bundle = g_canonicalize_filename (bundle, NULL);

@@ -78,7 +78,7 @@ reap (pid_t pid)
 static UrunStateRecord *
 record_for (const char *id, pid_t pid)
 {
-  UrunStateRecord *record = urun_state_record_new (id);
+  UrunStateRecord *record = urun_state_record_new (id, "tester");
   UrunProcStat stat;
 
   record->bundle = g_strdup ("/bundle");
@@ -306,7 +306,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (UrunContainerState) state = urun_state_create (f->store, "rt", &error);
-  g_autoptr (UrunStateRecord) record = urun_state_record_new ("rt");
+  g_autoptr (UrunStateRecord) record = urun_state_record_new ("rt", "tester");
   g_autoptr (UrunStateRecord) loaded = NULL;
   g_autoptr (GDir) dir = NULL;
   g_autofree char *dir_path = g_build_filename (f->root, "rt", NULL);
@@ -318,7 +318,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z$",
                                        record->created, 0, 0));
   g_assert_cmpstr (record->oci_version, ==, "1.2.0");
-  g_assert_nonnull (record->owner);
+  g_assert_cmpstr (record->owner, ==, "tester");
   g_assert_cmpint (record->cgroup.driver, ==, URUN_CGROUP_DRIVER_NONE);
   g_assert_cmpstr (record->cgroup.reason, ==, "not placed in a cgroup yet");
 
@@ -374,7 +374,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 static void
 test_json_shape (void)
 {
-  g_autoptr (UrunStateRecord) record = urun_state_record_new ("shape");
+  g_autoptr (UrunStateRecord) record = urun_state_record_new ("shape", "tester");
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
@@ -840,7 +840,7 @@ test_create_race (Fixture *f, gconstpointer data)
               state = urun_state_create (store, id, &error);
               if (state != NULL)
                 {
-                  g_autoptr (UrunStateRecord) record = urun_state_record_new (id);
+                  g_autoptr (UrunStateRecord) record = urun_state_record_new (id, "tester");
 
                   _exit (urun_container_state_save (state, record, NULL) ? 0 : 5);
                 }

@@ -30,11 +30,9 @@
 #include "state/urun-state.h"
 #include "container/urun-terminal.h"
 #include "util/urun-test-hook.h"
-#include "util/urun-userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -98,21 +96,6 @@ creation_abort (Creation *creation)
       if (!urun_state_delete (creation->state, TRUE, &error))
         g_debug ("cleaning up a failed create: %s", error->message);
       g_clear_pointer (&creation->state, urun_container_state_free);
-    }
-}
-
-static gboolean
-resolve_rootless (const UrunRuntime *runtime)
-{
-  switch (runtime->rootless)
-    {
-    case URUN_ROOTLESS_TRUE:
-      return TRUE;
-    case URUN_ROOTLESS_FALSE:
-      return FALSE;
-    case URUN_ROOTLESS_AUTO:
-    default:
-      return urun_userns_caller_is_rootless ();
     }
 }
 
@@ -294,11 +277,9 @@ static gboolean
 create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
                   gboolean use_fifo, Creation *creation, GPtrArray *warnings, GError **error)
 {
-  g_autofree char *root = urun_container_default_root (runtime);
   g_autofree char *config_path = NULL;
   g_autofree char *config = NULL;
   gsize config_length = 0;
-  g_autofree char *user_name = NULL;
   UrunPlanOptions plan_options = { 0 };
   UrunProcStat stat_of_init;
   int dirfd;
@@ -318,7 +299,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!prepare_terminal (creation, options, error))
     return FALSE;
 
-  creation->store = urun_state_store_open (root, TRUE, error);
+  creation->store = urun_state_store_open (runtime->state_root, TRUE, error);
   if (creation->store == NULL)
     return FALSE;
   if (!use_fifo && !replace_stopped (creation->store, options->id, warnings, error))
@@ -330,8 +311,8 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   urun_test_stop_at ("state-dir");
 
   /* From here on the state directory exists: every failure undoes it. */
-  creation->rootless = resolve_rootless (runtime);
-  creation->record = urun_state_record_new (options->id);
+  creation->rootless = runtime->rootless;
+  creation->record = urun_state_record_new (options->id, urun_runtime_user_name (runtime));
   creation->record->creating = TRUE;
   creation->record->bundle = g_strdup (creation->bundle);
   creation->record->rootless = creation->rootless;
@@ -342,29 +323,24 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
     goto fail;
   if (!urun_container_check_cgroup (runtime, options, creation->spec, creation->rootless, error))
     goto fail;
-  /* The name keys /etc/subuid and /etc/subgid, which only an unprivileged
-   * caller reads: root skips the passwd lookup. */
-  if (geteuid () != 0)
-    {
-      struct passwd *pw = getpwuid (geteuid ());
-
-      user_name = g_strdup (pw ? pw->pw_name : NULL);
-    }
-  if (!urun_idmap_plan (creation->spec, geteuid () == 0, geteuid (), getegid (), user_name,
-                        NULL, &creation->idmap, warnings, error))
+  /* The owner's name also keys /etc/subuid and /etc/subgid (read only by
+   * an unprivileged caller): one passwd lookup serves both. */
+  if (!urun_idmap_plan (creation->spec, runtime->euid == 0, runtime->euid, runtime->egid,
+                        creation->record->owner, NULL, &creation->idmap, warnings, error))
     goto fail;
 
   plan_options.id = options->id;
   plan_options.bundle = creation->bundle;
   plan_options.rootless = creation->rootless;
-  plan_options.privileged = geteuid () == 0 && urun_userns_is_initial ();
+  plan_options.privileged = runtime->privileged;
+  plan_options.euid = runtime->euid;
   plan_options.no_pivot = options->no_pivot;
   plan_options.no_new_keyring = options->no_new_keyring;
   plan_options.deny_setgroups = creation->idmap.deny_setgroups;
   plan_options.uid_mappings = creation->idmap.uid_mappings;
   plan_options.gid_mappings = creation->idmap.gid_mappings;
   plan_options.preserve_fds = options->preserve_fds;
-  plan_options.listen_fds = urun_plan_listen_fds_of_caller ();
+  plan_options.listen_fds = runtime->listen_fds;
   plan_options.warnings = warnings;
   creation->owner = urun_plan_build (creation->spec, &plan_options, error);
   if (creation->owner == NULL)
@@ -372,7 +348,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->owner->plan.child_close_fds = urun_plan_owner_keep (creation->owner,
                                                                 g_memdup2 (&dirfd, sizeof dirfd));
   creation->owner->plan.n_child_close_fds = 1;
-  if (urun_notify_host_socket () != NULL)
+  if (runtime->notify_socket != NULL)
     {
       /* The proxy's socket reaches the container through a mount, and a
        * container without a mount namespace of its own gets none. */
@@ -385,7 +361,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
           goto fail;
         }
       creation->notify = urun_notify_setup (creation->owner, creation->spec, dirfd,
-                                            urun_notify_host_socket (), error);
+                                            runtime->notify_socket, error);
       if (creation->notify == NULL)
         goto fail;
     }

@@ -15,10 +15,6 @@ G_BEGIN_DECLS
 
 /* ---- urun-container.c ---------------------------------------------------- */
 
-/* The state root: --root, or the default for the caller.  Free with
- * g_free(). */
-char *urun_container_default_root (const UrunRuntime *runtime);
-
 /* A container's state, opened and loaded, as every command on an existing
  * container needs it. */
 typedef struct

@@ -158,13 +158,13 @@ urun_container_start (const UrunRuntime *runtime, const char *id, GPtrArray *war
       g_propagate_error (error, g_steal_pointer (&config_error));
       return FALSE;
     }
-  if (urun_notify_host_socket () != NULL)
+  if (runtime->notify_socket != NULL)
     {
       g_autoptr (GError) notify_error = NULL;
 
       /* Bound before init is released: the first READY=1 must find it. */
       notify = urun_notify_reopen (urun_container_state_get_dirfd (loaded.state),
-                                   urun_notify_host_socket (), &notify_error);
+                                   runtime->notify_socket, &notify_error);
       if (notify_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&notify_error));

@@ -21,12 +21,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-char *
-urun_container_default_root (const UrunRuntime *runtime)
-{
-  return runtime->state_root ? g_strdup (runtime->state_root) : urun_state_default_root ();
-}
-
 void
 urun_container_loaded_clear (UrunContainerLoaded *loaded)
 {
@@ -39,11 +33,10 @@ gboolean
 urun_container_load (const UrunRuntime *runtime, const char *id, UrunStateOpenFlags flags,
                      UrunContainerLoaded *out_loaded, GError **error)
 {
-  g_autofree char *root = urun_container_default_root (runtime);
   UrunContainerLoaded *l = out_loaded;
 
   urun_container_loaded_clear (l);
-  l->store = urun_state_store_open (root, FALSE, error);
+  l->store = urun_state_store_open (runtime->state_root, FALSE, error);
   if (l->store == NULL)
     return FALSE;
   l->state = urun_state_open (l->store, id, flags, error);
@@ -153,8 +146,7 @@ gboolean
 urun_container_delete (const UrunRuntime *runtime, const char *id, gboolean force,
                        GPtrArray *warnings, GError **error)
 {
-  g_autofree char *root = urun_container_default_root (runtime);
-  g_autoptr (UrunStateStore) store = urun_state_store_open (root, FALSE, error);
+  g_autoptr (UrunStateStore) store = urun_state_store_open (runtime->state_root, FALSE, error);
   g_autoptr (UrunContainerState) state = NULL;
 
   g_autoptr (GError) open_error = NULL;

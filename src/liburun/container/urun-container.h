@@ -9,30 +9,9 @@
 
 #include <glib.h>
 
+#include "container/urun-runtime.h"
+
 G_BEGIN_DECLS
-
-typedef enum
-{
-  URUN_ROOTLESS_AUTO,
-  URUN_ROOTLESS_TRUE,
-  URUN_ROOTLESS_FALSE,
-} UrunRootlessMode;
-
-typedef enum
-{
-  URUN_CGROUP_MANAGER_DEFAULT,  /* not chosen: pick the best that works */
-  URUN_CGROUP_MANAGER_SYSTEMD,
-  URUN_CGROUP_MANAGER_CGROUPFS,
-  URUN_CGROUP_MANAGER_DISABLED,
-} UrunCgroupManager;
-
-/* What every lifecycle call needs to know about the runtime itself. */
-typedef struct
-{
-  const char *state_root;        /* NULL: urun_state_default_root() */
-  UrunRootlessMode rootless;
-  UrunCgroupManager cgroup_manager;
-} UrunRuntime;
 
 typedef struct
 {

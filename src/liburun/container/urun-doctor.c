@@ -11,7 +11,6 @@
 #include "cgroup/urun-cgroup-private.h"
 #include "util/urun-error.h"
 #include "plan/urun-idmap.h"
-#include "state/urun-state.h"
 #include "util/urun-subid.h"
 
 #include <errno.h>
@@ -357,16 +356,16 @@ linger_fix (const char *user)
 }
 
 static void
-check_runtime_dir (GPtrArray *checks, uid_t uid, const char *user)
+check_runtime_dir (GPtrArray *checks, const UrunRuntime *runtime)
 {
-  const char *xdg = g_getenv ("XDG_RUNTIME_DIR");
+  const char *xdg = runtime->xdg_runtime_dir;
+  uid_t uid = runtime->uid;
   g_autofree char *run_user = g_strdup_printf ("/run/user/%u", (unsigned) uid);
   struct stat st;
 
-  if (xdg == NULL || *xdg == '\0')
+  if (xdg == NULL)
     {
-      g_autofree char *root = urun_state_default_root ();
-      g_autofree char *linger = linger_fix (user);
+      g_autofree char *linger = linger_fix (urun_runtime_user_name (runtime));
       gboolean have_run_user = stat (run_user, &st) == 0 && st.st_uid == uid;
 
       /* A warning: urun keeps its state elsewhere (urun-state.c), but the
@@ -374,7 +373,7 @@ check_runtime_dir (GPtrArray *checks, uid_t uid, const char *user)
       add (checks, "xdg-runtime-dir", URUN_DOCTOR_WARN,
            g_strdup_printf (_("XDG_RUNTIME_DIR is not set: urun keeps its state in %s and "
                               "cannot find the user's systemd"),
-                            root),
+                            runtime->default_state_root),
            have_run_user ? g_strdup_printf ("export XDG_RUNTIME_DIR=%s", run_user)
                          : g_strdup_printf (_("log in through systemd-logind, or `%s` and log "
                                               "in again"),
@@ -409,15 +408,15 @@ check_runtime_dir (GPtrArray *checks, uid_t uid, const char *user)
 }
 
 static void
-check_user_systemd (GPtrArray *checks, const char *user)
+check_user_systemd (GPtrArray *checks, const UrunRuntime *runtime)
 {
-  const char *xdg = g_getenv ("XDG_RUNTIME_DIR");
-  const char *addr = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
+  const char *xdg = runtime->xdg_runtime_dir;
+  const char *addr = runtime->session_bus_address;
   g_autofree char *bus = NULL;
   g_autofree char *manager = NULL;
-  g_autofree char *linger = linger_fix (user);
+  g_autofree char *linger = linger_fix (urun_runtime_user_name (runtime));
 
-  if (xdg != NULL && *xdg != '\0')
+  if (xdg != NULL)
     manager = g_build_filename (xdg, "systemd", "private", NULL);
   if (manager != NULL && socket_answers (manager))
     add (checks, "systemd-user", URUN_DOCTOR_OK,
@@ -434,13 +433,13 @@ check_user_systemd (GPtrArray *checks, const char *user)
    * without a D-Bus library. */
   if (addr != NULL && g_str_has_prefix (addr, "unix:path="))
     bus = g_strndup (addr + strlen ("unix:path="), strcspn (addr + strlen ("unix:path="), ","));
-  else if ((addr == NULL || *addr == '\0') && xdg != NULL && *xdg != '\0')
+  else if (addr == NULL && xdg != NULL)
     bus = g_build_filename (xdg, "bus", NULL);
   if (bus != NULL && socket_answers (bus))
     add (checks, "user-bus", URUN_DOCTOR_OK, g_strdup_printf (_("the session bus answers at %s"),
                                                               bus),
          NULL);
-  else if (bus == NULL && addr != NULL && *addr != '\0')
+  else if (bus == NULL && addr != NULL)
     add (checks, "user-bus", URUN_DOCTOR_OK,
          g_strdup_printf (_("DBUS_SESSION_BUS_ADDRESS is %s (not probed)"), addr), NULL);
   else
@@ -640,26 +639,28 @@ check_kernel (GPtrArray *checks)
 }
 
 GPtrArray *
-urun_doctor_run (gboolean rootless)
+urun_doctor_run (const UrunRuntime *runtime)
 {
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) urun_doctor_check_free);
-  uid_t uid = getuid ();
-  g_autofree char *user = urun_state_owner_name (uid);
+  gboolean rootless = runtime->rootless;
+  uid_t uid = runtime->uid;
   /* Root inside a user namespace (rootless podman calling urun) writes
    * its maps itself and is given its runtime directory by the caller:
    * only an unprivileged user needs what follows. */
-  gboolean user_checks = rootless && geteuid () != 0;
+  gboolean user_checks = rootless && runtime->euid != 0;
 
   check_userns (checks, rootless);
   if (user_checks)
     {
+      const char *user = urun_runtime_user_name (runtime);
+
       check_subid_file (checks, "subuid", URUN_SUBUID_PATH, "--add-subuids", user, uid);
       check_subid_file (checks, "subgid", URUN_SUBGID_PATH, "--add-subgids", user, uid);
       check_subid_nss (checks, user);
       check_helper (checks, "newuidmap", CAP_SETUID, "cap_setuid");
       check_helper (checks, "newgidmap", CAP_SETGID, "cap_setgid");
-      check_runtime_dir (checks, uid, user);
-      check_user_systemd (checks, user);
+      check_runtime_dir (checks, runtime);
+      check_user_systemd (checks, runtime);
       check_linger (checks, user);
     }
   check_cgroup_layout (checks, rootless);

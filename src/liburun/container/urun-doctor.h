@@ -13,7 +13,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sys/types.h>
+
+#include "container/urun-runtime.h"
 
 G_BEGIN_DECLS
 
@@ -37,12 +38,12 @@ typedef struct
 
 void urun_doctor_check_free (UrunDoctorCheck *check);
 
-/* Runs every check for the calling user, as UrunDoctorCheck *, in the
+/* Runs every check for the user of @runtime, as UrunDoctorCheck *, in the
  * order `doctor` prints them.  The checks only an unprivileged user needs
  * (subordinate ids, newuidmap, XDG_RUNTIME_DIR, the user's systemd,
  * lingering, delegation) are left out for root, and for uid 0 in a user
- * namespace (@rootless, but euid 0). */
-GPtrArray *urun_doctor_run (gboolean rootless);
+ * namespace (rootless, but euid 0). */
+GPtrArray *urun_doctor_run (const UrunRuntime *runtime);
 
 /* TRUE when no check of @checks failed. */
 gboolean urun_doctor_ready (GPtrArray *checks);

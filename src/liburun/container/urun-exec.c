@@ -35,7 +35,6 @@
 #include "container/urun-spawn.h"
 #include "init/urun-sync.h"
 #include "container/urun-terminal.h"
-#include "util/urun-userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -190,7 +189,8 @@ parse_json (const char *data, gssize length, const char *filename, GError **erro
 
 /* 2. The process (runc's exec semantics) and its plan. */
 static gboolean
-build_process (Exec *exec, const UrunExecOptions *options, GPtrArray *warnings, GError **error)
+build_process (const UrunRuntime *runtime, Exec *exec, const UrunExecOptions *options,
+               GPtrArray *warnings, GError **error)
 {
   g_autofree char *config = NULL;
   g_autoptr (JsonNode) config_root = NULL;
@@ -240,9 +240,10 @@ build_process (Exec *exec, const UrunExecOptions *options, GPtrArray *warnings, 
   plan_options.id = exec->record->id;
   plan_options.bundle = exec->record->bundle;
   plan_options.rootless = exec->record->rootless;
-  plan_options.privileged = geteuid () == 0 && urun_userns_is_initial ();
+  plan_options.privileged = runtime->privileged;
+  plan_options.euid = runtime->euid;
   plan_options.preserve_fds = options->preserve_fds;
-  plan_options.listen_fds = urun_plan_listen_fds_of_caller ();
+  plan_options.listen_fds = runtime->listen_fds;
   plan_options.warnings = warnings;
   exec->owner = urun_plan_exec_build (exec->spec, exec->process, &plan_options, error);
   return exec->owner != NULL;
@@ -522,7 +523,8 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
   exec.plan.root_fd = -1;
 
   if (!check_options (options, error) || !load_container (runtime, id, options->ignore_paused, &exec, error)
-      || !build_process (&exec, options, warnings, error) || !open_namespaces (&exec, error))
+      || !build_process (runtime, &exec, options, warnings, error)
+      || !open_namespaces (&exec, error))
     return FALSE;
   decide_setgroups (&exec, warnings);
   if (!prepare_terminal (&exec, options, error))

@@ -38,14 +38,6 @@ struct _UrunNotifyProxy
   char *host_socket;             /* for messages */
 };
 
-const char *
-urun_notify_host_socket (void)
-{
-  const char *value = g_getenv ("NOTIFY_SOCKET");
-
-  return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
 void
 urun_notify_proxy_free (UrunNotifyProxy *proxy)
 {

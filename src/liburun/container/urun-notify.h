@@ -45,16 +45,13 @@ G_BEGIN_DECLS
 
 #define URUN_NOTIFY_DEFAULT_PATH "/run/notify/notify.sock"
 
-/* urun's own NOTIFY_SOCKET, or NULL when it has none (or an empty one). */
-const char *urun_notify_host_socket (void);
-
 typedef struct _UrunNotifyProxy UrunNotifyProxy;
 
 /* create/run, before the clone: makes `<state>/notify`, binds the
  * container's socket in it (see above), adds the read-only bind mount of
  * the directory to @owner's plan and sets NOTIFY_SOCKET in its env.
  * Returns the proxy listening on the new socket, relaying to
- * @host_socket. */
+ * @host_socket, urun's own NOTIFY_SOCKET (UrunRuntime.notify_socket). */
 UrunNotifyProxy *urun_notify_setup (UrunPlanOwner *owner, const UrunSpec *spec, int state_dirfd,
                                     const char *host_socket, GError **error);
 

@@ -158,7 +158,7 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
   /* A namespace type that is not listed is inherited, the mount
    * namespace included (runtime-spec, as runc and crun read it). */
   plan->chroot_only = !has_mount_ns;
-  if (options->rootless && !options->privileged && geteuid () != 0 && !has_user_ns)
+  if (options->rootless && !options->privileged && options->euid != 0 && !has_user_ns)
     return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
                       "config.json: linux.namespaces: an unprivileged user needs a user "
                       "namespace; create the config with `urun spec --rootless`");
@@ -178,22 +178,6 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
 
 /* Room for the home directory init writes after "HOME=". */
 #define HOME_ENV_SIZE (sizeof "HOME=" + PATH_MAX)
-
-int
-urun_plan_listen_fds_of_caller (void)
-{
-  const char *fds = g_getenv ("LISTEN_FDS");
-  const char *pid = g_getenv ("LISTEN_PID");
-  gint64 n;
-
-  /* Socket activation passes fds only to the pid it names, and as
-   * sd_listen_fds(3) does, no LISTEN_PID means they are not ours: the
-   * variables may have been inherited by a process they were not for. */
-  if (fds == NULL || pid == NULL || g_ascii_strtoll (pid, NULL, 10) != getpid ())
-    return 0;
-  n = g_ascii_strtoll (fds, NULL, 10);
-  return n > 0 && n < 1024 ? (int) n : 0;
-}
 
 /* Sets plan->envp from @process_env (copied into @owner).  With
  * @listen_fds > 0, LISTEN_FDS is that count and LISTEN_PID=1 (the payload is

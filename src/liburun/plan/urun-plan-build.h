@@ -19,8 +19,9 @@ typedef struct
 {
   const char *id;            /* container id */
   const char *bundle;        /* absolute bundle directory */
-  gboolean rootless;         /* see urun_userns_caller_is_rootless() */
+  gboolean rootless;         /* an unprivileged caller, or --rootless (UrunRuntime.rootless) */
   gboolean privileged;       /* real root in the initial user namespace */
+  uid_t euid;                /* urun's effective uid */
   gboolean no_pivot;
   gboolean no_new_keyring;
   gboolean deny_setgroups;   /* a new user namespace's gid map denies setgroups
@@ -29,7 +30,7 @@ typedef struct
   const GArray *gid_mappings; /* new user namespace, or NULL; mount options naming ids
                                * they lack (gid=5) are dropped */
   int preserve_fds;          /* --preserve-fds N */
-  int listen_fds;            /* LISTEN_FDS of the caller, 0 if none */
+  int listen_fds;            /* fds socket activation passed to urun, 0 if none */
   GPtrArray *warnings;       /* (element-type utf8): warnings for the user, or NULL */
   int cap_last;              /* 0: read /proc/sys/kernel/cap_last_cap (tests set it) */
 } UrunPlanOptions;
@@ -70,10 +71,6 @@ int urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd);
  * INVALID_CONFIG, named by @rlimits_what ("config.json: process.rlimits"). */
 gboolean urun_plan_set_process (UrunPlanOwner *owner, const UrunSpecProcess *process,
                                 int listen_fds, const char *rlimits_what, GError **error);
-
-/* The number of fds socket activation passed to this process (LISTEN_FDS,
- * when LISTEN_PID names us), or 0. */
-int urun_plan_listen_fds_of_caller (void);
 
 /* urun-plan-mounts.c: the mount part of the plan: root propagation, the
  * rootfs, mounts[] (kinds, folded options, whether the source is a

@@ -292,7 +292,8 @@ clone_bind_source (UrunPlanOwner *owner, gsize index, UrunPlanMount *mount, GErr
  * user namespace maps are used, as runtime-spec 1.2 says. */
 static gboolean
 plan_mount_idmap (UrunPlanOwner *owner, const UrunSpec *spec, const UrunSpecMount *spec_mount,
-                  gsize index, UrunPlanMount *mount, GError **error)
+                  const UrunPlanOptions *options, gsize index, UrunPlanMount *mount,
+                  GError **error)
 {
   const UrunSpecLinux *linux_ = spec->linux_;
   g_autoptr (GArray) uid_mappings = NULL;
@@ -312,7 +313,7 @@ plan_mount_idmap (UrunPlanOwner *owner, const UrunSpec *spec, const UrunSpecMoun
    * (the host's, for a bind of a host directory) idmap it, and an
    * unprivileged user cannot even write the maps of the helper namespace:
    * say so rather than fail on a write to uid_map. */
-  if (geteuid () != 0)
+  if (options->euid != 0)
     return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
                       CONFIG_NAME ": mounts[%zu]: an idmapped mount needs root; an unprivileged "
                       "user cannot remap the host's ids of `%s` (drop the idmap option and the "
@@ -440,7 +441,7 @@ plan_mounts (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptions *
           mount->type = NULL;
           if (!plan_bind_source (owner, spec_mount, i, options, mount, error))
             return FALSE;
-          if (!plan_mount_idmap (owner, spec, spec_mount, i, mount, error))
+          if (!plan_mount_idmap (owner, spec, spec_mount, options, i, mount, error))
             return FALSE;
           /* Why the parent clones a bind source where the container has a
            * user namespace: init, root of that namespace, has no privilege

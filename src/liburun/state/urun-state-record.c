@@ -96,7 +96,7 @@ urun_state_owner_name (uid_t uid)
 }
 
 UrunStateRecord *
-urun_state_record_new (const char *id)
+urun_state_record_new (const char *id, const char *owner)
 {
   UrunStateRecord *record = record_alloc ();
 
@@ -105,7 +105,7 @@ urun_state_record_new (const char *id)
   record->oci_version = g_strdup (URUN_OCI_VERSION);
   record->id = g_strdup (id);
   record->created = urun_state_now_rfc3339 ();
-  record->owner = urun_state_owner_name (getuid ());
+  record->owner = g_strdup (owner);
   record->cgroup.driver = URUN_CGROUP_DRIVER_NONE;
   record->cgroup.reason = g_strdup ("not placed in a cgroup yet");
   return record;

@@ -574,9 +574,8 @@ urun_state_store_list (UrunStateStore *store, GError **error)
           g_debug ("state root: `%s` has no readable state: %s", dent->d_name,
                    local_error->message);
           entry = g_new0 (UrunStateListEntry, 1);
-          entry->record = urun_state_record_new (dent->d_name);
+          entry->record = urun_state_record_new (dent->d_name, NULL);
           g_clear_pointer (&entry->record->created, g_free);
-          g_clear_pointer (&entry->record->owner, g_free);
           entry->status = unfinished_status (dirfd);
           g_ptr_array_add (entries, entry);
           continue;

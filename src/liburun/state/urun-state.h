@@ -80,9 +80,10 @@ typedef struct
   UrunStateCgroup cgroup;
 } UrunStateRecord;
 
-/* A record for @id with ociVersion, created (now), owner (the real uid) and
- * the cgroup outcome "none" filled in.  Free with urun_state_record_free(). */
-UrunStateRecord *urun_state_record_new (const char *id);
+/* A record for @id with ociVersion, created (now), @owner (the creator's
+ * user name, urun_state_owner_name(); NULL: none) and the cgroup outcome
+ * "none" filled in.  Free with urun_state_record_free(). */
+UrunStateRecord *urun_state_record_new (const char *id, const char *owner);
 void urun_state_record_free (UrunStateRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunStateRecord, urun_state_record_free)
 
@@ -116,7 +117,10 @@ char *urun_state_now_rfc3339 (void);
 /* The user name of @uid, or the uid as decimal text. */
 char *urun_state_owner_name (uid_t uid);
 
-/* The default state root for this process (see urun-state.c for the rules). */
+/* The default state root for this process (see urun-state.c for the
+ * rules), read from the environment.  Only cgroup/ still calls it, until
+ * its request carries the root the runtime context resolved; every other
+ * caller is given the root. */
 char *urun_state_default_root (void);
 
 /* The rules of urun_state_default_root() with every input given: the

@@ -17,6 +17,8 @@
 void
 urun_test_stop_at (const char *step)
 {
+  /* Read here, not in the runtime context: a test knob that every layer's
+   * steps (cgroup/ too) reach, which no production path may depend on. */
   const char *wanted = g_getenv ("URUN_TEST_STOP_AT");
 
   if (wanted != NULL && strcmp (wanted, step) == 0)

@@ -12,7 +12,9 @@
 guint
 urun_peer_timeout (guint default_seconds)
 {
-  /* secure_getenv(): a setuid urun must not let the caller stretch or
+  /* A tuning knob read where the wait is, not in the runtime context: the
+   * waits sit in layers that never see it (cgroup/, the terminal relay).
+   * secure_getenv(): a setuid urun must not let the caller stretch or
    * shrink its waits. */
   const char *value = secure_getenv ("URUN_PEER_TIMEOUT");
   guint64 seconds;

@@ -5,7 +5,6 @@
 #include "util/urun-userns.h"
 
 #include <stdio.h>
-#include <unistd.h>
 
 static gboolean
 read_is_initial (void)
@@ -35,10 +34,4 @@ urun_userns_is_initial (void)
   if (initial < 0)
     initial = read_is_initial ();
   return initial;
-}
-
-gboolean
-urun_userns_caller_is_rootless (void)
-{
-  return geteuid () != 0 || !urun_userns_is_initial ();
 }
