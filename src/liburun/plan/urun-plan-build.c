@@ -1,8 +1,10 @@
 /* urun-plan-build.c: a validated UrunSpec becomes a UrunInitPlan (see
  * urun-plan-build.h).  Zone: host side (GLib).
  *
- * The mount part lives in urun-plan-mounts.c; this file covers the
- * namespaces, the process, identity, limits, hooks and file descriptors.
+ * The top of plan/: it composes the parts of urun-plan-parts.h (mounts,
+ * security, the process's argv, environment and limits) and covers the
+ * namespaces, the rest of the process, identity, hooks and file
+ * descriptors itself.
  */
 #include "config.h"
 
@@ -14,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mount.h>

@@ -8,7 +8,6 @@
 #include "spec/urun-spec-names.h"
 
 #include <limits.h>
-#include <string.h>
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
