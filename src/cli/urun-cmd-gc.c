@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "urun-cli-store.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
 #include "state/urun-state.h"
@@ -114,10 +115,7 @@ urun_cmd_gc (UrunCli *cli, int argc, char **argv, GError **error)
       || !urun_cli_check_args (cli, argc, 0, 0, error))
     return -1;
 
-  store = urun_cli_open_store (cli, FALSE, error);
-  if (store == NULL)
-    return -1;
-  entries = urun_state_store_list (store, error);
+  entries = urun_cli_list_containers (cli, &store, error);
   if (entries == NULL)
     return -1;
   urun_cli_runtime (cli, &runtime);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "urun-cli-store.h"
 #include "util/urun-error.h"
 #include "state/urun-state.h"
 
@@ -129,7 +130,6 @@ int
 urun_cmd_list (UrunCli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *format = NULL;
-  g_autoptr (UrunStateStore) store = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   gboolean quiet = FALSE;
   const GOptionEntry entries_options[] = {
@@ -150,11 +150,7 @@ urun_cmd_list (UrunCli *cli, int argc, char **argv, GError **error)
       return -1;
     }
 
-  /* A missing root is an empty list, and listing never creates it. */
-  store = urun_cli_open_store (cli, FALSE, error);
-  if (store == NULL)
-    return -1;
-  entries = urun_state_store_list (store, error);
+  entries = urun_cli_list_containers (cli, NULL, error);
   if (entries == NULL)
     return -1;
 

@@ -1,13 +1,14 @@
 /* urun-cmd-update.c: the `update` command: change the resource limits of a
  * container, from a JSON file (linux.resources of the spec) or from the
- * options.  Zone: CLI. */
+ * options.  Zone: CLI: it parses the flags; the library builds the
+ * resources (spec/urun-spec-resources-update.h). */
 #include "config.h"
 
 #include "urun-cli.h"
 #include "container/urun-container-cgroup.h"
 #include "util/urun-error.h"
 #include "util/urun-json-file.h"
-#include "spec/urun-spec.h"
+#include "spec/urun-spec-resources-update.h"
 #include "cgroup/urun-systemd-property.h"
 
 #include <fcntl.h>
@@ -30,27 +31,31 @@ read_resources (const char *path, gsize *out_len, GError **error)
                             error);
 }
 
-/* An option for an unsigned field: the range is checked with the rest of
- * the resources, but a negative value must not wrap around on the way. */
+/* An option for an unsigned field (UNSET: not given): the range is
+ * checked with the rest of the resources, but a negative value must not
+ * wrap around on the way. */
 static gboolean
-unsigned_option (const char *option, gint64 value, guint64 max, guint64 *out, GError **error)
+unsigned_option (const char *option, gint64 value, guint64 max, gboolean *out_given,
+                 guint64 *out, GError **error)
 {
+  if (value == UNSET)
+    return TRUE;
   if (value < 0 || (guint64) value > max)
     return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
                       _("invalid value `%lld` for %s: expected a number from 0 to %llu"),
                       (long long) value, option, (unsigned long long) max);
   *out = (guint64) value;
+  *out_given = TRUE;
   return TRUE;
 }
 
-/* "512m", "1G", "1048576", "-1" (unlimited, where allowed). */
+/* "512m", "1G", "1048576", "-1" (unlimited). */
 static gboolean
-parse_bytes (const char *option, const char *text, gboolean allow_unlimited, gint64 *out,
-             GError **error)
+parse_bytes (const char *option, const char *text, gint64 *out, GError **error)
 {
   guint64 n;
 
-  if (allow_unlimited && strcmp (text, "-1") == 0)
+  if (strcmp (text, "-1") == 0)
     {
       *out = -1;
       return TRUE;
@@ -58,7 +63,7 @@ parse_bytes (const char *option, const char *text, gboolean allow_unlimited, gin
   if (!urun_systemd_parse_size (text, &n) || n > (guint64) G_MAXINT64)
     return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
                       _("invalid value `%s` for %s: expected bytes, optionally with a k, m or g "
-                        "suffix%s"), text, option, allow_unlimited ? _(", or -1 for unlimited") : "");
+                        "suffix%s"), text, option, _(", or -1 for unlimited"));
   *out = (gint64) n;
   return TRUE;
 }
@@ -120,10 +125,13 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
       N_("Intel RDT memory bandwidth schema"), N_("SCHEMA") },
     { NULL },
   };
+  UrunSpecResourcesUpdate update = { 0 };
+  guint64 weight = 0;
   g_autoptr (UrunSpecResources) res = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) given = g_ptr_array_new ();
+  g_autofree char *data = NULL;
   g_autofree char *name = NULL;
+  gsize len = 0;
   UrunRuntime runtime;
   gboolean ok;
 
@@ -141,133 +149,42 @@ urun_cmd_update (UrunCli *cli, int argc, char **argv, GError **error)
 
   if (resources != NULL)
     {
-      gsize len = 0;
-      g_autofree char *data = read_resources (resources, &len, error);
-
+      data = read_resources (resources, &len, error);
       if (data == NULL)
         return -1;
       name = strcmp (resources, "-") == 0 ? g_strdup ("<stdin>") : g_path_get_basename (resources);
-      res = urun_spec_resources_load_data (data, (gssize) len, name, error);
-      if (res == NULL)
-        return -1;
     }
-  else
-    res = g_new0 (UrunSpecResources, 1);
-
-#define GIVEN(PATH, OPTION) (g_ptr_array_add (given, (gpointer) (PATH)), \
-                             g_ptr_array_add (given, (gpointer) (OPTION)))
-
-  /* The options come on top of the file, as with runc. */
-  if (memory || memory_swap || memory_reservation || kernel_memory || kernel_memory_tcp)
-    {
-      if (res->memory == NULL)
-        res->memory = g_new0 (UrunSpecMemory, 1);
-      if (memory && !parse_bytes ("--memory", memory, TRUE, &res->memory->limit, error))
-        return -1;
-      res->memory->has_limit |= memory != NULL;
-      if (memory_swap && !parse_bytes ("--memory-swap", memory_swap, TRUE, &res->memory->swap, error))
-        return -1;
-      res->memory->has_swap |= memory_swap != NULL;
-      if (memory_reservation
-          && !parse_bytes ("--memory-reservation", memory_reservation, TRUE,
-                           &res->memory->reservation, error))
-        return -1;
-      res->memory->has_reservation |= memory_reservation != NULL;
-      if (kernel_memory_tcp
-          && !parse_bytes ("--kernel-memory-tcp", kernel_memory_tcp, TRUE,
-                           &res->memory->kernel_tcp, error))
-        return -1;
-      res->memory->has_kernel_tcp |= kernel_memory_tcp != NULL;
-      if (memory)
-        GIVEN ("memory.limit", "--memory");
-      if (memory_swap)
-        GIVEN ("memory.swap", "--memory-swap");
-      if (memory_reservation)
-        GIVEN ("memory.reservation", "--memory-reservation");
-      if (kernel_memory_tcp)
-        GIVEN ("memory.kernelTCP", "--kernel-memory-tcp");
-    }
-  if (pids_limit != UNSET)
-    {
-      if (res->pids == NULL)
-        res->pids = g_new0 (UrunSpecPids, 1);
-      res->pids->limit = pids_limit;
-      GIVEN ("pids.limit", "--pids-limit");
-    }
-  if (cpu_quota != UNSET || cpu_period != UNSET || cpu_share != UNSET || cpu_rt_period != UNSET
-      || cpu_rt_runtime != UNSET || cpuset_cpus || cpuset_mems)
-    {
-      UrunSpecCpu *cpu;
-
-      if (res->cpu == NULL)
-        res->cpu = g_new0 (UrunSpecCpu, 1);
-      cpu = res->cpu;
-      /* 0 leaves the quota, period and shares as they are, as with runc
-       * (and as the checks say): written, it would reset them. */
-      if (cpu_quota != UNSET && cpu_quota != 0)
-        {
-          cpu->quota = cpu_quota, cpu->has_quota = TRUE;
-          GIVEN ("cpu.quota", "--cpu-quota");
-        }
-      if (cpu_period != UNSET && cpu_period != 0)
-        {
-          if (!unsigned_option ("--cpu-period", cpu_period, G_MAXUINT64, &cpu->period, error))
-            return -1;
-          cpu->has_period = TRUE;
-          GIVEN ("cpu.period", "--cpu-period");
-        }
-      if (cpu_share != UNSET && cpu_share != 0)
-        {
-          if (!unsigned_option ("--cpu-share", cpu_share, G_MAXUINT64, &cpu->shares, error))
-            return -1;
-          cpu->has_shares = TRUE;
-          GIVEN ("cpu.shares", "--cpu-share");
-        }
-      if (cpu_rt_period != UNSET)
-        {
-          if (!unsigned_option ("--cpu-rt-period", cpu_rt_period, G_MAXUINT64,
-                                &cpu->realtime_period, error))
-            return -1;
-          cpu->has_realtime_period = TRUE;
-          GIVEN ("cpu.realtimePeriod", "--cpu-rt-period");
-        }
-      if (cpu_rt_runtime != UNSET)
-        {
-          cpu->realtime_runtime = cpu_rt_runtime, cpu->has_realtime_runtime = TRUE;
-          GIVEN ("cpu.realtimeRuntime", "--cpu-rt-runtime");
-        }
-      if (cpuset_cpus)
-        {
-          g_free (cpu->cpus), cpu->cpus = g_strdup (cpuset_cpus);
-          GIVEN ("cpu.cpus", "--cpuset-cpus");
-        }
-      if (cpuset_mems)
-        {
-          g_free (cpu->mems), cpu->mems = g_strdup (cpuset_mems);
-          GIVEN ("cpu.mems", "--cpuset-mems");
-        }
-    }
-  if (blkio_weight != UNSET_INT)
-    {
-      guint64 weight = 0;
-
-      if (!unsigned_option ("--blkio-weight", blkio_weight, G_MAXUINT16, &weight, error))
-        return -1;
-      if (res->block_io == NULL)
-        res->block_io = g_new0 (UrunSpecBlockIO, 1);
-      res->block_io->weight = (guint16) weight;
-      res->block_io->has_weight = TRUE;
-      GIVEN ("blockIO.weight", "--blkio-weight");
-    }
-#undef GIVEN
-
-  /* Why before anything is written: a value the kernel refuses would fail
-   * halfway, with some limits already changed. */
-  g_ptr_array_add (given, NULL);
-  if (!urun_spec_resources_validate (res, name != NULL ? name : "update", "",
-                                     (const char *const *) given->pdata, error))
+  if ((memory && !parse_bytes ("--memory", memory, &update.memory, error))
+      || (memory_swap && !parse_bytes ("--memory-swap", memory_swap, &update.memory_swap, error))
+      || (memory_reservation && !parse_bytes ("--memory-reservation", memory_reservation,
+                                              &update.memory_reservation, error))
+      || (kernel_memory_tcp && !parse_bytes ("--kernel-memory-tcp", kernel_memory_tcp,
+                                             &update.kernel_memory_tcp, error)))
     return -1;
+  update.has_memory = memory != NULL;
+  update.has_memory_swap = memory_swap != NULL;
+  update.has_memory_reservation = memory_reservation != NULL;
+  update.kernel_memory = kernel_memory != NULL;
+  update.has_kernel_memory_tcp = kernel_memory_tcp != NULL;
+  update.has_pids_limit = pids_limit != UNSET, update.pids_limit = pids_limit;
+  update.has_cpu_quota = cpu_quota != UNSET, update.cpu_quota = cpu_quota;
+  update.has_cpu_rt_runtime = cpu_rt_runtime != UNSET, update.cpu_rt_runtime = cpu_rt_runtime;
+  update.cpuset_cpus = cpuset_cpus;
+  update.cpuset_mems = cpuset_mems;
+  if (!unsigned_option ("--cpu-period", cpu_period, G_MAXUINT64, &update.has_cpu_period,
+                        &update.cpu_period, error)
+      || !unsigned_option ("--cpu-share", cpu_share, G_MAXUINT64, &update.has_cpu_shares,
+                           &update.cpu_shares, error)
+      || !unsigned_option ("--cpu-rt-period", cpu_rt_period, G_MAXUINT64,
+                           &update.has_cpu_rt_period, &update.cpu_rt_period, error)
+      || !unsigned_option ("--blkio-weight", blkio_weight == UNSET_INT ? UNSET : blkio_weight,
+                           G_MAXUINT16, &update.has_blkio_weight, &weight, error))
+    return -1;
+  update.blkio_weight = (guint16) weight;
 
+  res = urun_spec_resources_build_update (data, len, name, &update, error);
+  if (res == NULL)
+    return -1;
   urun_cli_runtime (cli, &runtime);
   ok = urun_container_update (&runtime, argv[1], res, warnings, error);
   urun_cli_print_warnings (warnings);

@@ -204,22 +204,7 @@ fi
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || { echo "Bail out! tmpfs on /run"; exit 1; }
 mkdir -m 1777 /run/lock
 
-if [ "$mode" = root ]; then
-  as_user=
-  uid=0
-else
-  as_user=$user
-  uid=$(id -u "$user")
-fi
-
-run_as ()
-{
-  if [ -n "$as_user" ]; then
-    setpriv --reuid="$as_user" --regid="$as_user" --init-groups -- "$@"
-  else
-    "$@"
-  fi
-}
+. "$here/lib-e2e-user.sh"
 
 home=$top/home
 xdg_run=/run/user/$uid

@@ -123,22 +123,7 @@ for node in "net/tun c 10 200" "fuse c 10 229"; do
   fi
 done
 
-if [ "$mode" = root ]; then
-  as_user=
-  uid=0
-else
-  as_user=$user
-  uid=$(id -u "$user")
-fi
-
-run_as ()
-{
-  if [ -n "$as_user" ]; then
-    setpriv --reuid="$as_user" --regid="$as_user" --init-groups -- "$@"
-  else
-    "$@"
-  fi
-}
+. "$here/lib-e2e-user.sh"
 
 # As root podman writes its blob-info cache to /var/lib/containers/cache
 # whatever the storage root: give it a private tmpfs there.  The directory

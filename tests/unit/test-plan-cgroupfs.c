@@ -4,7 +4,7 @@
  * unified one, and urun inside a container (mount roots, hidden mounts). */
 #include "config.h"
 
-#include "plan/urun-plan-build.h"
+#include "plan/urun-plan-parts.h"
 
 static const char hybrid_mountinfo[] =
   "23 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"

@@ -10,7 +10,7 @@
 #include "config.h"
 
 #include "util/urun-error.h"
-#include "container/urun-exec.h"
+#include "plan/urun-plan-exec.h"
 
 #include <string.h>
 #include <sys/resource.h>

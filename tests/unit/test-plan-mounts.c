@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "util/urun-error.h"
-#include "plan/urun-plan-build.h"
+#include "plan/urun-plan-parts.h"
 
 #include <glib/gstdio.h>
 #include <sys/mount.h>

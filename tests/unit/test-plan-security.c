@@ -7,7 +7,7 @@
 #include "config.h"
 
 #include "util/urun-error.h"
-#include "plan/urun-plan-build.h"
+#include "plan/urun-plan-parts.h"
 
 #include <errno.h>
 #include <sched.h>

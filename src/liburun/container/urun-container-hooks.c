@@ -45,23 +45,33 @@ urun_container_save_config (UrunContainerState *state, const char *contents, gsi
 }
 
 UrunSpec *
-urun_container_load_saved_config (UrunContainerState *state, GError **error)
+urun_container_read_saved_config (UrunContainerState *state, JsonNode **out_root, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   g_autofree char *contents = NULL;
   int dirfd = urun_container_state_get_dirfd (state);
   gsize length;
 
   contents = urun_json_read_at (dirfd, SAVED_CONFIG, URUN_JSON_MAX_SIZE, URUN_JSON_READ_NOFOLLOW,
-                                &length, &local_error);
+                                &length, error);
   if (contents == NULL)
     {
-      if (!g_error_matches (local_error, URUN_ERROR, URUN_ERROR_NOT_FOUND))
-        g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                    "read the saved config.json: ");
+      g_prefix_error (error, "read the saved config.json of container `%s`: ",
+                      urun_container_state_get_id (state));
       return NULL;
     }
-  return urun_spec_load_data (contents, (gssize) length, SAVED_CONFIG, error);
+  return urun_spec_load_data_with_root (contents, (gssize) length, SAVED_CONFIG, out_root, error);
+}
+
+UrunSpec *
+urun_container_load_saved_config (UrunContainerState *state, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  UrunSpec *spec = urun_container_read_saved_config (state, NULL, &local_error);
+
+  /* A record made before every container had a copy. */
+  if (spec == NULL && !g_error_matches (local_error, URUN_ERROR, URUN_ERROR_NOT_FOUND))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return spec;
 }
 
 void

@@ -76,9 +76,15 @@ char *urun_container_record_json (const UrunStateRecord *record, const char *sta
 gboolean urun_container_save_config (UrunContainerState *state, const char *contents,
                                      gsize length, GError **error);
 
-/* The spec saved at create time; NULL (without @error) for a record made
- * before every container had a copy.  NULL with @error set when the copy
- * exists but cannot be read or parsed. */
+/* The spec saved at create time, and with @out_root (not NULL) the JSON
+ * object it was parsed from (free with json_node_unref()).  Fails when the
+ * copy is missing (URUN_ERROR_NOT_FOUND), cannot be read or parsed. */
+UrunSpec *urun_container_read_saved_config (UrunContainerState *state, JsonNode **out_root,
+                                            GError **error);
+
+/* The same spec, or NULL (without @error) for a record made before every
+ * container had a copy.  NULL with @error set when the copy exists but
+ * cannot be read or parsed. */
 UrunSpec *urun_container_load_saved_config (UrunContainerState *state, GError **error);
 
 /* The poststart hooks of @spec (NULL: none) for the running @record; as

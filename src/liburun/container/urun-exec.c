@@ -54,10 +54,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* The copy of config.json that create keeps in the state directory
- * (urun-container-hooks.c). */
-#define SAVED_CONFIG "config.json"
-
 typedef struct
 {
   const char *name;  /* in /proc/PID/ns */
@@ -157,21 +153,6 @@ load_container (const UrunRuntime *runtime, const char *id, gboolean ignore_paus
     }
 }
 
-/* The config.json that create validated and saved, never the bundle's:
- * the bundle may have changed since. */
-static char *
-read_config (Exec *exec, gsize *out_length, GError **error)
-{
-  int dirfd = urun_container_state_get_dirfd (exec->state);
-  char *contents;
-
-  contents = urun_json_read_at (dirfd, SAVED_CONFIG, URUN_JSON_MAX_SIZE, URUN_JSON_READ_NOFOLLOW,
-                                out_length, error);
-  if (contents == NULL)
-    g_prefix_error (error, "read the saved config.json of container `%s`: ", exec->record->id);
-  return contents;
-}
-
 static JsonNode *
 parse_json (const char *data, gssize length, const char *filename, GError **error)
 {
@@ -192,22 +173,16 @@ static gboolean
 build_process (const UrunRuntime *runtime, Exec *exec, const UrunExecOptions *options,
                GPtrArray *warnings, GError **error)
 {
-  g_autofree char *config = NULL;
   g_autoptr (JsonNode) config_root = NULL;
   g_autoptr (JsonNode) given_root = NULL;
   g_autofree char *filename = NULL;
   JsonNode *config_process;
   UrunPlanOptions plan_options = { 0 };
-  gsize length = 0;
 
-  config = read_config (exec, &length, error);
-  if (config == NULL)
-    return FALSE;
-  exec->spec = urun_spec_load_data (config, (gssize) length, "config.json", error);
+  /* The config.json that create validated and saved, never the bundle's:
+   * the bundle may have changed since. */
+  exec->spec = urun_container_read_saved_config (exec->state, &config_root, error);
   if (exec->spec == NULL)
-    return FALSE;
-  config_root = parse_json (config, (gssize) length, "config.json", error);
-  if (config_root == NULL)
     return FALSE;
   config_process = json_object_get_member (json_node_get_object (config_root), "process");
   if (config_process != NULL && !JSON_NODE_HOLDS_OBJECT (config_process))

@@ -15,7 +15,7 @@
  */
 #include "config.h"
 
-#include "plan/urun-plan-build.h"
+#include "plan/urun-plan-parts.h"
 
 #include "util/urun-error.h"
 

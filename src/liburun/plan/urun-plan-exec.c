@@ -1,5 +1,5 @@
-/* urun-plan-exec.c: the process of an `exec` and its plan (see the
- * urun-plan-exec.c part of urun-exec.h).  Zone: host side (GLib).
+/* urun-plan-exec.c: the process of an `exec` and its plan (see
+ * urun-plan-exec.h).  Zone: host side (GLib).
  *
  * Why the merge works on JSON: the command line's options are edits of the
  * container's `process` object, and --process gives another such object.
@@ -9,7 +9,8 @@
  */
 #include "config.h"
 
-#include "container/urun-exec.h"
+#include "plan/urun-plan-exec.h"
+#include "plan/urun-plan-parts.h"
 #include "util/urun-error.h"
 #include "spec/urun-spec-names.h"
 

@@ -1,5 +1,5 @@
 /* urun-plan-mounts.c: the mount part of the init plan (see
- * urun-plan-build.h): propagation of "/", the rootfs, mounts[], devices,
+ * urun-plan-parts.h): propagation of "/", the rootfs, mounts[], devices,
  * maskedPaths and readonlyPaths.
  *
  * Zone: host side (GLib).  Everything init needs to mount is decided here,
@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "plan/urun-plan-build.h"
+#include "plan/urun-plan-parts.h"
 
 #include "util/urun-error.h"
 #include "util/urun-fd.h"

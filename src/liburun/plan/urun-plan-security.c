@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "plan/urun-plan-build.h"
+#include "plan/urun-plan-parts.h"
 #include "util/urun-error.h"
 #include "plan/urun-seccomp.h"
 #include "spec/urun-spec-names.h"

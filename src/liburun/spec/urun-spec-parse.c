@@ -405,10 +405,11 @@ parse_object (Parser *p, const UrunSpecType *type, JsonNode *node, gpointer obj,
 
 /* ---- loading --------------------------------------------------------------------- */
 
-/* Parses @data as an object of @type into a new struct. */
+/* Parses @data as an object of @type into a new struct; with @out_root,
+ * also gives the root node it came from. */
 static gpointer
 load (const UrunSpecType *type, const char *data, gssize len, const char *filename,
-      GError **error)
+      JsonNode **out_root, GError **error)
 {
   Parser p = { { filename, NULL, NULL }, NULL };
   g_autoptr (JsonNode) root = NULL;
@@ -430,21 +431,47 @@ load (const UrunSpecType *type, const char *data, gssize len, const char *filena
       g_string_free (p.path, TRUE);
     }
   urun_json_context_clear (&p.json);
+  if (obj != NULL && out_root != NULL)
+    *out_root = g_steal_pointer (&root);
   return obj;
+}
+
+/* Reads @path for a loader: its bytes, and in *out_filename its basename,
+ * the name errors use. */
+static char *
+read_file (const char *path, gsize *out_len, char **out_filename, GError **error)
+{
+  char *data;
+
+  data = urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT, out_len,
+                            error);
+  if (data != NULL)
+    *out_filename = g_path_get_basename (path);
+  return data;
+}
+
+UrunSpec *
+urun_spec_load_data_with_root (const char *data, gssize len, const char *filename,
+                               JsonNode **out_root, GError **error)
+{
+  g_autoptr (UrunSpec) spec = NULL;
+  g_autoptr (JsonNode) root = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (filename != NULL, NULL);
+
+  spec = load (&urun_spec_type_spec, data, len, filename, out_root ? &root : NULL, error);
+  if (spec == NULL || !urun_spec_validate (spec, filename, error))
+    return NULL;
+  if (out_root != NULL)
+    *out_root = g_steal_pointer (&root);
+  return g_steal_pointer (&spec);
 }
 
 UrunSpec *
 urun_spec_load_data (const char *data, gssize len, const char *filename, GError **error)
 {
-  g_autoptr (UrunSpec) spec = NULL;
-
-  g_return_val_if_fail (data != NULL, NULL);
-  g_return_val_if_fail (filename != NULL, NULL);
-
-  spec = load (&urun_spec_type_spec, data, len, filename, error);
-  if (spec == NULL || !urun_spec_validate (spec, filename, error))
-    return NULL;
-  return g_steal_pointer (&spec);
+  return urun_spec_load_data_with_root (data, len, filename, NULL, error);
 }
 
 UrunSpec *
@@ -456,11 +483,9 @@ urun_spec_load_file (const char *path, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  data = urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT, &len,
-                            error);
+  data = read_file (path, &len, &filename, error);
   if (data == NULL)
     return NULL;
-  filename = g_path_get_basename (path);
   return urun_spec_load_data (data, (gssize) len, filename, error);
 }
 
@@ -472,7 +497,7 @@ urun_spec_process_load_data (const char *data, gssize len, const char *filename,
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (filename != NULL, NULL);
 
-  process = load (&urun_spec_type_process, data, len, filename, error);
+  process = load (&urun_spec_type_process, data, len, filename, NULL, error);
   if (process == NULL || !urun_spec_process_validate (process, filename, error))
     return NULL;
   return g_steal_pointer (&process);
@@ -487,11 +512,9 @@ urun_spec_process_load_file (const char *path, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  data = urun_json_read_at (AT_FDCWD, path, URUN_JSON_MAX_SIZE, URUN_JSON_READ_DEFAULT, &len,
-                            error);
+  data = read_file (path, &len, &filename, error);
   if (data == NULL)
     return NULL;
-  filename = g_path_get_basename (path);
   return urun_spec_process_load_data (data, (gssize) len, filename, error);
 }
 
@@ -504,7 +527,7 @@ urun_spec_resources_load_data (const char *data, gssize len, const char *filenam
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (filename != NULL, NULL);
 
-  resources = load (&urun_spec_type_resources, data, len, filename, error);
+  resources = load (&urun_spec_type_resources, data, len, filename, NULL, error);
   if (resources == NULL || !urun_spec_resources_validate (resources, filename, "", NULL, error))
     return NULL;
   return g_steal_pointer (&resources);

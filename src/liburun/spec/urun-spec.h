@@ -21,6 +21,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -454,6 +455,10 @@ UrunSpec *urun_spec_load_file (const char *path, GError **error);
  * is the name used in error messages. */
 UrunSpec *urun_spec_load_data (const char *data, gssize len, const char *filename,
                                GError **error);
+/* Same, and in *@out_root the JSON object it was parsed from (free with
+ * json_node_unref()), for a caller that also edits it as JSON. */
+UrunSpec *urun_spec_load_data_with_root (const char *data, gssize len, const char *filename,
+                                         JsonNode **out_root, GError **error);
 
 /* The semantic checks that urun_spec_load_*() run after parsing: absolute
  * paths, known names, no duplicates, the spec's cross-field rules. */

@@ -1,0 +1,58 @@
+/* urun-plan-owner.h: the UrunPlanOwner, the arena every plan builder
+ * fills, and the UrunPlanOptions they all read.
+ *
+ * Zone: host side (GLib).  The bottom of plan/: it calls nothing of the
+ * builders.  The owner keeps every allocation the plan points to and every
+ * fd it holds alive until the parent is done with the child.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "init/urun-plan.h"
+#include "spec/urun-spec.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *id;            /* container id */
+  const char *bundle;        /* absolute bundle directory */
+  gboolean rootless;         /* an unprivileged caller, or --rootless (UrunRuntime.rootless) */
+  gboolean privileged;       /* real root in the initial user namespace */
+  uid_t euid;                /* urun's effective uid */
+  gboolean no_pivot;
+  gboolean no_new_keyring;
+  gboolean deny_setgroups;   /* a new user namespace's gid map denies setgroups
+                              * (UrunIdMapPlan.deny_setgroups) */
+  const GArray *uid_mappings; /* UrunSpecIdMapping: the maps urun_idmap_plan() chose for a */
+  const GArray *gid_mappings; /* new user namespace, or NULL; mount options naming ids
+                               * they lack (gid=5) are dropped */
+  int preserve_fds;          /* --preserve-fds N */
+  int listen_fds;            /* fds socket activation passed to urun, 0 if none */
+  GPtrArray *warnings;       /* (element-type utf8): warnings for the user, or NULL */
+  int cap_last;              /* 0: read /proc/sys/kernel/cap_last_cap (tests set it) */
+} UrunPlanOptions;
+
+typedef struct
+{
+  UrunInitPlan plan;
+  GPtrArray *allocations;    /* everything the plan points to (g_free) */
+  GArray *fds;               /* int: fds to close once the child runs */
+} UrunPlanOwner;
+
+/* An empty owner whose plan has every fd at -1. */
+UrunPlanOwner *urun_plan_owner_new (void);
+void urun_plan_owner_free (UrunPlanOwner *owner);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunPlanOwner, urun_plan_owner_free)
+
+/* Keeps @data alive as long as @owner; returns it. */
+gpointer urun_plan_owner_keep (UrunPlanOwner *owner, gpointer data);
+/* Copies @text into @owner; returns the copy (NULL stays NULL). */
+const char *urun_plan_owner_strdup (UrunPlanOwner *owner, const char *text);
+/* Copies a NULL-terminated vector (NULL stays NULL). */
+char **urun_plan_owner_strdupv (UrunPlanOwner *owner, char *const *vector);
+/* Closes @fd with the owner. */
+int urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd);
+
+G_END_DECLS
