@@ -111,6 +111,45 @@ urun_init_wait_for_message (const UrunInitPlan *plan, UrunSyncType expected,
   return 0;
 }
 
+int
+urun_init_ask_parent (const UrunInitPlan *plan, UrunSyncType request, UrunInitFailure *failure)
+{
+  int r = urun_sync_send (plan->sync_fd, request, URUN_STEP_NONE, 0, 0, NULL);
+
+  if (r < 0)
+    return urun_init_fail (failure, URUN_STEP_SYNC, r, NULL);
+  return urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
+}
+
+int
+urun_init_wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  char path[URUN_INIT_FD_PATH_MAX];
+  int fd;
+
+  if (plan->exec_fifo_fd < 0)
+    return urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
+
+  /* Opening the fifo for writing blocks until `start` opens it for
+   * reading; the byte tells `start` that init is on its way.  The fd stays
+   * open (close-on-exec) so that `start` sees end-of-file only once the
+   * process runs, or a failure record before it. */
+  urun_init_fd_path (path, plan->exec_fifo_fd);
+  do
+    fd = urun_init_open_proc (path, O_WRONLY);
+  while (fd == -EINTR);
+  if (fd < 0)
+    return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, fd, "exec.fifo");
+  if (write (fd, "0", 1) != 1)
+    {
+      int saved = errno;
+      close (fd);
+      return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, saved, "exec.fifo");
+    }
+  start_fifo_fd = fd;
+  return 0;
+}
+
 /* Writes @contents to @fd, which it closes.  0 or -errno. */
 static int
 write_and_close (int fd, const char *contents)
@@ -209,16 +248,6 @@ urun_init_reset_signals (void)
 }
 
 int
-urun_init_ask_parent (const UrunInitPlan *plan, UrunSyncType request, UrunInitFailure *failure)
-{
-  int r = urun_sync_send (plan->sync_fd, request, URUN_STEP_NONE, 0, 0, NULL);
-
-  if (r < 0)
-    return urun_init_fail (failure, URUN_STEP_SYNC, r, NULL);
-  return urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
-}
-
-int
 urun_init_make_directories (const char *path)
 {
   char buffer[PATH_MAX];
@@ -265,33 +294,4 @@ urun_init_make_needed_directory (const char *path, UrunInitStep step, const char
   if (n < sizeof detail)
     urun_init_strlcpy (detail + n, ")", sizeof detail - n);
   return urun_init_fail (failure, step, r, detail);
-}
-
-int
-urun_init_wait_for_start (const UrunInitPlan *plan, UrunInitFailure *failure)
-{
-  char path[URUN_INIT_FD_PATH_MAX];
-  int fd;
-
-  if (plan->exec_fifo_fd < 0)
-    return urun_init_wait_for_message (plan, URUN_SYNC_CONTINUE, failure);
-
-  /* Opening the fifo for writing blocks until `start` opens it for
-   * reading; the byte tells `start` that init is on its way.  The fd stays
-   * open (close-on-exec) so that `start` sees end-of-file only once the
-   * process runs, or a failure record before it. */
-  urun_init_fd_path (path, plan->exec_fifo_fd);
-  do
-    fd = urun_init_open_proc (path, O_WRONLY);
-  while (fd == -EINTR);
-  if (fd < 0)
-    return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, fd, "exec.fifo");
-  if (write (fd, "0", 1) != 1)
-    {
-      int saved = errno;
-      close (fd);
-      return urun_init_fail (failure, URUN_STEP_EXEC_FIFO, saved, "exec.fifo");
-    }
-  start_fifo_fd = fd;
-  return 0;
 }
