@@ -69,7 +69,8 @@ stage_sends_terminal (int fd)
   int pipefd[2];
 
   hand_over (fd);
-  if (pipe (pipefd) < 0 || urun_sync_send_fd (fd, URUN_SYNC_TERMINAL, pipefd[0], "/dev/pts/0") < 0)
+  if (pipe (pipefd) < 0
+      || urun_sync_send_fd (fd, URUN_SYNC_TERMINAL, pipefd[0], "/dev/pts/0") < 0)
     _exit (1);
 }
 

@@ -31,11 +31,12 @@
  * caller.  Those came through execve, so they are never close-on-exec,
  * while every fd of urun's own is: one that took a number in that range
  * which the caller left free closes at execve like the rest, and the
- * process sees the caller's fds at their numbers and nothing else.  CLOEXEC rather than close: init's own fds (the sync
- * socket, exec.fifo, the state memfd, namespace fds) must stay usable until
- * execve.  Done first thing, so that no hook init forks ever inherits a
- * stray fd of the host; once is enough, since every fd this zone opens
- * later is O_CLOEXEC already.  Returns 0 or -1 with errno. */
+ * process sees the caller's fds at their numbers and nothing else.
+ * CLOEXEC rather than close: init's own fds (the sync socket, exec.fifo,
+ * the state memfd, namespace fds) must stay usable until execve.  Done
+ * first thing, so that no hook init forks ever inherits a stray fd of the
+ * host; once is enough, since every fd this zone opens later is O_CLOEXEC
+ * already.  Returns 0 or -1 with errno. */
 static int
 mark_fds_cloexec (const UrunInitPlan *plan)
 {

@@ -250,7 +250,8 @@ urun_init_main (const UrunInitPlan *plan)
 
   /* 4. prestart/createRuntime hooks run in the runtime's namespaces, by
    *    the parent; createContainer hooks here, before pivot_root. */
-  if (plan->has_runtime_hooks && urun_init_ask_parent (plan, URUN_SYNC_RUN_RUNTIME_HOOKS, &failure) < 0)
+  if (plan->has_runtime_hooks
+      && urun_init_ask_parent (plan, URUN_SYNC_RUN_RUNTIME_HOOKS, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
   if (run_hooks (plan, plan->create_container_hooks, plan->n_create_container_hooks, &failure)
       < 0)
