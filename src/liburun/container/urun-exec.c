@@ -46,8 +46,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef CLONE_NEWTIME
@@ -379,87 +377,6 @@ spawn_stage (Exec *exec, GError **error)
                            "clone the exec process", &exec->child, error);
 }
 
-static void
-reap_pid (pid_t pid, int *out_status)
-{
-  int status = 0;
-
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return;
-  if (out_status != NULL)
-    *out_status = status;
-}
-
-/* Reads the child's messages until end-of-file (see urun-init-exec.h). */
-static gboolean
-follow_child (Exec *exec, GError **error)
-{
-  pid_t stage = exec->child.pid;
-  gboolean stage_reaped = FALSE;
-  gboolean have_pid = FALSE;
-
-  for (;;)
-    {
-      UrunSyncMessage message;
-      int passed_fd = -1;
-      int r = urun_sync_receive_fd (exec->child.sync_fd, &message, &passed_fd);
-
-      if (r == -EPIPE || r == -ECONNRESET)
-        break;
-      if (r < 0)
-        {
-          urun_close_fdp (&passed_fd);
-          return urun_spawn_fail_receive (r, "the exec process", error);
-        }
-      switch (message.type)
-        {
-        case URUN_SYNC_INIT_PID:
-          /* The stage exits at once; the process is our child too. */
-          reap_pid (stage, NULL);
-          stage_reaped = TRUE;
-          have_pid = TRUE;
-          exec->child.pid = message.value;
-          urun_close_fdp (&exec->child.pidfd);
-          exec->child.pidfd = (int) syscall (SYS_pidfd_open, exec->child.pid, 0);
-          break;
-        case URUN_SYNC_TERMINAL:
-          urun_close_fdp (&exec->child.terminal_fd);
-          exec->child.terminal_fd = passed_fd;
-          break;
-        case URUN_SYNC_SECCOMP_FD:
-          urun_close_fdp (&exec->child.seccomp_fd);
-          exec->child.seccomp_fd = passed_fd;
-          break;
-        case URUN_SYNC_ERROR:
-          urun_close_fdp (&passed_fd);
-          /* Whoever sent it exits right after: reap both. */
-          if (!stage_reaped)
-            reap_pid (stage, NULL);
-          if (have_pid)
-            reap_pid (exec->child.pid, NULL);
-          exec->child.reaped = TRUE;
-          return urun_spawn_fail_from_message (&message, error);
-        default:
-          urun_close_fdp (&passed_fd);
-          return urun_fail (error, URUN_ERROR_FAILED,
-                            "unexpected message %u from the exec process", message.type);
-        }
-    }
-  if (!have_pid)
-    {
-      int status = 0;
-
-      reap_pid (stage, &status);
-      exec->child.reaped = TRUE;
-      return urun_fail (error, URUN_ERROR_INIT_FAILED,
-                        "the exec process died before it ran (%s %d)",
-                        WIFSIGNALED (status) ? "signal" : "status",
-                        WIFSIGNALED (status) ? WTERMSIG (status) : WEXITSTATUS (status));
-    }
-  return TRUE;
-}
-
 /* A seccomp filter with SCMP_ACT_NOTIFY: the process's own listener fd
  * goes to linux.seccomp.listenerPath, as the container's did. */
 static gboolean
@@ -533,7 +450,10 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
       g_prefix_error (error, "container `%s`: ", id);
       goto fail;
     }
-  if (!urun_spawn_go (&exec.child, error) || !follow_child (&exec, error))
+  /* The child's messages until end-of-file (see urun-init-exec.h). */
+  if (!urun_spawn_go (&exec.child, error)
+      || !urun_spawn_follow_stage (&exec.child, URUN_STAGE_UNTIL_EXEC, NULL, "the exec process",
+                                   error))
     goto fail;
   g_debug ("container `%s`: the exec process %d runs", id, (int) exec.child.pid);
 

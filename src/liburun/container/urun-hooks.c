@@ -5,7 +5,7 @@
 #include "container/urun-hooks.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
-#include "init/urun-init.h"
+#include "init/urun-init-util.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -149,45 +149,96 @@ fail_died (UrunInitProcess *process, GError **error)
                     process->reaped ? WEXITSTATUS (process->wait_status) : -1);
 }
 
-/* The staged path: answers the stage process until it reports the pid of
- * the real init, then makes @process describe that one. */
+/* A stage that died before it handed over, in the words each mode of
+ * @end has always used (init's: entering its namespaces; exec's: with
+ * the stage's exit status). */
 static gboolean
-follow_stages (UrunInitProcess *process, const UrunIdMapPlan *idmap, GError **error)
+fail_stage_died (UrunInitProcess *process, UrunStageEnd end, const char *who, GError **error)
 {
+  int status;
+
+  reap (process);
+  if (end == URUN_STAGE_UNTIL_INIT_PID)
+    return urun_fail (error, URUN_ERROR_INIT_FAILED, "%s exited while entering its namespaces",
+                      who);
+  status = process->reaped ? process->wait_status : 0;
+  process->reaped = TRUE;
+  return urun_fail (error, URUN_ERROR_INIT_FAILED, "%s died before it ran (%s %d)", who,
+                    WIFSIGNALED (status) ? "signal" : "status",
+                    WIFSIGNALED (status) ? WTERMSIG (status) : WEXITSTATUS (status));
+}
+
+gboolean
+urun_spawn_follow_stage (UrunInitProcess *process, UrunStageEnd end, const UrunIdMapPlan *idmap,
+                         const char *who, GError **error)
+{
+  gboolean until_exec = end == URUN_STAGE_UNTIL_EXEC;
+  gboolean adopted = FALSE;
+
   for (;;)
     {
       UrunSyncMessage message;
-      int r = urun_sync_receive (process->sync_fd, &message);
+      int passed_fd = -1;
+      int r = urun_sync_receive_fd (process->sync_fd, &message, until_exec ? &passed_fd : NULL);
 
-      if (r == -EAGAIN)
-        return urun_spawn_fail_receive (r, "the container's init", error);
+      if (passed_fd >= 0
+          && (r < 0
+              || (message.type != URUN_SYNC_TERMINAL && message.type != URUN_SYNC_SECCOMP_FD)))
+        urun_close_fdp (&passed_fd);
+      /* End of file: after the hand-over, the process ran execve (its end
+       * is close-on-exec); before it, the stage died.  In init's stages
+       * any failed read but a timeout means the stage died as well. */
+      if (r == -EPIPE || r == -ECONNRESET || (r < 0 && r != -EAGAIN && !until_exec))
+        return adopted ? TRUE : fail_stage_died (process, end, who, error);
       if (r < 0)
-        {
-          reap (process);
-          return urun_fail (error, URUN_ERROR_INIT_FAILED,
-                            "the container's init exited while entering its namespaces");
-        }
+        return urun_spawn_fail_receive (r, who, error);
+
       switch (message.type)
         {
         case URUN_SYNC_USERNS_READY:
+          if (idmap == NULL)
+            goto unexpected;
           if (!urun_idmap_apply (idmap, process->pid, NULL, error)
               || !urun_spawn_continue (process, error))
             return FALSE;
           break;
         case URUN_SYNC_INIT_PID:
-          /* The stage exits at once; the real init is our child too. */
+          if (adopted)
+            goto unexpected;
+          /* The stage exits at once; the process it cloned is our child
+           * too (CLONE_PARENT). */
           reap (process);
           urun_close_fdp (&process->pidfd);
           process->pid = message.value;
           process->pidfd = (int) syscall (SYS_pidfd_open, process->pid, 0);
           process->reaped = FALSE;
-          return TRUE;
+          if (!until_exec)
+            return TRUE;
+          adopted = TRUE;
+          break;
+        case URUN_SYNC_TERMINAL:
+          if (!until_exec)
+            goto unexpected;
+          urun_close_fdp (&process->terminal_fd);
+          process->terminal_fd = passed_fd;
+          break;
+        case URUN_SYNC_SECCOMP_FD:
+          if (!until_exec)
+            goto unexpected;
+          urun_close_fdp (&process->seccomp_fd);
+          process->seccomp_fd = passed_fd;
+          break;
         case URUN_SYNC_ERROR:
+          /* Whoever sent it, the stage or the process, exits right after:
+           * the stage was reaped at the hand-over, so this reaps the
+           * sender. */
           reap (process);
           return urun_spawn_fail_from_message (&message, error);
         default:
-          return urun_fail (error, URUN_ERROR_FAILED,
-                            "unexpected message %u from the container's init", message.type);
+        unexpected:
+          urun_close_fdp (&passed_fd);
+          return urun_fail (error, URUN_ERROR_FAILED, "unexpected message %u from %s",
+                            message.type, who);
         }
     }
 }
@@ -283,7 +334,8 @@ urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess
 
   /* Fast path: the clone made the user namespace; write its maps now, while
    * init waits for GO.  Staged path: the stage asks for them itself. */
-  if (plan->staged ? !follow_stages (&process, idmap, error)
+  if (plan->staged ? !urun_spawn_follow_stage (&process, URUN_STAGE_UNTIL_INIT_PID, idmap,
+                                               "the container's init", error)
                    : !urun_idmap_apply (idmap, process.pid, NULL, error))
     {
       urun_spawn_kill (&process);

@@ -49,6 +49,27 @@ gboolean urun_spawn_child (int clone_flags, int *child_sync_fd, UrunChildMain ch
 gboolean urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap,
                           UrunInitProcess *out_process, GError **error);
 
+/* Where urun_spawn_follow_stage() stops. */
+typedef enum
+{
+  /* init's staged path: once the real init is adopted; its own handshake
+   * goes on with urun_spawn_go() and urun_spawn_wait_ready(). */
+  URUN_STAGE_UNTIL_INIT_PID,
+  /* exec: on after the hand-over, keeping the pty master and the seccomp
+   * notify fd the process sends, until end of file: it ran execve. */
+  URUN_STAGE_UNTIL_EXEC,
+} UrunStageEnd;
+
+/* The parent's half of a stage's handshake (urun-init-stage.h), for a
+ * child cloned without its namespaces: answers URUN_SYNC_USERNS_READY by
+ * writing @idmap's maps (init's staged path; with @idmap NULL it is
+ * unexpected), and on URUN_SYNC_INIT_PID reaps the stage and makes
+ * @process describe the process it cloned (pid and pidfd).  A
+ * URUN_SYNC_ERROR or a child that dies fails with @who (e.g. "the
+ * container's init") named, and the sender reaped. */
+gboolean urun_spawn_follow_stage (UrunInitProcess *process, UrunStageEnd end,
+                                  const UrunIdMapPlan *idmap, const char *who, GError **error);
+
 /* Lets init go on: the maps and the cgroup are in place. */
 gboolean urun_spawn_go (UrunInitProcess *process, GError **error);
 

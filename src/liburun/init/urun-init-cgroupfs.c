@@ -88,7 +88,7 @@ has_cgroup_namespace (const UrunInitPlan *plan)
 static int
 read_own_cgroups (char *buf, size_t size)
 {
-  URUN_AUTOCLOSE int fd = urun_init_read_proc_self ("/proc/self/cgroup");
+  URUN_AUTOCLOSE int fd = urun_init_open_proc ("/proc/self/cgroup", O_RDONLY);
   size_t len = 0;
 
   if (fd < 0)

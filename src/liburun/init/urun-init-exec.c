@@ -3,7 +3,7 @@
  * Zone: init.  No GLib, no allocation, no stdio: this runs in a child cloned
  * from urun and only walks the plan the parent prepared.
  *
- * Two processes, as in init's staged path (urun-init.c):
+ * Two processes, as in init's staged path (urun-init-stage.c):
  *   the stage   cloned by urun with no new namespace; waits until the
  *               parent has put it in the container's cgroup, joins the
  *               namespaces of the container's init, takes its root, and
@@ -19,15 +19,15 @@
 #include "config.h"
 
 #include "init/urun-init-exec.h"
-#include "init/urun-init.h"
+#include "init/urun-init-process.h"
+#include "init/urun-init-security.h"
+#include "init/urun-init-stage.h"
+#include "init/urun-init-terminal.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <sched.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* The stage's work: returns in the process (a new child of urun, in the
@@ -36,7 +36,6 @@ static int
 enter_container (const UrunExecPlan *exec, UrunInitFailure *failure)
 {
   const UrunInitPlan *plan = &exec->process;
-  pid_t pid;
 
   /* Wait until the parent has moved us into the container's cgroup: the
    * process is forked below and inherits it, so it never runs outside. */
@@ -63,15 +62,7 @@ enter_container (const UrunExecPlan *exec, UrunInitFailure *failure)
   if (chdir ("/") < 0)
     return urun_init_fail (failure, URUN_STEP_CWD, errno, "/");
 
-  /* CLONE_PARENT: the process is urun's child, so that urun can wait for
-   * it (and conmon, a subreaper, gets it back when urun exits). */
-  pid = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
-  if (pid < 0)
-    return urun_init_fail (failure, URUN_STEP_UNSHARE, errno, "fork into the pid namespace");
-  if (pid == 0)
-    return 0;
-  urun_sync_send (plan->sync_fd, URUN_SYNC_INIT_PID, URUN_STEP_NONE, 0, (int) pid, NULL);
-  _exit (0);
+  return urun_init_stage_hand_over (plan, "fork into the pid namespace", failure);
 }
 
 void
@@ -83,7 +74,7 @@ urun_init_exec_main (const UrunExecPlan *exec)
 
   memset (&failure, 0, sizeof failure);
   /* The procfs handle before the joins: the container's /proc is not
-   * urun's to trust (urun-init.c). */
+   * urun's to trust (urun-init-util.c). */
   if (urun_init_take_fds (plan, &failure) < 0 || urun_init_open_procfs (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 

@@ -52,27 +52,6 @@ urun_init_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve
   return fd < 0 ? -errno : (int) fd;
 }
 
-/* "/proc/self/fd/N" for @fd into @buf; no snprintf in this zone. */
-const char *
-urun_init_fd_path (char buf[URUN_INIT_FD_PATH_MAX], int fd)
-{
-  static const char prefix[] = "/proc/self/fd/";
-  char digits[16];
-  size_t n = 0, len = sizeof prefix - 1;
-
-  memcpy (buf, prefix, len);
-  do
-    {
-      digits[n++] = (char) ('0' + fd % 10);
-      fd /= 10;
-    }
-  while (fd > 0 && n < sizeof digits);
-  while (n > 0)
-    buf[len++] = digits[--n];
-  buf[len] = '\0';
-  return buf;
-}
-
 /* @a + "/" + @b into @buf; -ENAMETOOLONG when it does not fit. */
 int
 urun_init_path_join (char *buf, size_t size, const char *a, const char *b)
@@ -370,6 +349,28 @@ int
 urun_init_move_tree (int tree, int target_fd)
 {
   if (move_mount (tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return -errno;
+  return 0;
+}
+
+/* Under rootfsPropagation (r)shared, "/" keeps the peer groups it shares
+ * with the caller's namespace (see root_propagation_for() in
+ * urun-plan-mounts.c), and a bind of a shared source is a peer of it: a
+ * mount made later on or inside the bind (/dev/pts in a bind of /dev)
+ * would appear in the caller's namespace too.  So each bind urun makes
+ * becomes a slave, recursively, before anything is mounted into it: it
+ * still receives the caller's mounts but sends nothing back.  A bind whose
+ * own options ask for shared propagation is left a peer (the plan builder
+ * keeps urun's own mounts out of it).  Elsewhere "/" is a slave or private
+ * already and so is every bind. */
+int
+urun_init_keep_bind_from_caller (const UrunInitPlan *plan, int mnt_fd)
+{
+  char path[URUN_INIT_FD_PATH_MAX];
+
+  if (!(plan->root_propagation & MS_SHARED))
+    return 0;
+  if (mount (NULL, urun_init_fd_path (path, mnt_fd), NULL, MS_SLAVE | MS_REC, NULL) < 0)
     return -errno;
   return 0;
 }

@@ -1,7 +1,9 @@
 /* urun-init-fs.h: what the files that build the container's root
  * filesystem in init share: urun-init-fs.c (resolving container paths,
- * changing mounts), urun-init-copyup.c, urun-init-devices.c and
- * urun-init-paths.c, used by urun-init-mounts.c.  Private to those files.
+ * changing mounts), which the others use; urun-init-copyup.c,
+ * urun-init-cgroupfs.c, urun-init-devices.c and urun-init-paths.c, which
+ * urun-init-mounts.c uses, and which call nothing of each other.  Private
+ * to those files and init's own urun-init.c (urun_init_open_host_null()).
  *
  * Zone: init.  No GLib, no allocation, no stdio.  Raw helpers return >= 0
  * on success and -errno on failure; the functions that take a
@@ -20,7 +22,7 @@
  */
 #pragma once
 
-#include "init/urun-init.h"
+#include "init/urun-init-util.h"
 
 #include <limits.h>
 #include <linux/openat2.h>
@@ -86,8 +88,7 @@ int urun_init_move_tree (int tree, int target_fd);
 
 /* Under a shared "/" (rootfsPropagation (r)shared), makes the new bind
  * @mnt_fd a slave recursively, so that nothing mounted on or in it reaches
- * the caller's namespace; elsewhere nothing to do.  0 or -errno.  (In
- * urun-init-mounts.c, which explains why.) */
+ * the caller's namespace; elsewhere nothing to do.  0 or -errno. */
 int urun_init_keep_bind_from_caller (const UrunInitPlan *plan, int mnt_fd);
 
 /* The MOUNT_ATTR_* of ro, nosuid, nodev and noexec in the MS_* @flags. */

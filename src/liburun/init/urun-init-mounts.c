@@ -1,5 +1,5 @@
 /* urun-init-mounts.c: the container's root filesystem, built by init (see
- * urun-init.h for the two entry points and their order).
+ * urun-init-mounts.h for the two entry points and their order).
  *
  * Zone: init.  No GLib, no allocation, no stdio: raw system calls, fixed
  * buffers on the stack, every fd O_CLOEXEC, failures through
@@ -25,7 +25,9 @@
  */
 #include "config.h"
 
+#include "init/urun-init-mounts.h"
 #include "init/urun-init-fs.h"
+#include "init/urun-init-notify.h"
 #include "util/urun-fd.h"
 
 #include <errno.h>
@@ -51,28 +53,6 @@ reopen_destination (int root_fd, const UrunPlanMount *m, UrunInitFailure *failur
   if (fd < 0)
     return urun_init_fail (failure, URUN_STEP_MOUNT_DESTINATION, fd, m->destination);
   return fd;
-}
-
-/* Under rootfsPropagation (r)shared, "/" keeps the peer groups it shares
- * with the caller's namespace (see root_propagation_for() in
- * urun-plan-mounts.c), and a bind of a shared source is a peer of it: a
- * mount made later on or inside the bind (/dev/pts in a bind of /dev)
- * would appear in the caller's namespace too.  So each bind urun makes
- * becomes a slave, recursively, before anything is mounted into it: it
- * still receives the caller's mounts but sends nothing back.  A bind whose
- * own options ask for shared propagation is left a peer (the plan builder
- * keeps urun's own mounts out of it).  Elsewhere "/" is a slave or private
- * already and so is every bind. */
-int
-urun_init_keep_bind_from_caller (const UrunInitPlan *plan, int mnt_fd)
-{
-  char path[URUN_INIT_FD_PATH_MAX];
-
-  if (!(plan->root_propagation & MS_SHARED))
-    return 0;
-  if (mount (NULL, urun_init_fd_path (path, mnt_fd), NULL, MS_SLAVE | MS_REC, NULL) < 0)
-    return -errno;
-  return 0;
 }
 
 /* An rbind of @host_path at @dest_fd, read-only all the way down (plus the
@@ -353,6 +333,19 @@ urun_init_prepare_root (const UrunInitPlan *plan, UrunInitFailure *failure)
 
 /* ---- urun_init_enter_root ------------------------------------------------ */
 
+/* With root.readonly, called just before "/" becomes read-only: the cwd
+ * and NOTIFY_SOCKET's directory are created while they still can be, as
+ * runc does (after the remount, making them would mean lifting read-only
+ * again, which would also lift a read-only bind made outside urun). */
+static int
+make_needed_directories (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  if (plan->cwd != NULL
+      && urun_init_make_needed_directory (plan->cwd, URUN_STEP_CWD, "", failure) < 0)
+    return -1;
+  return urun_init_make_notify_directory (plan, failure);
+}
+
 int
 urun_init_enter_root (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
@@ -437,7 +430,7 @@ urun_init_enter_root (const UrunInitPlan *plan, UrunInitFailure *failure)
       URUN_AUTOCLOSE int root = -1;
       int r;
 
-      if (urun_init_make_needed_directories (plan, failure) < 0)
+      if (make_needed_directories (plan, failure) < 0)
         return -1;
       root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (root < 0)

@@ -1,11 +1,11 @@
 /* urun-init-notify.c: attaches the NOTIFY_SOCKET directory the parent
- * cloned (see urun_init_attach_notify() in urun-init.h and urun-notify.h).
+ * cloned (see urun-init-notify.h and urun-notify.h).
  *
  * Zone: init.  No GLib, no allocation, no stdio.
  */
 #include "config.h"
 
-#include "init/urun-init.h"
+#include "init/urun-init-notify.h"
 #include "init/urun-init-fs.h"
 
 #include <errno.h>

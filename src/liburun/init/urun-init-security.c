@@ -1,5 +1,5 @@
 /* urun-init-security.c: the security profile of the container's process,
- * applied by init (see urun-init.h for the four entry points and when
+ * applied by init (see urun-init-security.h for the four entry points and when
  * urun_init_main() calls them).
  *
  * Zone: init.  No GLib, no allocation, no stdio: the parent resolved every
@@ -17,7 +17,7 @@
  *                  uid change; and the seccomp filter when noNewPrivileges
  *                  is not set, because then the kernel only lets a holder of
  *                  CAP_SYS_ADMIN load it, and the uid change drops it.
- *   (set_user in urun-init.c: setgroups, setresgid, setresuid)
+ *   (set_user in urun-init-process.c: setgroups, setresgid, setresuid)
  *   after_user     capset() of effective/permitted/inheritable (the uid
  *                  change cleared effective), then ambient (a capability
  *                  must be permitted and inheritable to be raised).  A
@@ -33,7 +33,7 @@
  */
 #include "config.h"
 
-#include "init/urun-init.h"
+#include "init/urun-init-security.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -231,15 +231,15 @@ urun_init_security_before_exec (const UrunInitPlan *plan, UrunInitFailure *failu
   /* The labels apply at the next execve: that of the process. */
   if (plan->apparmor_exec != NULL)
     {
-      r = urun_init_write_proc_self ("/proc/self/attr/apparmor/exec", plan->apparmor_exec);
+      r = urun_init_write_proc ("/proc/self/attr/apparmor/exec", plan->apparmor_exec);
       if (r == -ENOENT)
-        r = urun_init_write_proc_self ("/proc/self/attr/exec", plan->apparmor_exec);
+        r = urun_init_write_proc ("/proc/self/attr/exec", plan->apparmor_exec);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_APPARMOR, r, plan->apparmor_exec + 5);
     }
   if (plan->selinux_label != NULL)
     {
-      r = urun_init_write_proc_self ("/proc/self/attr/exec", plan->selinux_label);
+      r = urun_init_write_proc ("/proc/self/attr/exec", plan->selinux_label);
       if (r < 0)
         return urun_init_fail (failure, URUN_STEP_SELINUX, r, plan->selinux_label);
     }

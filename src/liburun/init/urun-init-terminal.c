@@ -1,6 +1,6 @@
 /* urun-init-terminal.c: process.terminal in init: the pty, /dev/console,
  * the controlling terminal and fds 0-2 (see urun_init_setup_terminal() in
- * urun-init.h).
+ * urun-init-terminal.h).
  *
  * Zone: init.  No GLib, no allocation, no stdio.
  *
@@ -17,7 +17,7 @@
  */
 #include "config.h"
 
-#include "init/urun-init.h"
+#include "init/urun-init-terminal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -97,7 +97,7 @@ typedef struct
 {
   /* Namespaces.  Without namespaces to join, the clone creates every new
    * namespace at once (the fast path).  With some, the clone creates none
-   * and init goes through stages (see urun-init.c): join (the user
+   * and init goes through stages (see urun-init-stage.c): join (the user
    * namespace first), create the user namespace, create the rest, then
    * clone the real init into the new pid namespace. */
   int clone_flags;               /* CLONE_NEW* that the clone creates */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "plan/urun-seccomp.h"
+#include "init/urun-sync.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
 #include "spec/urun-spec-names.h"
@@ -477,14 +478,6 @@ urun_seccomp_send_to_listener (const char *listener_path, const char *metadata, 
   g_autofree char *json = urun_seccomp_process_state_json (pid, metadata, state_json, error);
   URUN_AUTOCLOSE int sock = -1;
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  union
-  {
-    char buffer[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } control;
-  struct iovec iov;
-  struct msghdr msg = { 0 };
-  struct cmsghdr *cmsg;
   gsize len, sent = 0;
 
   if (json == NULL)
@@ -503,34 +496,16 @@ urun_seccomp_send_to_listener (const char *listener_path, const char *metadata, 
   if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
     return urun_fail_errno (error, errno, "seccomp listener: connect to `%s`", listener_path);
 
-  len = strlen (json);
-  memset (&control, 0, sizeof control);
-  iov = (struct iovec) { .iov_base = json, .iov_len = len };
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buffer;
-  msg.msg_controllen = sizeof control.buffer;
-  cmsg = CMSG_FIRSTHDR (&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cmsg), &notify_fd, sizeof (int));
-
   /* The fd goes with the first sendmsg() only, as the spec requires when
    * the payload takes several calls. */
+  len = strlen (json);
   while (sent < len)
     {
-      ssize_t n = sendmsg (sock, &msg, MSG_NOSIGNAL);
+      ssize_t n = urun_send_with_fd (sock, json + sent, len - sent, sent == 0 ? notify_fd : -1);
 
-      if (n < 0 && errno == EINTR)
-        continue;
       if (n < 0)
-        return urun_fail_errno (error, errno, "seccomp listener: send to `%s`", listener_path);
+        return urun_fail_errno (error, (int) n, "seccomp listener: send to `%s`", listener_path);
       sent += n;
-      iov.iov_base = json + sent;
-      iov.iov_len = len - sent;
-      msg.msg_control = NULL;
-      msg.msg_controllen = 0;
     }
   return TRUE;
 }
