@@ -7,6 +7,8 @@
 state_of ()
 {
   run_urun state "$1"
+  # In a command substitution: a failure would show only as ''.
+  [ "$status" -eq 0 ] || echo "state_of $1: urun state exited $status: $err" >&2
   json_get "$out" 'r["status"]'
 }
 
@@ -317,7 +319,8 @@ PY
   dead=$!
   sleep 300 &
   live=$!
-  "$URUN_TEST_MKSTATE" --root "$root" --id deadinit --pid "$live" --bundle "$b"
+  ok "a record of a live process" \
+    "$URUN_TEST_MKSTATE" --root "$root" --id deadinit --pid "$live" --bundle "$b"
   kill "$live"; wait "$live" 2>/dev/null
   is "$(state_of deadinit)" stopped "a record whose init died reads stopped"
   run_urun delete deadinit
