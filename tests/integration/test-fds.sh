@@ -75,7 +75,8 @@ is "$(fds_of "$(cat "$URUN_TEST_TMPDIR/p3.out")")" "0 1 2 3" "create --preserve-
 run_urun delete p3
 
 # A gap in the preserved range: the caller's fds keep their numbers, and
-# no fd of urun's takes the free one (urun's own fds are close-on-exec).
+# no fd of urun's takes the free one, neither in the process nor in init
+# before it (urun moves its own above the range).
 out=$(cd / && exec 3<"$f3" 5<"$f5" 6<"$f4" && \
         "$URUN" --root "$root" run --preserve-fds 4 --bundle "$b" p4 2>"$URUN_TEST_TMPDIR/p4.err")
 is "$?" 0 "run --preserve-fds 4 with fds 3, 5 and 6 open and 4 free"
@@ -85,6 +86,19 @@ t = {f['fd']: f['target'] for f in r['fds']}
 assert t[3].endswith('file-three') and t[5].endswith('file-five') and t[6].endswith('file-four'), t"
 (cd / && exec 3<"$f3" 6<"$f4" && \
    "$URUN" --root "$root" create --preserve-fds 6 --bundle "$b" p5 >"$URUN_TEST_TMPDIR/p5.out" 2>&1)
+# While init waits for start: urun's own fds in it (the sync socket,
+# exec.fifo, the procfs handle...) sit above 3+6, and none is a directory
+# of the state root (its flock must not live on in init).
+if [ "$URUN_TEST_MODE" = rootless ]; then
+  skip "init's fd table: init is not dumpable, so only root reads /proc/<init>/fd (the root run checks it)"
+else
+  p5_pid=$(json_get "$(cat "$root/p5/state.json")" 'r["pid"]')
+  p5_fds=$(for f in /proc/"$p5_pid"/fd/*; do echo "${f##*/} $(readlink "$f")"; done)
+  low=$(awk '$1 >= 3 && $1 < 9 {print $1}' <<<"$p5_fds" | sort -n | tr '\n' ' ')
+  is "$low" "3 6 " "init's fds below 3+6 are the caller's 3 and 6 only"
+  unlike "$(awk '{print $2}' <<<"$p5_fds")" "^($root|$root/p5)\$" \
+    "... and init holds no directory of the state root"
+fi
 run_urun start p5
 wait_status p5 stopped
 is "$(fds_of "$(cat "$URUN_TEST_TMPDIR/p5.out")")" "0 1 2 3 6" \

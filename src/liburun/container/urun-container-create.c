@@ -345,9 +345,6 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->owner = urun_plan_build (creation->spec, &plan_options, error);
   if (creation->owner == NULL)
     goto fail;
-  creation->owner->plan.child_close_fds = urun_plan_owner_keep (creation->owner,
-                                                                g_memdup2 (&dirfd, sizeof dirfd));
-  creation->owner->plan.n_child_close_fds = 1;
   if (runtime->notify_socket != NULL)
     {
       /* The proxy's socket reaches the container through a mount, and a
@@ -378,7 +375,10 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
           urun_fail_errno (error, errno, "open exec.fifo");
           goto fail;
         }
-      creation->owner->plan.exec_fifo_fd = urun_plan_owner_keep_fd (creation->owner, fifo_fd);
+      creation->owner->plan.exec_fifo_fd = urun_plan_owner_keep_fd (creation->owner, fifo_fd,
+                                                                    error);
+      if (creation->owner->plan.exec_fifo_fd < 0)
+        goto fail;
     }
   if (has_init_hooks (creation->spec))
     {
@@ -388,13 +388,16 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
           urun_fail_errno (error, errno, "memfd_create");
           goto fail;
         }
-      creation->owner->plan.state_fd = urun_plan_owner_keep_fd (creation->owner, state_fd);
+      creation->owner->plan.state_fd = urun_plan_owner_keep_fd (creation->owner, state_fd, error);
+      if (creation->owner->plan.state_fd < 0)
+        goto fail;
     }
   if (!urun_container_save_config (creation->state, config, config_length, error))
     goto fail;
 
   creation->record->rootfs = g_strdup (creation->owner->plan.rootfs);
 
+  urun_plan_owner_seal_fds (creation->owner);
   if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
     goto fail;
   creation->record->pid = creation->init.pid;

@@ -78,7 +78,6 @@ typedef struct
   UrunInitProcess child;     /* the stage, then the process */
   int init_pidfd;
   int console_fd;
-  int close_in_child[3];
 } Exec;
 
 static void
@@ -264,7 +263,9 @@ open_namespaces (Exec *exec, GError **error)
       if (fd < 0)
         return urun_fail_errno (error, errno, "open %s of container `%s`", path,
                                 exec->record->id);
-      urun_plan_owner_keep_fd (owner, fd);
+      fd = urun_plan_owner_keep_fd (owner, fd, error);
+      if (fd < 0)
+        return FALSE;
       if (fstat (fd, &theirs) < 0)
         return urun_fail_errno (error, errno, "stat %s", path);
       /* Already ours (no namespace of that type in the config): nothing
@@ -301,7 +302,9 @@ open_namespaces (Exec *exec, GError **error)
   exec->plan.root_fd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (exec->plan.root_fd < 0)
     return urun_fail_errno (error, errno, "open the root of container `%s`", exec->record->id);
-  urun_plan_owner_keep_fd (owner, exec->plan.root_fd);
+  exec->plan.root_fd = urun_plan_owner_keep_fd (owner, exec->plan.root_fd, error);
+  if (exec->plan.root_fd < 0)
+    return FALSE;
 
   /* The fds are init's only if init is still the process we recorded. */
   if (!urun_proc_is_alive (pid, exec->record->init_start_time))
@@ -373,7 +376,8 @@ run_exec_child (gpointer plan)
 static gboolean
 spawn_stage (Exec *exec, GError **error)
 {
-  return urun_spawn_child (0, &exec->plan.process.sync_fd, run_exec_child, &exec->plan,
+  return urun_spawn_child (0, &exec->plan.process.sync_fd, 3 + exec->plan.process.preserve_fds,
+                           run_exec_child, &exec->plan,
                            "clone the exec process", &exec->child, error);
 }
 
@@ -406,7 +410,6 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
   sigset_t saved_mask;
   gboolean foreground = !options->detach;
   int wait_status = 0;
-  gsize n_close = 0;
 
   g_return_val_if_fail (runtime != NULL && id != NULL && options != NULL, FALSE);
   exec.child = (UrunInitProcess) URUN_INIT_PROCESS_INIT;
@@ -422,15 +425,9 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
   if (!prepare_terminal (&exec, options, error))
     return FALSE;
 
-  /* Fds of urun that the stage closes at once (the others are
-   * close-on-exec, and the process makes sure of it before execve). */
-  exec.close_in_child[n_close++] = urun_container_state_get_dirfd (exec.state);
-  if (exec.init_pidfd >= 0)
-    exec.close_in_child[n_close++] = exec.init_pidfd;
-  if (exec.console_fd >= 0)
-    exec.close_in_child[n_close++] = exec.console_fd;
-  exec.owner->plan.child_close_fds = exec.close_in_child;
-  exec.owner->plan.n_child_close_fds = n_close;
+  /* The stage closes every other fd of urun's at once: the state
+   * directory's, init's pidfd, the console socket. */
+  urun_plan_owner_seal_fds (exec.owner);
   exec.plan.process = exec.owner->plan;
 
   if (foreground)

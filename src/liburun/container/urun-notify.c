@@ -218,7 +218,9 @@ urun_notify_setup (UrunPlanOwner *owner, const UrunSpec *spec, int state_dirfd,
   dirfd = openat (state_dirfd, NOTIFY_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dirfd < 0)
     return urun_fail_errno (error, errno, "open the notify directory"), NULL;
-  urun_plan_owner_keep_fd (owner, dirfd);
+  dirfd = urun_plan_owner_keep_fd (owner, dirfd, error);
+  if (dirfd < 0)
+    return NULL;
   /* 0755 whatever the umask: the container's users must reach the socket. */
   if (fchmodat (state_dirfd, NOTIFY_DIR, 0755, 0) < 0)
     return urun_fail_errno (error, errno, "open the notify directory to the container"), NULL;
@@ -230,7 +232,12 @@ urun_notify_setup (UrunPlanOwner *owner, const UrunSpec *spec, int state_dirfd,
   tree = clone_directory (dirfd);
   if (tree >= 0)
     {
-      owner->plan.notify_tree_fd = urun_plan_owner_keep_fd (owner, tree);
+      owner->plan.notify_tree_fd = urun_plan_owner_keep_fd (owner, tree, error);
+      if (owner->plan.notify_tree_fd < 0)
+        {
+          urun_notify_proxy_free (proxy);
+          return NULL;
+        }
       owner->plan.notify_dir = urun_plan_owner_strdup (owner, dir);
     }
   else

@@ -244,8 +244,8 @@ urun_spawn_follow_stage (UrunInitProcess *process, UrunStageEnd end, const UrunI
 }
 
 gboolean
-urun_spawn_child (int clone_flags, int *child_sync_fd, UrunChildMain child_main, gpointer data,
-                  const char *what, UrunInitProcess *out_process, GError **error)
+urun_spawn_child (int clone_flags, int *child_sync_fd, int fd_floor, UrunChildMain child_main,
+                  gpointer data, const char *what, UrunInitProcess *out_process, GError **error)
 {
   UrunInitProcess process = URUN_INIT_PROCESS_INIT;
   int pidfd = -1;
@@ -256,6 +256,12 @@ urun_spawn_child (int clone_flags, int *child_sync_fd, UrunChildMain child_main,
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
     return urun_fail_errno (error, errno, "socketpair");
+  sockets[1] = urun_fd_move_above (sockets[1], fd_floor);
+  if (sockets[1] < 0)
+    {
+      close (sockets[0]);
+      return urun_fail_errno (error, -sockets[1], "socketpair");
+    }
   /* Our end only: each wait for the child's next message is bounded, so
    * that a child stuck in its setup (a mount that hangs, an fd that never
    * opens) fails the command instead of blocking it (urun-timeout.h). */
@@ -320,7 +326,7 @@ urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess
   UrunInitProcess process;
   guint64 hooks;
 
-  if (!urun_spawn_child (plan->clone_flags, &plan->sync_fd, run_init, plan,
+  if (!urun_spawn_child (plan->clone_flags, &plan->sync_fd, 3 + plan->preserve_fds, run_init, plan,
                          "clone the container's init", &process, error))
     return FALSE;
   /* init runs its createContainer (or startContainer) hooks between two

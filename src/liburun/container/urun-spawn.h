@@ -36,11 +36,12 @@ typedef void (*UrunChildMain) (gpointer data);
  * @child_main (@data), with a SOCK_SEQPACKET socketpair between them: the
  * child's end is stored in *@child_sync_fd, which @data holds, for the
  * length of the clone; the parent's end, the pid and (with clone3) a pidfd
- * land in @out_process.  Every signal is blocked across the clone.  @what
- * names the child in the error. */
-gboolean urun_spawn_child (int clone_flags, int *child_sync_fd, UrunChildMain child_main,
-                           gpointer data, const char *what, UrunInitProcess *out_process,
-                           GError **error);
+ * land in @out_process.  The child's end is numbered @fd_floor or above
+ * (3 + the plan's preserve_fds: the fds below are the process's).  Every
+ * signal is blocked across the clone.  @what names the child in the error. */
+gboolean urun_spawn_child (int clone_flags, int *child_sync_fd, int fd_floor,
+                           UrunChildMain child_main, gpointer data, const char *what,
+                           UrunInitProcess *out_process, GError **error);
 
 /* Clones init into the plan's namespaces and writes the user namespace's
  * maps (@idmap); returns with init waiting for urun_spawn_go().  On the

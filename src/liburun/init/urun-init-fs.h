@@ -126,8 +126,9 @@ int urun_init_create_dev_links (const UrunInitPlan *plan, int root_fd, UrunInitF
 
 /* Before the rootfs is built (init's mount namespace, the host's "/"):
  * takes the host's /dev/null, checked to be the character device 1:3, for
- * urun_init_mask_path().  0 or -errno with @failure filled. */
-int urun_init_open_host_null (UrunInitFailure *failure);
+ * urun_init_mask_path(), numbered above the fds the process is given.  0
+ * or -errno with @failure filled. */
+int urun_init_open_host_null (const UrunInitPlan *plan, UrunInitFailure *failure);
 
 /* After the pivot, with the container's "/" as root: masks @path (a
  * missing path or a symlink is left alone).  0 or -errno with @failure

@@ -59,7 +59,7 @@ static int null_tree = -1;
 static bool null_tree_attached;
 
 int
-urun_init_open_host_null (UrunInitFailure *failure)
+urun_init_open_host_null (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
   struct stat st;
   int fd = open_tree (AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -72,6 +72,10 @@ urun_init_open_host_null (UrunInitFailure *failure)
       return urun_init_fail (failure, URUN_STEP_MASK_PATH, ENODEV,
                              "/dev/null (not the character device 1:3)");
     }
+  /* Kept until execve: above the fds the process is given. */
+  fd = urun_fd_move_above (fd, 3 + plan->preserve_fds);
+  if (fd < 0)
+    return urun_init_fail (failure, URUN_STEP_MASK_PATH, -fd, "/dev/null");
   null_tree = fd;
   return 0;
 }

@@ -21,42 +21,73 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-
-/* Every fd of urun above the preserved ones, inherited strays included,
- * closes at execve.  What survives is the keep list: fds 0-2, and those of
- * 3 .. 3+preserve_fds-1 (LISTEN_FDS included) that urun inherited from its
- * caller.  Those came through execve, so they are never close-on-exec,
- * while every fd of urun's own is: one that took a number in that range
- * which the caller left free closes at execve like the rest, and the
- * process sees the caller's fds at their numbers and nothing else.
- * CLOEXEC rather than close: init's own fds (the sync socket, exec.fifo,
- * the state memfd, namespace fds) must stay usable until execve.  Done
- * first thing, so that no hook init forks ever inherits a stray fd of the
- * host; once is enough, since every fd this zone opens later is O_CLOEXEC
- * already.  Returns 0 or -1 with errno. */
+/* Closes fds @from .. @to (inclusive; ~0U: all), but @spared; 0 or -1
+ * with errno. */
 static int
-mark_fds_cloexec (const UrunInitPlan *plan)
+close_fds_but (unsigned from, unsigned to, int spared)
 {
-  unsigned first = 3 + (unsigned) plan->preserve_fds;
-
-  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+  if (spared >= 0 && (unsigned) spared >= from && (unsigned) spared <= to)
+    {
+      if ((unsigned) spared > from && close_fds_but (from, (unsigned) spared - 1, -1) < 0)
+        return -1;
+      return (unsigned) spared < to ? close_fds_but ((unsigned) spared + 1, to, -1) : 0;
+    }
+  if (from > to)
+    return 0;
+  if (syscall (SYS_close_range, from, to, 0) == 0)
     return 0;
   if (errno != ENOSYS && errno != EINVAL)
     return -1;
-  for (int fd = (int) first; fd < 65536; fd++)
-    fcntl (fd, F_SETFD, FD_CLOEXEC);
+  for (unsigned fd = from; fd <= to && fd < 65536; fd++)
+    close ((int) fd);
   return 0;
+}
+
+/* What survives execve is the keep list: fds 0-2, and those of 3 ..
+ * 3+preserve_fds-1 (LISTEN_FDS included) that urun inherited from its
+ * caller.  Those came through execve, so they are never close-on-exec,
+ * while every fd of urun's own is.  The parent moved each fd init uses
+ * above that range (urun_plan_owner_keep_fd(), the sync socket), so:
+ *   - in the range, an fd of urun's (one that took a number the caller
+ *     left free) is a stray: closed;
+ *   - above it, every fd but plan->keep_fds and the sync socket is closed
+ *     (strays inherited from urun's caller included), and those are
+ *     close-on-exec already.
+ * So the range holds the caller's fds and nothing else even before
+ * execve, and no hook init forks inherits a stray fd of the host.  Done
+ * first thing; every fd this zone opens later that lives until execve is
+ * moved above the range too (the procfs handle, the host's /dev/null).
+ * Returns 0 or -1 with errno. */
+static int
+take_fd_ranges (const UrunInitPlan *plan)
+{
+  unsigned next = 3 + (unsigned) plan->preserve_fds;
+
+  for (int fd = 3; fd < (int) next; fd++)
+    {
+      int flags = fcntl (fd, F_GETFD);
+
+      if (flags >= 0 && (flags & FD_CLOEXEC))
+        close (fd);
+    }
+  /* Between the kept fds, which ascend. */
+  for (size_t i = 0; i < plan->n_keep_fds; i++)
+    {
+      unsigned keep = (unsigned) plan->keep_fds[i];
+
+      if (keep < next)
+        continue;
+      if (close_fds_but (next, keep - 1, plan->sync_fd) < 0)
+        return -1;
+      next = keep + 1;
+    }
+  return close_fds_but (next, ~0U, plan->sync_fd);
 }
 
 int
 urun_init_take_fds (const UrunInitPlan *plan, UrunInitFailure *failure)
 {
-  for (size_t i = 0; i < plan->n_child_close_fds; i++)
-    close (plan->child_close_fds[i]);
-  if (mark_fds_cloexec (plan) < 0)
+  if (take_fd_ranges (plan) < 0)
     return urun_init_fail (failure, URUN_STEP_CLOSE_FDS, errno, NULL);
   return 0;
 }

@@ -4,10 +4,9 @@
  *
  * Zone: init (GLib-free, no allocation, no stdio).
  *
- *   urun_init_take_fds(): first thing: closes plan->child_close_fds and
- *     marks every fd from 3+preserve_fds up close-on-exec (of 3 ..
- *     3+preserve_fds-1, the caller's fds are kept across execve, urun's
- *     own close there);
+ *   urun_init_take_fds(): first thing: of 3 .. 3+preserve_fds-1 keeps
+ *     the caller's fds and closes urun's, above that closes every fd but
+ *     plan->keep_fds and the sync socket;
  *   urun_init_set_rlimits(): setrlimit of each of plan->rlimits;
  *   urun_init_prepare_process(), in this order: chdir to plan->cwd
  *     (created when missing); the security profile's part before the uid

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "init/urun-init-util.h"
+#include "util/urun-fd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -196,10 +197,9 @@ urun_init_open_procfs (const UrunInitPlan *plan, UrunInitFailure *failure)
                              "/proc (not a procfs)");
     }
   /* Above the fds the process is given, which survive execve. */
-  procfs_fd = fcntl (fd, F_DUPFD_CLOEXEC, 3 + plan->preserve_fds);
-  close (fd);
+  procfs_fd = urun_fd_move_above (fd, 3 + plan->preserve_fds);
   if (procfs_fd < 0)
-    return urun_init_fail (failure, URUN_STEP_PROCFS, errno, "/proc");
+    return urun_init_fail (failure, URUN_STEP_PROCFS, -procfs_fd, "/proc");
   return 0;
 }
 

@@ -243,7 +243,7 @@ urun_init_main (const UrunInitPlan *plan)
   /* 3. The root filesystem, up to the point where the hooks run.  The
    *    /dev/null of the masks first, while "/" is still the host's. */
   if (!plan->chroot_only && plan->masked_paths != NULL && plan->masked_paths[0] != NULL
-      && urun_init_open_host_null (&failure) < 0)
+      && urun_init_open_host_null (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
   if (urun_init_prepare_root (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);

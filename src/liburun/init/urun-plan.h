@@ -222,10 +222,12 @@ typedef struct
   int state_fd;                  /* memfd with the state JSON for hooks, or -1 */
 
   /* File descriptors. */
-  const int *child_close_fds;    /* the parent's fds init closes at once: the
-                                  * state directory's flock must not live on
-                                  * in init while it waits for `start` */
-  size_t n_child_close_fds;
+  const int *keep_fds;           /* ascending: the parent's fds init uses, all
+                                  * above the preserved ones; init closes every
+                                  * other fd of urun's at once (the state
+                                  * directory's flock must not live on in init
+                                  * while it waits for `start`) */
+  size_t n_keep_fds;
   int sync_fd;                   /* init's end of the socketpair */
   int exec_fifo_fd;              /* O_PATH fd of exec.fifo (create), or -1 (run) */
   int preserve_fds;              /* fds 3 .. 3+N-1 are kept for the process */

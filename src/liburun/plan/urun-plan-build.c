@@ -59,7 +59,9 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
             return urun_fail_errno (error, errno,
                                     "config.json: linux.namespaces[%" G_GSIZE_FORMAT "].path: "
                                     "open `%s`", i, ns->path);
-          urun_plan_owner_keep_fd (owner, fd);
+          fd = urun_plan_owner_keep_fd (owner, fd, error);
+          if (fd < 0)
+            return FALSE;
           /* The user namespace is joined first: the others may belong to
            * it, and joining them needs the capabilities it gives. */
           if (type == URUN_NAMESPACE_USER && plan->n_joins > 0)

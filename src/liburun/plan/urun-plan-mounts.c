@@ -221,27 +221,6 @@ make_userns_fd (GArray *uid_mappings, GArray *gid_mappings, GError **error)
   return fd;
 }
 
-/* Keeps the fd @fd, which init attaches, in @owner, moved above the fds
- * that init hands to the process (3 .. 3+preserve_fds-1 lose
- * close-on-exec there).  Returns the fd, or -1 with @error set. */
-static int
-keep_tree_fd (UrunPlanOwner *owner, int fd, GError **error)
-{
-  int first_free = 3 + owner->plan.preserve_fds;
-
-  if (fd < first_free)
-    {
-      int high = fcntl (fd, F_DUPFD_CLOEXEC, first_free);
-      int errsv = errno;
-
-      close (fd);
-      if (high < 0)
-        return urun_fail_errno (error, errsv, "fcntl F_DUPFD_CLOEXEC"), -1;
-      fd = high;
-    }
-  return urun_plan_owner_keep_fd (owner, fd);
-}
-
 /* The propagation a bind's clone gets before init attaches it: that of a
  * bind init would make in its namespace, whose "/" has @root_propagation
  * (see root_propagation_for()).  A clone of a shared mount is a peer of
@@ -274,7 +253,7 @@ clone_bind_source (UrunPlanOwner *owner, gsize index, UrunPlanMount *mount, GErr
   if (tree < 0)
     return urun_fail_errno (error, errno, CONFIG_NAME ": mounts[%zu].source: clone `%s`", index,
                             mount->source);
-  tree = keep_tree_fd (owner, tree, error);
+  tree = urun_plan_owner_keep_fd (owner, tree, error);
   if (tree < 0)
     return FALSE;
   mount->tree_fd = tree;
@@ -609,7 +588,7 @@ plan_userns_device (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOp
   if (tree < 0)
     return urun_fail_errno (error, errno, CONFIG_NAME ": linux.devices[%zu]: clone %s", index,
                             dev->path);
-  dev->tree_fd = keep_tree_fd (owner, tree, error);
+  dev->tree_fd = urun_plan_owner_keep_fd (owner, tree, error);
   return dev->tree_fd >= 0;
 }
 

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "plan/urun-plan-owner.h"
+#include "util/urun-error.h"
+#include "util/urun-fd.h"
 
 #include <unistd.h>
 
@@ -38,11 +40,29 @@ urun_plan_owner_strdupv (UrunPlanOwner *owner, char *const *vector)
 }
 
 int
-urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd)
+urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd, GError **error)
 {
-  if (fd >= 0)
-    g_array_append_val (owner->fds, fd);
+  if (fd < 0)
+    return fd;
+  fd = urun_fd_move_above (fd, 3 + owner->plan.preserve_fds);
+  if (fd < 0)
+    return urun_fail_errno (error, -fd, "move an fd above --preserve-fds"), -1;
+  g_array_append_val (owner->fds, fd);
   return fd;
+}
+
+static int
+compare_fds (gconstpointer a, gconstpointer b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+void
+urun_plan_owner_seal_fds (UrunPlanOwner *owner)
+{
+  g_array_sort (owner->fds, compare_fds);
+  owner->plan.keep_fds = (const int *) (gpointer) owner->fds->data;
+  owner->plan.n_keep_fds = owner->fds->len;
 }
 
 void

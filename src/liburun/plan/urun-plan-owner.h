@@ -52,7 +52,16 @@ gpointer urun_plan_owner_keep (UrunPlanOwner *owner, gpointer data);
 const char *urun_plan_owner_strdup (UrunPlanOwner *owner, const char *text);
 /* Copies a NULL-terminated vector (NULL stays NULL). */
 char **urun_plan_owner_strdupv (UrunPlanOwner *owner, char *const *vector);
-/* Closes @fd with the owner. */
-int urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd);
+/* Takes @fd, which init uses, into @owner: it is closed with the owner.
+ * Moves it first above the fds init hands to the process (3 ..
+ * 3+plan.preserve_fds-1, so plan.preserve_fds must be set), so that none
+ * of urun's own fds sits among them.  Returns the fd to use from then on,
+ * or -1 with @error set (@fd is closed). */
+int urun_plan_owner_keep_fd (UrunPlanOwner *owner, int fd, GError **error);
+
+/* Points plan.keep_fds at the fds kept so far, in ascending order: init
+ * closes every other fd of urun's.  Call it last before the clone, after
+ * the last urun_plan_owner_keep_fd(). */
+void urun_plan_owner_seal_fds (UrunPlanOwner *owner);
 
 G_END_DECLS

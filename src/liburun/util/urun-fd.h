@@ -6,6 +6,7 @@
 #pragma once
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <unistd.h>
 
@@ -59,4 +60,29 @@ urun_write_all (int fd, const void *data, size_t len)
       len -= (size_t) n;
     }
   return 0;
+}
+
+/* Moves @fd to the lowest free number >= @floor (close-on-exec), closing
+ * @fd; an @fd already there is returned as it is.  Why: fds 3 ..
+ * @floor-1 are the caller's (--preserve-fds, LISTEN_FDS) for the
+ * container's process, and none of urun's own may sit between them.
+ * Returns the fd, or -errno (and @fd is closed). */
+static inline int
+urun_fd_move_above (int fd, int floor)
+{
+  int high;
+
+  if (fd < 0 || fd >= floor)
+    return fd;
+  high = fcntl (fd, F_DUPFD_CLOEXEC, floor);
+  if (high < 0)
+    {
+      int errsv = errno;
+
+      close (fd);
+      errno = errsv;
+      return -errsv;
+    }
+  close (fd);
+  return high;
 }
