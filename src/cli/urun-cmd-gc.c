@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "container/urun-container-cgroup.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
 #include "state/urun-state.h"
@@ -68,7 +69,8 @@ status_now (UrunStateStore *store, const char *id, UrunContainerStatus *out_stat
 
   if (state == NULL || (record = urun_container_state_load (state, NULL)) == NULL)
     return FALSE;
-  *out_status = urun_state_status (record, urun_container_state_get_dirfd (state));
+  *out_status = urun_state_status (record, urun_container_state_get_dirfd (state),
+                                   urun_container_cgroup_is_frozen);
   return TRUE;
 }
 
@@ -117,7 +119,7 @@ urun_cmd_gc (UrunCli *cli, int argc, char **argv, GError **error)
   store = urun_cli_open_store (cli, FALSE, error);
   if (store == NULL)
     return -1;
-  entries = urun_state_store_list (store, error);
+  entries = urun_state_store_list (store, urun_container_cgroup_is_frozen, error);
   if (entries == NULL)
     return -1;
   urun_cli_runtime (cli, &runtime);

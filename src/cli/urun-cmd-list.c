@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "container/urun-container-cgroup.h"
 #include "util/urun-error.h"
 #include "state/urun-state.h"
 
@@ -154,7 +155,7 @@ urun_cmd_list (UrunCli *cli, int argc, char **argv, GError **error)
   store = urun_cli_open_store (cli, FALSE, error);
   if (store == NULL)
     return -1;
-  entries = urun_state_store_list (store, error);
+  entries = urun_state_store_list (store, urun_container_cgroup_is_frozen, error);
   if (entries == NULL)
     return -1;
 

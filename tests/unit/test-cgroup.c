@@ -183,7 +183,7 @@ check_names (const char *cgroups_path, const char *unit_opt, const char *slice_o
 {
   g_autoptr (UrunSpec) spec = spec_with_path (cgroups_path);
   UrunCgroupRequest req = { .id = "c1", .spec = spec, .unit = unit_opt, .slice = slice_opt,
-                            .rootless = rootless };
+                            .host.rootless = rootless };
   g_autofree char *u = NULL, *s = NULL;
   g_autoptr (GError) error = NULL;
 

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include "cgroup/urun-cgroup-private.h"
-#include "state/urun-state.h"
 #include "util/urun-error.h"
 
 #include <string.h>
@@ -473,10 +472,9 @@ valid_unit_word (const char *s)
 static char *
 default_name (const UrunCgroupRequest *request)
 {
-  g_autofree char *default_root = urun_state_default_root ();
   g_autofree char *digest = NULL;
 
-  if (request->state_root == NULL || g_strcmp0 (request->state_root, default_root) == 0)
+  if (request->state_root_is_default || request->state_root == NULL)
     return g_strdup_printf ("urun-%s", request->id);
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, request->state_root, -1);
   digest[8] = '\0';
@@ -547,7 +545,7 @@ urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out_unit, ch
    * app.slice is where applications go, which is what a desktop user's
    * `urun run` is. */
   if (slice == NULL)
-    slice = g_strdup (request->rootless ? "app.slice" : "machine.slice");
+    slice = g_strdup (request->host.rootless ? "app.slice" : "machine.slice");
 
   if (!valid_unit_word (unit))
     return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,

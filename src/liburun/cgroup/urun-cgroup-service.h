@@ -5,7 +5,7 @@
  * Zone: host side (GLib).
  *
  * The rule (all of it must hold):
- *   - $INVOCATION_ID is set (systemd sets it for the processes of a unit);
+ *   - $INVOCATION_ID is set (UrunCgroupHost.invocation_id) (systemd sets it for the processes of a unit);
  *   - $SYSTEMD_EXEC_PID is urun's own pid: systemd forked urun itself for
  *     an Exec*= line, so urun is the service's process (its main process
  *     for ExecStart=), not a child of a shell the service runs;
@@ -20,13 +20,12 @@
 #include <sys/types.h>
 
 #include "cgroup/urun-cgroup.h"
-#include "state/urun-state.h"
 
 G_BEGIN_DECLS
 
 /* The unit name ("web.service") when urun is a service's own process by the
  * rule above, else NULL.  Free with g_free(). */
-char *urun_cgroup_service_of_caller (void);
+char *urun_cgroup_service_of_caller (const UrunCgroupHost *host);
 
 /* TRUE when the default ladder should put the container in the caller's
  * service: urun is a service's process, and @request names no cgroup of its
@@ -41,6 +40,6 @@ gboolean urun_cgroup_service_applies (const UrunCgroupRequest *request);
  * the limits are the service's).  Either way @outcome's unit is the
  * service and its reason says why.  On failure nothing is left. */
 gboolean urun_cgroup_service_enter (const UrunCgroupRequest *request, pid_t pid,
-                                    UrunStateCgroup *outcome, GError **error);
+                                    UrunCgroupOutcome *outcome, GError **error);
 
 G_END_DECLS

@@ -259,36 +259,36 @@ stats_v1 (JsonBuilder *b, const char *path)
     }
 }
 
-JsonNode *
-urun_cgroup_stats (const UrunStateCgroup *cg, GError **error)
+/* The builder's object as a node. */
+static JsonNode *
+read_stats (void (*fill) (JsonBuilder *b, const char *where), const char *where)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree char *d2 = NULL;
 
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    {
-      urun_cgroup_fail_no_cgroup (cg, "read statistics", error);
-      return NULL;
-    }
-  d2 = urun_cgroup_v2_dir (cg->path);
   json_builder_begin_object (b);
-  if (urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED
-      || (cg->driver == URUN_CGROUP_DRIVER_SYSTEMD && d2 != NULL))
-    stats_v2 (b, d2);
-  else
-    stats_v1 (b, cg->path);
+  fill (b, where);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
 
+JsonNode *
+urun_cgroup_read_stats_v2 (const char *dir)
+{
+  return read_stats (stats_v2, dir);
+}
+
+JsonNode *
+urun_cgroup_read_stats_v1 (const char *path)
+{
+  return read_stats (stats_v1, path);
+}
+
 gboolean
-urun_cgroup_oom_kills (const UrunStateCgroup *cg, guint64 *out_count)
+urun_cgroup_read_oom_kills (const UrunCgroupOutcome *cg, guint64 *out_count)
 {
   g_autofree char *d2 = NULL;
   g_autofree char *d1 = NULL;
 
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    return FALSE;
   d2 = urun_cgroup_v2_dir (cg->path);
   if (d2 != NULL && urun_cgroup_read_keyed (d2, "memory.events", "oom_kill", out_count))
     return TRUE;
@@ -297,13 +297,11 @@ urun_cgroup_oom_kills (const UrunStateCgroup *cg, guint64 *out_count)
 }
 
 int
-urun_cgroup_watch_events (const UrunStateCgroup *cg)
+urun_cgroup_watch_memory_events (const UrunCgroupOutcome *cg)
 {
   g_autofree char *d2 = NULL;
   g_autofree char *d1 = NULL;
 
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    return -1;
   d2 = urun_cgroup_v2_dir (cg->path);
   if (d2 != NULL)
     {

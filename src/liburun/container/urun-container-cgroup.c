@@ -15,15 +15,21 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* @request->state_root points into @out_root, which must outlive it. */
 static void
 fill_request (const UrunRuntime *runtime, const UrunCreateOptions *options, const UrunSpec *spec,
-              gboolean rootless, UrunCgroupRequest *request)
+              gboolean rootless, UrunCgroupRequest *request, char **out_root)
 {
+  g_autofree char *default_root = urun_state_default_root ();
+
   *request = (UrunCgroupRequest) { 0 };
   request->manager = runtime->cgroup_manager;
-  request->rootless = rootless;
+  urun_container_cgroup_host (rootless, &request->host);
   request->id = options->id;
-  request->state_root = runtime->state_root;
+  request->state_root_is_default = runtime->state_root == NULL
+                                   || g_strcmp0 (runtime->state_root, default_root) == 0;
+  *out_root = g_strdup (runtime->state_root ? runtime->state_root : default_root);
+  request->state_root = *out_root;
   request->spec = spec;
   request->unit = options->unit;
   request->slice = options->slice;
@@ -46,9 +52,9 @@ record_planned_cgroup (gpointer data, UrunCgroupDriver driver, const char *unit,
                        const char *path, GError **error)
 {
   PlannedCgroup *planned = data;
-  UrunStateCgroup *cg = &planned->record->cgroup;
+  UrunCgroupOutcome *cg = &planned->record->cgroup;
 
-  urun_state_cgroup_clear (cg);
+  urun_cgroup_outcome_clear (cg);
   cg->dropped_limits = g_ptr_array_new_with_free_func (g_free);
   cg->driver = driver;
   cg->unit = g_strdup (unit);
@@ -61,8 +67,9 @@ urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
                              const UrunSpec *spec, gboolean rootless, GError **error)
 {
   UrunCgroupRequest request;
+  g_autofree char *root = NULL;
 
-  fill_request (runtime, options, spec, rootless, &request);
+  fill_request (runtime, options, spec, rootless, &request, &root);
   return urun_cgroup_request_check (&request, error);
 }
 
@@ -73,15 +80,16 @@ urun_container_enter_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
                              GPtrArray *warnings, GError **error)
 {
   UrunCgroupRequest request;
-  UrunStateCgroup outcome = { 0 };
+  UrunCgroupOutcome outcome = { 0 };
   PlannedCgroup planned = { state, record };
+  g_autofree char *root = NULL;
 
-  fill_request (runtime, options, spec, rootless, &request);
+  fill_request (runtime, options, spec, rootless, &request, &root);
   request.about_to_make = record_planned_cgroup;
   request.about_to_make_data = &planned;
   if (!urun_cgroup_enter (&request, pid, &outcome, warnings, error))
     return FALSE;
-  urun_state_cgroup_clear (&record->cgroup);
+  urun_cgroup_outcome_clear (&record->cgroup);
   record->cgroup = outcome;
   return TRUE;
 }
@@ -131,12 +139,14 @@ urun_container_update (const UrunRuntime *runtime, const char *id,
                        const UrunSpecResources *resources, GPtrArray *warnings, GError **error)
 {
   g_auto (UrunContainerLoaded) l = { 0 };
+  UrunCgroupHost host;
 
   if (!urun_container_load (runtime, id, URUN_STATE_OPEN_DEFAULT, &l, error))
     return FALSE;
   if (l.status == URUN_STATUS_STOPPED || l.status == URUN_STATUS_CREATING)
     return fail_status (error, "update", id, l.status, "created, running or paused");
-  if (!urun_cgroup_update (&l.record->cgroup, l.record->rootless, resources, warnings, error))
+  urun_container_cgroup_host (l.record->rootless, &host);
+  if (!urun_cgroup_update (&l.record->cgroup, &host, resources, warnings, error))
     {
       g_prefix_error (error, "container `%s`: ", id);
       return FALSE;

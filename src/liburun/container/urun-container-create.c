@@ -86,16 +86,19 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Creation, creation_clear)
 static void
 creation_abort (Creation *creation)
 {
+  UrunCgroupHost host;
+
   urun_spawn_kill (&creation->init);
+  urun_container_cgroup_host (creation->rootless, &host);
   /* The scope or directories of the cgroup, once init is gone. */
   if (creation->record != NULL
-      && !urun_cgroup_destroy (&creation->record->cgroup, creation->rootless, NULL))
+      && !urun_cgroup_destroy (&creation->record->cgroup, &host, NULL))
     g_debug ("cleaning up the cgroup of a failed create");
   if (creation->state != NULL)
     {
       g_autoptr (GError) error = NULL;
 
-      if (!urun_state_delete (creation->state, TRUE, &error))
+      if (!urun_state_delete (creation->state, TRUE, urun_container_cgroup_is_frozen, &error))
         g_debug ("cleaning up a failed create: %s", error->message);
       g_clear_pointer (&creation->state, urun_container_state_free);
     }
@@ -119,8 +122,12 @@ resolve_rootless (const UrunRuntime *runtime)
 static gboolean
 runs_as_service (void)
 {
-  g_autofree char *unit = urun_cgroup_service_of_caller ();
+  UrunCgroupHost host;
+  g_autofree char *unit = NULL;
 
+  /* Rootless or not, the service test is the same. */
+  urun_container_cgroup_host (FALSE, &host);
+  unit = urun_cgroup_service_of_caller (&host);
   return unit != NULL;
 }
 
@@ -274,7 +281,8 @@ replace_stopped (UrunStateStore *store, const char *id, GPtrArray *warnings, GEr
   /* The status checks the pid with its start time: a reused pid does not
    * make the old container look alive. */
   if (record == NULL || record->pid <= 0
-      || urun_state_status (record, urun_container_state_get_dirfd (state)) != URUN_STATUS_STOPPED)
+      || urun_state_status (record, urun_container_state_get_dirfd (state),
+                            urun_container_cgroup_is_frozen) != URUN_STATUS_STOPPED)
     return TRUE;
   if (!urun_container_delete_opened (state, TRUE, warnings, error))
     {

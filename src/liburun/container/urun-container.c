@@ -10,6 +10,7 @@
 
 #include "cgroup/urun-cgroup.h"
 #include "container/urun-container.h"
+#include "container/urun-container-cgroup.h"
 #include "container/urun-container-private.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
@@ -52,7 +53,8 @@ urun_container_load (const UrunRuntime *runtime, const char *id, UrunStateOpenFl
   l->record = urun_container_state_load (l->state, error);
   if (l->record == NULL)
     return FALSE;
-  l->status = urun_state_status (l->record, urun_container_state_get_dirfd (l->state));
+  l->status = urun_state_status (l->record, urun_container_state_get_dirfd (l->state),
+                                 urun_container_cgroup_is_frozen);
   return TRUE;
 }
 
@@ -70,7 +72,8 @@ delete_loaded (UrunContainerState *state, const UrunStateRecord *record,
   UrunContainerStatus status = URUN_STATUS_STOPPED;
 
   if (record != NULL)
-    status = urun_state_status (record, urun_container_state_get_dirfd (state));
+    status = urun_state_status (record, urun_container_state_get_dirfd (state),
+                                urun_container_cgroup_is_frozen);
 
   /* Not silent: what the record would have named (init, the cgroup)
    * cannot be stopped.  No record at all is a create that died before it
@@ -110,18 +113,20 @@ delete_loaded (UrunContainerState *state, const UrunStateRecord *record,
       gboolean live = status == URUN_STATUS_CREATED || status == URUN_STATUS_RUNNING
                       || status == URUN_STATUS_PAUSED;
       gboolean removed = TRUE;
+      UrunCgroupHost host;
 
+      urun_container_cgroup_host (record->rootless, &host);
       if (force || status == URUN_STATUS_CREATING)
-        removed = urun_cgroup_destroy (&record->cgroup, record->rootless, error);
+        removed = urun_cgroup_destroy (&record->cgroup, &host, error);
       else if (!live)
-        removed = urun_cgroup_remove (&record->cgroup, record->rootless, error);
+        removed = urun_cgroup_remove (&record->cgroup, &host, error);
       if (!removed)
         {
           g_prefix_error (error, "container `%s`: ", record->id);
           return FALSE;
         }
     }
-  if (!urun_state_delete (state, force, error))
+  if (!urun_state_delete (state, force, urun_container_cgroup_is_frozen, error))
     return FALSE;
   if (record != NULL)
     urun_container_run_poststop_hooks (spec, record, warnings);

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "container/urun-container-cgroup.h"
 #include "container/urun-exec.h"
 #include "cgroup/urun-cgroup-private.h"
 #include "util/urun-error.h"
@@ -38,19 +39,21 @@ refused (int r)
 }
 
 static gboolean
-attach_with_systemd (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
+attach_with_systemd (const UrunCgroupOutcome *cg, gboolean rootless, pid_t pid,
                      const char *subpath, int r, const char *dir, GError **error)
 {
   g_autofree char *subcgroup = subpath ? g_strconcat ("/", subpath, NULL) : NULL;
   g_autoptr (GError) attach_error = NULL;
+  UrunCgroupHost host;
 
   if (cg->driver != URUN_CGROUP_DRIVER_SYSTEMD || cg->unit == NULL || !refused (r))
     return urun_fail_errno (error, r, "join the container's cgroup %s", dir);
+  urun_container_cgroup_host (rootless, &host);
   /* Writing cgroup.procs needs write access to the common ancestor of both
    * cgroups, which for a rootless caller in a login session is a slice of
    * root's; the manager that owns the scope can move the process (the
    * user's manager asks the system manager when it must). */
-  if (!urun_systemd_attach (cg->unit, rootless, pid, subcgroup, &attach_error))
+  if (!urun_systemd_attach (cg->unit, &host, pid, subcgroup, &attach_error))
     return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
                       "join the container's cgroup %s: %s; and through systemd "
                       "(AttachProcessesToUnit of %s): %s", dir, urun_strerror (-r), cg->unit,
@@ -174,7 +177,7 @@ v1_subpath (GHashTable *subpaths, const char *mount, const char **out_path, GErr
 }
 
 static gboolean
-join_dir (const UrunStateCgroup *cg, gboolean rootless, pid_t pid, const char *pidtext,
+join_dir (const UrunCgroupOutcome *cg, gboolean rootless, pid_t pid, const char *pidtext,
           const char *base, const char *subpath, GError **error)
 {
   g_autofree char *dir = g_build_filename (base, cg->path, subpath, NULL);
@@ -191,7 +194,7 @@ join_dir (const UrunStateCgroup *cg, gboolean rootless, pid_t pid, const char *p
 }
 
 gboolean
-urun_exec_join_cgroup (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
+urun_exec_join_cgroup (const UrunCgroupOutcome *cg, gboolean rootless, pid_t pid,
                        const char *const *subpath_args, GError **error)
 {
   g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);

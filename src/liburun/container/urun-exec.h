@@ -105,7 +105,7 @@ UrunPlanOwner *urun_plan_exec_build (const UrunSpec *spec, const UrunSpecProcess
  * container's belongs to root), AttachProcessesToUnit, which the user's
  * manager carries out (asking the system manager when it must).  Driver
  * "none": nothing to join; a @subpath is then an error saying why. */
-gboolean urun_exec_join_cgroup (const UrunStateCgroup *cgroup, gboolean rootless, pid_t pid,
+gboolean urun_exec_join_cgroup (const UrunCgroupOutcome *cgroup, gboolean rootless, pid_t pid,
                                 const char *const *subpaths, GError **error);
 
 G_END_DECLS
