@@ -52,6 +52,28 @@ max_or (gint64 value)
   return value < 0 ? g_strdup ("max") : g_strdup_printf ("%" G_GINT64_FORMAT, value);
 }
 
+static GPtrArray *
+writes_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) urun_cgroup_write_free);
+}
+
+/* memory.limit and memory.reservation, under the file names and in the
+ * syntax of v2 ("max" for no limit; systemd has them as properties) or of
+ * v1 (-1). */
+static void
+add_memory_limits (GPtrArray *w, const UrunSpecMemory *m, gboolean v2)
+{
+  if (m->has_limit)
+    add (w, "memory", v2 ? "memory.max" : "memory.limit_in_bytes",
+         v2 ? max_or (m->limit) : g_strdup_printf ("%" G_GINT64_FORMAT, m->limit), "memory.limit",
+         v2);
+  if (m->has_reservation)
+    add (w, "memory", v2 ? "memory.low" : "memory.soft_limit_in_bytes",
+         v2 ? max_or (m->reservation) : g_strdup_printf ("%" G_GINT64_FORMAT, m->reservation),
+         "memory.reservation", v2);
+}
+
 gboolean
 urun_cgroup_resources_any (const UrunSpecResources *r)
 {
@@ -154,7 +176,7 @@ controller_of (const char *file)
 GPtrArray *
 urun_cgroup_resources_v2 (const UrunSpecResources *r, GPtrArray *dropped, GError **error)
 {
-  g_autoptr (GPtrArray) w = g_ptr_array_new_with_free_func ((GDestroyNotify) urun_cgroup_write_free);
+  g_autoptr (GPtrArray) w = writes_new ();
 
   if (r == NULL)
     return g_steal_pointer (&w);
@@ -163,10 +185,7 @@ urun_cgroup_resources_v2 (const UrunSpecResources *r, GPtrArray *dropped, GError
     {
       const UrunSpecMemory *m = r->memory;
 
-      if (m->has_limit)
-        add (w, "memory", "memory.max", max_or (m->limit), "memory.limit", TRUE);
-      if (m->has_reservation)
-        add (w, "memory", "memory.low", max_or (m->reservation), "memory.reservation", TRUE);
+      add_memory_limits (w, m, TRUE);
       if (m->has_swap)
         {
           char *value = NULL;
@@ -313,7 +332,7 @@ GPtrArray *
 urun_cgroup_resources_v1 (const UrunSpecResources *r, const UrunSpecDevice *devices,
                           gsize n_devices, GPtrArray *dropped, GError **error)
 {
-  g_autoptr (GPtrArray) w = g_ptr_array_new_with_free_func ((GDestroyNotify) urun_cgroup_write_free);
+  g_autoptr (GPtrArray) w = writes_new ();
 
   if (r == NULL)
     return g_steal_pointer (&w);
@@ -322,12 +341,7 @@ urun_cgroup_resources_v1 (const UrunSpecResources *r, const UrunSpecDevice *devi
     {
       const UrunSpecMemory *m = r->memory;
 
-      if (m->has_limit)
-        add (w, "memory", "memory.limit_in_bytes", g_strdup_printf ("%" G_GINT64_FORMAT, m->limit),
-             "memory.limit", FALSE);
-      if (m->has_reservation)
-        add (w, "memory", "memory.soft_limit_in_bytes",
-             g_strdup_printf ("%" G_GINT64_FORMAT, m->reservation), "memory.reservation", FALSE);
+      add_memory_limits (w, m, FALSE);
       if (m->has_swap)
         add (w, "memory", "memory.memsw.limit_in_bytes",
              g_strdup_printf ("%" G_GINT64_FORMAT, m->swap), "memory.swap", FALSE);

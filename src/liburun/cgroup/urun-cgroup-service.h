@@ -5,7 +5,7 @@
  * Zone: host side (GLib).
  *
  * The rule (all of it must hold):
- *   - $INVOCATION_ID is set (UrunCgroupHost.invocation_id) (systemd sets it for the processes of a unit);
+ *   - $INVOCATION_ID is set (systemd sets it for the processes of a unit);
  *   - $SYSTEMD_EXEC_PID is urun's own pid: systemd forked urun itself for
  *     an Exec*= line, so urun is the service's process (its main process
  *     for ExecStart=), not a child of a shell the service runs;
@@ -13,6 +13,7 @@
  *     service's own cgroup, not in a scope or a sub-cgroup of it.
  * A process of a login session, a scope (systemd-run --scope) or a shell
  * started by a service is none of that, and keeps the normal ladder.
+ * The variables are those of the request's UrunCgroupHost.
  */
 #pragma once
 

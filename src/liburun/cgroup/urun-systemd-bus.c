@@ -143,7 +143,8 @@ urun_systemd_bus_open (UrunSystemdBus *b, const UrunCgroupHost *host, GError **e
 }
 
 static gboolean
-fail_call (GError **error, UrunSystemdBus *b, const char *method, const char *unit, sd_bus_error *e, int r)
+fail_call (GError **error, UrunSystemdBus *b, const char *method, const char *unit,
+           sd_bus_error *e, int r)
 {
   if (!sd_bus_error_is_set (e) || sd_bus_error_has_name (e, SD_BUS_ERROR_NO_REPLY)
       || sd_bus_error_has_name (e, SD_BUS_ERROR_TIMEOUT))
@@ -153,8 +154,9 @@ fail_call (GError **error, UrunSystemdBus *b, const char *method, const char *un
       if (sd_bus_error_has_name (e, SD_BUS_ERROR_NO_REPLY)
           || sd_bus_error_has_name (e, SD_BUS_ERROR_TIMEOUT))
         return urun_fail (error, URUN_ERROR_FAILED,
-                          "%s did not answer %s for %s within %d s (%s)", bus_name (b->host->rootless),
-                          method, unit, URUN_SYSTEMD_TIMEOUT_SEC, e->message);
+                          "%s did not answer %s for %s within %d s (%s)",
+                          bus_name (b->host->rootless), method, unit, URUN_SYSTEMD_TIMEOUT_SEC,
+                          e->message);
       return urun_fail (error, URUN_ERROR_FAILED, "%s refused %s for %s: %s",
                         bus_name (b->host->rootless), method, unit, e->message);
     }
@@ -191,8 +193,8 @@ wait_job (UrunSystemdBus *b, const char *job, const char *unit, const char *what
   if (strcmp (result, "done") != 0)
     return urun_fail (error, URUN_ERROR_FAILED,
                       "%s could not %s %s: the job ended with `%s`; see `journalctl%s -u %s`",
-                      bus_name (b->host->rootless), what, unit, result, b->host->rootless ? " --user" : "",
-                      unit);
+                      bus_name (b->host->rootless), what, unit, result,
+                      b->host->rootless ? " --user" : "", unit);
   return TRUE;
 }
 

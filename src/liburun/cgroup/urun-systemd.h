@@ -4,8 +4,9 @@
  * threads, which matters because urun clones after talking to the bus in
  * `exec` (see DESIGN.md §3).  The bus is the system bus for root and the
  * user's bus (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus, as the
- * request's UrunCgroupHost gives them) when rootless.  Every call waits at most URUN_SYSTEMD_TIMEOUT_SEC; a bus that
- * does not answer is an error that names the bus and the way out.
+ * request's UrunCgroupHost gives them) when rootless.  Every call waits at
+ * most URUN_SYSTEMD_TIMEOUT_SEC; a bus that does not answer is an error
+ * that names the bus and the way out.
  *
  * The calls that start or stop units subscribe to JobRemoved *before* they
  * ask, then wait for their job: a job that ends between the reply and a
