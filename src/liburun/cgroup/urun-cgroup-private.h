@@ -28,6 +28,8 @@
 
 G_BEGIN_DECLS
 
+/* ---- urun-cgroup-fs.c: the host's cgroup file systems -------------------------- */
+
 /* The layout of the cgroup file systems on this host. */
 typedef enum
 {
@@ -49,6 +51,46 @@ const char *urun_cgroup_v2_root (void);
 /* The mount point of the v1 hierarchy holding @controller, or NULL
  * (from the same once-per-process read of /proc/self/mounts). */
 char *urun_cgroup_v1_mount (const char *controller);
+
+/* The cgroup v2 path of @pid from /proc/PID/cgroup (the "0::" line). */
+char *urun_cgroup_path_of_pid (pid_t pid, GError **error);
+
+/* Writes @value to @dir/@file.  Raw helper style: 0 or -errno. */
+int urun_cgroup_write_file (const char *dir, const char *file, const char *value);
+
+/* Reads @dir/@file, trailing newline removed; NULL (errno set) on failure. */
+char *urun_cgroup_read_file (const char *dir, const char *file);
+
+/* The v1 hierarchies the cgroupfs driver places a container in (not
+ * name=systemd, which is systemd's own bookkeeping). */
+extern const char *const urun_cgroup_v1_controllers[];
+extern const gsize urun_cgroup_n_v1_controllers;
+
+/* The value of "KEY N" in the flat-keyed @dir/@file (memory.events);
+ * FALSE when the file or the key is missing. */
+gboolean urun_cgroup_read_keyed (const char *dir, const char *file, const char *key,
+                                 guint64 *out_value);
+
+/* The directory of the cgroup @path in the cgroup2 hierarchy, or in the v1
+ * hierarchy of @controller; NULL when that hierarchy is not mounted or
+ * @path is NULL.  Not checked for existence. */
+char *urun_cgroup_v2_dir (const char *path);
+char *urun_cgroup_v1_dir (const char *controller, const char *path);
+
+/* ---- urun-cgroup-outcome.c ----------------------------------------------------- */
+
+/* Appends to @dropped the device rules that are not enforced, and why. */
+void urun_cgroup_drop_devices (GPtrArray *dropped, const char *why);
+
+/* Fails with URUN_ERROR_NOT_SUPPORTED: the container of @cg has no cgroup
+ * to @what with (and the reason it has none).  Always FALSE. */
+gboolean urun_cgroup_fail_no_cgroup (const UrunCgroupOutcome *cg, const char *what, GError **error);
+
+/* Appends to @warnings (may be NULL) one line listing @cg's dropped limits,
+ * if there are any. */
+void urun_cgroup_warn_dropped (const UrunCgroupOutcome *cg, GPtrArray *warnings);
+
+/* ---- urun-cgroup-resources.c: limits as writes, names -------------------------- */
 
 /* One file to write into a cgroup. */
 typedef struct
@@ -99,14 +141,6 @@ typedef struct
 extern const UrunCgroupDefaultDevice urun_cgroup_default_devices[];
 extern const gsize urun_cgroup_n_default_devices;
 
-/* linux.resources of @request's spec, or NULL. */
-const UrunSpecResources *urun_cgroup_request_resources (const UrunCgroupRequest *request);
-
-/* Appends to @props the properties of the spec's org.systemd.property.*
- * annotations.  Errors name the annotation. */
-gboolean urun_cgroup_request_annotation_properties (const UrunCgroupRequest *request,
-                                                    GPtrArray *props, GError **error);
-
 /* The systemd unit name and slice for @request: --unit, or
  * `slice:prefix:name` of linux.cgroupsPath, or urun-<id>.scope; --slice,
  * or the slice of cgroupsPath, or the default (machine.slice for root,
@@ -120,19 +154,32 @@ gboolean urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out
 gboolean urun_cgroup_fs_path (const UrunCgroupRequest *request, const char *base,
                               char **out_path, GError **error);
 
+/* ---- urun-cgroup-request.c ----------------------------------------------------- */
+
+/* linux.resources of @request's spec, or NULL. */
+const UrunSpecResources *urun_cgroup_request_resources (const UrunCgroupRequest *request);
+
+/* Appends to @props the properties of the spec's org.systemd.property.*
+ * annotations.  Errors name the annotation. */
+gboolean urun_cgroup_request_annotation_properties (const UrunCgroupRequest *request,
+                                                    GPtrArray *props, GError **error);
+
 /* Tells the request's about_to_make (if any) what a rung will make; see
  * urun-cgroup.h.  TRUE when there is nobody to tell. */
 gboolean urun_cgroup_request_announce (const UrunCgroupRequest *request, UrunCgroupDriver driver,
                                        const char *unit, const char *path, GError **error);
 
-/* The cgroup v2 path of @pid from /proc/PID/cgroup (the "0::" line). */
-char *urun_cgroup_path_of_pid (pid_t pid, GError **error);
+/* The annotation that asks for best effort: resource limits that cannot
+ * be applied are dropped with a warning instead of failing create.  Device
+ * rules are never dropped this way. */
+#define URUN_CGROUP_BEST_EFFORT_ANNOTATION "io.github.urun.cgroup-best-effort"
 
-/* Writes @value to @dir/@file.  Raw helper style: 0 or -errno. */
-int urun_cgroup_write_file (const char *dir, const char *file, const char *value);
+/* TRUE when @request's spec sets URUN_CGROUP_BEST_EFFORT_ANNOTATION to
+ * "true" (urun_cgroup_request_check() refuses values other than true and
+ * false). */
+gboolean urun_cgroup_request_best_effort (const UrunCgroupRequest *request);
 
-/* Reads @dir/@file, trailing newline removed; NULL (errno set) on failure. */
-char *urun_cgroup_read_file (const char *dir, const char *file);
+/* ---- urun-cgroup-apply.c: directories and the writes into them ----------------- */
 
 /* Applies @writes into the v2 directory @dir; writes whose controller is
  * not in @dir's cgroup.controllers are recorded in @dropped, a failed write
@@ -158,45 +205,6 @@ void urun_cgroup_enable_controllers (const char *dir, GPtrArray *writes);
  * urun_cgroup_check_write() (@best_effort). */
 gboolean urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
                                GPtrArray *dropped, GError **error);
-
-/* Appends to @dropped the device rules that are not enforced, and why. */
-void urun_cgroup_drop_devices (GPtrArray *dropped, const char *why);
-
-/* ---- shared by the drivers and the operations ------------------------------- */
-
-/* The v1 hierarchies the cgroupfs driver places a container in (not
- * name=systemd, which is systemd's own bookkeeping). */
-extern const char *const urun_cgroup_v1_controllers[];
-extern const gsize urun_cgroup_n_v1_controllers;
-
-/* The value of "KEY N" in the flat-keyed @dir/@file (memory.events);
- * FALSE when the file or the key is missing. */
-gboolean urun_cgroup_read_keyed (const char *dir, const char *file, const char *key,
-                                 guint64 *out_value);
-
-/* The directory of the cgroup @path in the cgroup2 hierarchy, or in the v1
- * hierarchy of @controller; NULL when that hierarchy is not mounted or
- * @path is NULL.  Not checked for existence. */
-char *urun_cgroup_v2_dir (const char *path);
-char *urun_cgroup_v1_dir (const char *controller, const char *path);
-
-/* Fails with URUN_ERROR_NOT_SUPPORTED: the container of @cg has no cgroup
- * to @what with (and the reason it has none).  Always FALSE. */
-gboolean urun_cgroup_fail_no_cgroup (const UrunCgroupOutcome *cg, const char *what, GError **error);
-
-/* Appends to @warnings (may be NULL) one line listing @cg's dropped limits,
- * if there are any. */
-void urun_cgroup_warn_dropped (const UrunCgroupOutcome *cg, GPtrArray *warnings);
-
-/* The annotation that asks for best effort: resource limits that cannot
- * be applied are dropped with a warning instead of failing create.  Device
- * rules are never dropped this way. */
-#define URUN_CGROUP_BEST_EFFORT_ANNOTATION "io.github.urun.cgroup-best-effort"
-
-/* TRUE when @request's spec sets URUN_CGROUP_BEST_EFFORT_ANNOTATION to
- * "true" (urun_cgroup_request_check() refuses values other than true and
- * false). */
-gboolean urun_cgroup_request_best_effort (const UrunCgroupRequest *request);
 
 /* TRUE when @w is a device rule: never dropped, whatever the mode. */
 gboolean urun_cgroup_write_is_device_rule (const UrunCgroupWrite *w);
