@@ -23,7 +23,7 @@ urun_cgroup_driver_ops (UrunCgroupDriver driver)
 static const UrunCgroupDriverOps *
 ops_of (const UrunCgroupOutcome *cg)
 {
-  return urun_cgroup_driver_ops (cg != NULL ? cg->driver : URUN_CGROUP_DRIVER_NONE);
+  return urun_cgroup_driver_ops (cg->driver);
 }
 
 GArray *

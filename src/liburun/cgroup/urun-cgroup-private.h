@@ -300,6 +300,12 @@ gboolean urun_cgroup_tree_kill (const UrunCgroupOutcome *cg, int signum, GError 
 gboolean urun_cgroup_tree_remove (const UrunCgroupOutcome *cg, gboolean every_hierarchy,
                                   gboolean kill_left, GError **error);
 
+/* The remove operation of both cgroupfs drivers: every directory of a
+ * cgroupfs container is urun's. */
+gboolean urun_cgroup_tree_remove_cgroupfs (const UrunCgroupOutcome *cg,
+                                           const UrunCgroupHost *host, gboolean kill_left,
+                                           GError **error);
+
 /* ---- urun-cgroup-stats.c ---------------------------------------------------------- */
 
 /* Statistics as urun_cgroup_stats() returns them, from the v2 directory

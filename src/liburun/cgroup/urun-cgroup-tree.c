@@ -301,3 +301,10 @@ urun_cgroup_tree_remove (const UrunCgroupOutcome *cg, gboolean every_hierarchy,
     }
   return TRUE;
 }
+
+gboolean
+urun_cgroup_tree_remove_cgroupfs (const UrunCgroupOutcome *cg, const UrunCgroupHost *host,
+                                  gboolean kill_left, GError **error)
+{
+  return urun_cgroup_tree_remove (cg, TRUE, kill_left, error);
+}

@@ -194,14 +194,6 @@ v1_stats (const UrunCgroupOutcome *cg, GError **error)
   return urun_cgroup_read_stats_v1 (cg->path);
 }
 
-/* Every directory of a cgroupfs container is urun's. */
-static gboolean
-v1_remove (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, gboolean kill_left,
-           GError **error)
-{
-  return urun_cgroup_tree_remove (cg, TRUE, kill_left, error);
-}
-
 const UrunCgroupDriverOps urun_cgroup_v1_driver = {
   .enter = v1_enter,
   .update = v1_update,
@@ -212,5 +204,5 @@ const UrunCgroupDriverOps urun_cgroup_v1_driver = {
   .stats = v1_stats,
   .oom_kills = urun_cgroup_read_oom_kills,
   .watch_events = urun_cgroup_watch_memory_events,
-  .remove = v1_remove,
+  .remove = urun_cgroup_tree_remove_cgroupfs,
 };

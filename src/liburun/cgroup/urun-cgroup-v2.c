@@ -185,14 +185,6 @@ v2_stats (const UrunCgroupOutcome *cg, GError **error)
   return urun_cgroup_read_stats_v2 (d2);
 }
 
-/* Every directory of a cgroupfs container is urun's. */
-static gboolean
-v2_remove (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, gboolean kill_left,
-                 GError **error)
-{
-  return urun_cgroup_tree_remove (cg, TRUE, kill_left, error);
-}
-
 const UrunCgroupDriverOps urun_cgroup_v2_driver = {
   .enter = v2_enter,
   .update = v2_update,
@@ -203,5 +195,5 @@ const UrunCgroupDriverOps urun_cgroup_v2_driver = {
   .stats = v2_stats,
   .oom_kills = urun_cgroup_read_oom_kills,
   .watch_events = urun_cgroup_watch_memory_events,
-  .remove = v2_remove,
+  .remove = urun_cgroup_tree_remove_cgroupfs,
 };
