@@ -279,3 +279,12 @@ urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
     }
   return TRUE;
 }
+
+gboolean
+urun_cgroup_apply_v1_resources (const char *path, const UrunSpecResources *resources,
+                                GPtrArray *dropped, GError **error)
+{
+  g_autoptr (GPtrArray) writes = urun_cgroup_resources_v1 (resources, NULL, 0, dropped, error);
+
+  return writes != NULL && urun_cgroup_apply_v1 (path, writes, FALSE, dropped, error);
+}

@@ -2,6 +2,8 @@
  *   urun-cgroup-fs.c        the host's cgroup file systems: layout, files,
  *                           directories;
  *   urun-cgroup-outcome.c   clearing and reporting an outcome;
+ *   urun-systemd-syntax.c, urun-systemd-property.c
+ *                           systemd's property syntax (pure);
  *   urun-cgroup-resources.c linux.resources as cgroup writes, and the names
  *                           of a container's cgroup and scope;
  *   urun-cgroup-request.c   what a request asks for, and its checks;
@@ -9,8 +11,10 @@
  *   urun-cgroup-tree.c      the operations on an existing cgroup's
  *                           directories that the drivers share;
  *   urun-cgroup-stats.c     statistics and OOM events;
- *   the drivers, each a UrunCgroupDriverOps: urun-systemd*.c (systemd),
+ *   the drivers, each a UrunCgroupDriverOps: urun-systemd.c (systemd, on
+ *     urun-systemd-resources.c and urun-systemd-bus.c over urun-sd-bus.c),
  *     urun-cgroup-v2.c and urun-cgroup-v1.c (cgroupfs), urun-cgroup-none.c;
+ *     no driver calls another;
  *   urun-cgroup-service.c   the rung of a service's own process;
  *   urun-cgroup-ops.c       the operations of urun-cgroup.h, dispatched to
  *                           the driver of the outcome;
@@ -206,6 +210,11 @@ void urun_cgroup_enable_controllers (const char *dir, GPtrArray *writes);
 gboolean urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
                                GPtrArray *dropped, GError **error);
 
+/* New limits for a live v1 cgroup @path: urun_cgroup_resources_v1() of
+ * @resources, applied by urun_cgroup_apply_v1(). */
+gboolean urun_cgroup_apply_v1_resources (const char *path, const UrunSpecResources *resources,
+                                         GPtrArray *dropped, GError **error);
+
 /* TRUE when @w is a device rule: never dropped, whatever the mode. */
 gboolean urun_cgroup_write_is_device_rule (const UrunCgroupWrite *w);
 
@@ -331,10 +340,6 @@ gboolean urun_cgroup_v2_enter_below (const UrunCgroupRequest *request, pid_t pid
                                      const char *base, gboolean enable, GPtrArray *writes,
                                      UrunCgroupOutcome *outcome, gboolean *out_unavailable,
                                      GError **error);
-
-/* New limits for the v1 cgroup @path (the files of each hierarchy). */
-gboolean urun_cgroup_v1_update (const char *path, const UrunSpecResources *resources,
-                                GPtrArray *dropped, GError **error);
 
 /* ---- urun-cgroup-none.c ---------------------------------------------------------- */
 

@@ -172,20 +172,11 @@ fail:
   return FALSE;
 }
 
-gboolean
-urun_cgroup_v1_update (const char *path, const UrunSpecResources *resources, GPtrArray *dropped,
-                       GError **error)
-{
-  g_autoptr (GPtrArray) writes = urun_cgroup_resources_v1 (resources, NULL, 0, dropped, error);
-
-  return writes != NULL && urun_cgroup_apply_v1 (path, writes, FALSE, dropped, error);
-}
-
 static gboolean
 v1_update (const UrunCgroupOutcome *cg, const UrunCgroupHost *host,
            const UrunSpecResources *resources, GPtrArray *dropped, GError **error)
 {
-  return urun_cgroup_v1_update (cg->path, resources, dropped, error);
+  return urun_cgroup_apply_v1_resources (cg->path, resources, dropped, error);
 }
 
 static JsonNode *

@@ -293,7 +293,7 @@ systemd_update (const UrunCgroupOutcome *cg, const UrunCgroupHost *host,
   /* Without a cgroup2 hierarchy (a legacy host) the scope's cgroups are
    * v1 ones: their files, as for cgroupfs. */
   if (urun_cgroup_v2_root () == NULL)
-    return urun_cgroup_v1_update (cg->path, resources, dropped, error);
+    return urun_cgroup_apply_v1_resources (cg->path, resources, dropped, error);
   d2 = urun_cgroup_v2_dir (cg->path);
   writes = urun_cgroup_resources_v2 (resources, dropped, error);
   if (writes == NULL)
