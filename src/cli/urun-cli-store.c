@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "urun-cli-store.h"
+#include "container/urun-container-cgroup.h"
 
 GPtrArray *
 urun_cli_list_containers (UrunCli *cli, UrunStateStore **out_store, GError **error)
@@ -14,7 +15,7 @@ urun_cli_list_containers (UrunCli *cli, UrunStateStore **out_store, GError **err
   store = urun_cli_open_store (cli, FALSE, error);
   if (store == NULL)
     return NULL;
-  entries = urun_state_store_list (store, error);
+  entries = urun_state_store_list (store, urun_container_cgroup_is_frozen, error);
   if (entries != NULL && out_store != NULL)
     *out_store = g_steal_pointer (&store);
   return entries;

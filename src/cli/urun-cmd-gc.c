@@ -8,6 +8,7 @@
 
 #include "urun-cli.h"
 #include "urun-cli-store.h"
+#include "container/urun-container-cgroup.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
 #include "state/urun-state.h"
@@ -69,7 +70,8 @@ status_now (UrunStateStore *store, const char *id, UrunContainerStatus *out_stat
 
   if (state == NULL || (record = urun_container_state_load (state, NULL)) == NULL)
     return FALSE;
-  *out_status = urun_state_status (record, urun_container_state_get_dirfd (state));
+  *out_status = urun_state_status (record, urun_container_state_get_dirfd (state),
+                                   urun_container_cgroup_is_frozen);
   return TRUE;
 }
 

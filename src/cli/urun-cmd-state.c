@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "urun-cli.h"
+#include "container/urun-container-cgroup.h"
 #include "state/urun-state.h"
 
 #include <stdio.h>
@@ -35,7 +36,8 @@ urun_cmd_state (UrunCli *cli, int argc, char **argv, GError **error)
   if (record == NULL)
     return -1;
 
-  status = urun_state_status (record, urun_container_state_get_dirfd (state));
+  status = urun_state_status (record, urun_container_state_get_dirfd (state),
+                              urun_container_cgroup_is_frozen);
   /* A stopped container has no pid: showing the old one would invite a
    * caller to signal whatever process reused it. */
   if (status == URUN_STATUS_STOPPED)

@@ -13,28 +13,9 @@
 # urun-TAG-ID; the EXIT trap removes what this script made.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-container.sh"
+. "$(dirname "$0")/lib-cgroup.sh"
 
-CG=/sys/fs/cgroup
-mode=none
-if [ "$(stat -f -c %T $CG 2>/dev/null)" = cgroup2fs ]; then
-  mode=unified
-elif [ -d $CG/memory ] || [ -d $CG/pids ]; then
-  mode=v1
-fi
-top=urun-test-$$
 tag=$(printf %s "$URUN_TEST_STATE_ROOT" | sha256sum | cut -c1-8)
-
-# shellcheck disable=SC2317 # runs from the EXIT trap
-remove_test_cgroups ()
-{
-  local d
-  for d in "$CG"/"$top" "$CG"/*/"$top"; do
-    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
-  done
-}
-prev_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
-# shellcheck disable=SC2064
-trap "${prev_trap:-:}; remove_test_cgroups" EXIT
 
 cgroup_of () { run_urun state "$1"; json_get "$out" 'r["urun"]["cgroup"]'; }
 # The cgroup directories named NAME in any hierarchy, one a line.

@@ -10,27 +10,7 @@
 # touched.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-container.sh"
-
-CG=/sys/fs/cgroup
-mode=none
-if [ "$(stat -f -c %T $CG 2>/dev/null)" = cgroup2fs ]; then
-  mode=unified
-elif [ -d $CG/memory ] || [ -d $CG/pids ]; then
-  mode=v1
-fi
-top=urun-test-$$
-
-# shellcheck disable=SC2317 # runs from the EXIT trap
-remove_test_cgroups ()
-{
-  local d
-  for d in "$CG"/"$top" "$CG"/*/"$top"; do
-    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
-  done
-}
-prev_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
-# shellcheck disable=SC2064
-trap "${prev_trap:-:}; remove_test_cgroups" EXIT
+. "$(dirname "$0")/lib-cgroup.sh"
 
 # The directory of cgroup PATH for CONTROLLER (v1) or the v2 one.
 cg_dir ()

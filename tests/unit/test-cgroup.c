@@ -8,6 +8,7 @@
 #include "cgroup/urun-systemd.h"
 
 #include <errno.h>
+#include <signal.h>
 
 static UrunSpecResources *
 resources (const char *json)
@@ -183,7 +184,7 @@ check_names (const char *cgroups_path, const char *unit_opt, const char *slice_o
 {
   g_autoptr (UrunSpec) spec = spec_with_path (cgroups_path);
   UrunCgroupRequest req = { .id = "c1", .spec = spec, .unit = unit_opt, .slice = slice_opt,
-                            .rootless = rootless };
+                            .host.rootless = rootless };
   g_autofree char *u = NULL, *s = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -206,6 +207,50 @@ test_names (void)
   check_names (NULL, "myapp.scope", "work", TRUE, "myapp.scope", "work.slice");
   check_names ("machine.slice:libpod:abc", "mine", "other.slice", FALSE, "mine.scope",
                "other.slice");
+}
+
+/* Cgroup and unit names are host-wide, ids only unique per state root: a
+ * root other than the default one puts the first 8 hex digits of its
+ * SHA-256 into the default names. */
+static void
+test_names_state_root (void)
+{
+  g_autoptr (UrunSpec) spec = spec_with_path (NULL);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "/srv/roots/a", -1);
+  g_autofree char *expected = g_strdup_printf ("urun-%.8s-c1.scope", digest);
+  UrunCgroupRequest req = { .id = "c1", .spec = spec, .state_root = "/srv/roots/a" };
+  g_autofree char *u = NULL, *s = NULL, *u_default = NULL, *s_default = NULL;
+
+  g_assert_true (urun_cgroup_systemd_names (&req, &u, &s, NULL));
+  g_assert_cmpstr (u, ==, expected);
+  req.state_root_is_default = TRUE;
+  g_assert_true (urun_cgroup_systemd_names (&req, &u_default, &s_default, NULL));
+  g_assert_cmpstr (u_default, ==, "urun-c1.scope");
+}
+
+/* A container without a cgroup: the "none" driver answers every
+ * operation, those that need a cgroup with NOT_SUPPORTED and the reason. */
+static void
+test_none_driver (void)
+{
+  UrunCgroupOutcome cg = { .driver = URUN_CGROUP_DRIVER_NONE, .reason = (char *) "no reason" };
+  UrunCgroupHost host = { 0 };
+  g_autoptr (GError) error = NULL;
+  guint64 ooms = 0;
+
+  g_assert_null (urun_cgroup_pids (&cg, &error));
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "no reason"));
+  g_clear_error (&error);
+  g_assert_false (urun_cgroup_freeze (&cg, TRUE, &error));
+  g_assert_error (error, URUN_ERROR, URUN_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (urun_cgroup_kill (&cg, SIGTERM, NULL));
+  g_assert_null (urun_cgroup_stats (&cg, NULL));
+  g_assert_false (urun_cgroup_is_frozen (&cg));
+  g_assert_false (urun_cgroup_oom_kills (&cg, &ooms));
+  g_assert_cmpint (urun_cgroup_watch_events (&cg), ==, -1);
+  g_assert_true (urun_cgroup_destroy (&cg, &host, NULL));
 }
 
 static void
@@ -320,6 +365,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cgroup/check-write", test_check_write);
   g_test_add_func ("/cgroup/systemd-properties", test_systemd_properties);
   g_test_add_func ("/cgroup/names", test_names);
+  g_test_add_func ("/cgroup/names-state-root", test_names_state_root);
+  g_test_add_func ("/cgroup/none-driver", test_none_driver);
   g_test_add_func ("/cgroup/name-errors", test_name_errors);
   g_test_add_func ("/cgroup/fs-path", test_fs_path);
   return g_test_run ();

@@ -192,22 +192,6 @@ test_default_root (void)
   CHECK ("/var/tmp/urun-1001", 1001, NULL, TRUE, tmp, "/var/tmp");
 #undef CHECK
 
-  /* The real thing, through the environment. */
-  if (getuid () != 0)
-    {
-      g_setenv ("XDG_RUNTIME_DIR", "/some/xdg", TRUE);
-      root = urun_state_default_root ();
-      g_assert_cmpstr (root, ==, "/some/xdg/urun");
-      g_free (root);
-    }
-  else if (urun_userns_is_initial ())
-    {
-      g_setenv ("XDG_RUNTIME_DIR", "", TRUE);
-      root = urun_state_default_root ();
-      g_assert_cmpstr (root, ==, "/run/urun");
-      g_free (root);
-    }
-
   g_rmdir (run_user_1000);
   g_rmdir (tmp);
 }
@@ -224,7 +208,7 @@ test_store_missing_root (void)
   g_assert_no_error (error);
   g_assert_nonnull (store);
   g_assert_false (urun_state_exists (store, "a"));
-  list = urun_state_store_list (store, &error);
+  list = urun_state_store_list (store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 0);
   state = urun_state_open (store, "a", URUN_STATE_OPEN_DEFAULT, &error);
@@ -459,6 +443,12 @@ test_json_shape (void)
 
 /* ---- status ------------------------------------------------------------ */
 
+static gboolean
+always_frozen (const UrunCgroupOutcome *cgroup)
+{
+  return TRUE;
+}
+
 static void
 test_status (Fixture *f, gconstpointer data)
 {
@@ -469,34 +459,36 @@ test_status (Fixture *f, gconstpointer data)
   int dirfd = urun_container_state_get_dirfd (state);
 
   g_assert_no_error (error);
-  g_assert_cmpint (urun_state_status (record, dirfd), ==, URUN_STATUS_RUNNING);
+  g_assert_cmpint (urun_state_status (record, dirfd, NULL), ==, URUN_STATUS_RUNNING);
+  /* Paused is what the container layer's probe says. */
+  g_assert_cmpint (urun_state_status (record, dirfd, always_frozen), ==, URUN_STATUS_PAUSED);
 
   /* exec.fifo: init waits for `start`. */
   g_assert_true (urun_container_state_make_exec_fifo (state, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (urun_state_status (record, dirfd), ==, URUN_STATUS_CREATED);
+  g_assert_cmpint (urun_state_status (record, dirfd, NULL), ==, URUN_STATUS_CREATED);
   g_assert_cmpint (unlinkat (dirfd, URUN_STATE_EXEC_FIFO, 0), ==, 0);
 
   /* A different start time: the pid now belongs to someone else. */
   record->init_start_time++;
-  g_assert_cmpint (urun_state_status (record, dirfd), ==, URUN_STATUS_STOPPED);
+  g_assert_cmpint (urun_state_status (record, dirfd, NULL), ==, URUN_STATUS_STOPPED);
   record->init_start_time--;
 
   /* Killed but not reaped: a zombie is stopped. */
   kill (child, SIGKILL);
   for (int i = 0; i < 500 && urun_proc_is_alive (child, 0); i++)
     g_usleep (1000);
-  g_assert_cmpint (urun_state_status (record, dirfd), ==, URUN_STATUS_STOPPED);
+  g_assert_cmpint (urun_state_status (record, dirfd, NULL), ==, URUN_STATUS_STOPPED);
 
   reap (child);
-  g_assert_cmpint (urun_state_status (record, dirfd), ==, URUN_STATUS_STOPPED);
+  g_assert_cmpint (urun_state_status (record, dirfd, NULL), ==, URUN_STATUS_STOPPED);
 
   /* exec.fifo does not revive a dead init. */
   g_assert_true (urun_container_state_make_exec_fifo (state, NULL));
-  g_assert_cmpint (urun_state_status (record, dirfd), ==, URUN_STATUS_STOPPED);
+  g_assert_cmpint (urun_state_status (record, dirfd, NULL), ==, URUN_STATUS_STOPPED);
 
   record->pid = 0;
-  g_assert_cmpint (urun_state_status (record, dirfd), ==, URUN_STATUS_CREATING);
+  g_assert_cmpint (urun_state_status (record, dirfd, NULL), ==, URUN_STATUS_CREATING);
 
   g_assert_cmpstr (urun_container_status_to_string (URUN_STATUS_PAUSED), ==, "paused");
 }
@@ -527,7 +519,7 @@ test_list (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_mkdir (bad_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (bad_json, "{not json", -1, NULL));
 
-  list = urun_state_store_list (f->store, &error);
+  list = urun_state_store_list (f->store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 4);
   entry = g_ptr_array_index (list, 0);
@@ -549,7 +541,7 @@ test_list (Fixture *f, gconstpointer data)
   g_assert_cmpint (entry->status, ==, URUN_STATUS_CREATING);
   g_clear_pointer (&creating, urun_container_state_free);
   g_clear_pointer (&list, g_ptr_array_unref);
-  list = urun_state_store_list (f->store, &error);
+  list = urun_state_store_list (f->store, NULL, &error);
   g_assert_no_error (error);
   entry = g_ptr_array_index (list, 3);
   g_assert_cmpint (entry->status, ==, URUN_STATUS_STOPPED);
@@ -567,12 +559,12 @@ test_status_unfinished (Fixture *f, gconstpointer data)
 
   record->creating = TRUE;
   g_assert_true (urun_container_state_save (state, record, NULL));
-  g_assert_cmpint (urun_state_status (record, urun_container_state_get_dirfd (state)), ==,
+  g_assert_cmpint (urun_state_status (record, urun_container_state_get_dirfd (state), NULL), ==,
                    URUN_STATUS_CREATING);
   g_clear_pointer (&state, urun_container_state_free);
   reopened = urun_state_open (f->store, "half", URUN_STATE_OPEN_NO_LOCK, NULL);
   g_assert_nonnull (reopened);
-  g_assert_cmpint (urun_state_status (record, urun_container_state_get_dirfd (reopened)), ==,
+  g_assert_cmpint (urun_state_status (record, urun_container_state_get_dirfd (reopened), NULL), ==,
                    URUN_STATUS_STOPPED);
   /* The flag survives the round trip. */
   g_clear_pointer (&record, urun_state_record_free);
@@ -615,7 +607,7 @@ test_ownership (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "state directory"));
   g_assert_nonnull (strstr (error->message, "0777"));
   g_clear_error (&error);
-  list = urun_state_store_list (f->store, &error);
+  list = urun_state_store_list (f->store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 0);
   g_clear_pointer (&list, g_ptr_array_unref);
@@ -687,7 +679,7 @@ test_delete (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
   g_assert_true (g_file_set_contents (subfile, "x", -1, NULL));
 
-  g_assert_true (urun_state_delete (state, FALSE, &error));
+  g_assert_true (urun_state_delete (state, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
   g_assert_false (urun_state_exists (f->store, "gone"));
@@ -703,7 +695,7 @@ test_delete (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   /* A directory whose creator died before writing state.json. */
-  g_assert_true (urun_state_delete (state, FALSE, &error));
+  g_assert_true (urun_state_delete (state, FALSE, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -716,7 +708,7 @@ test_delete_running (Fixture *f, gconstpointer data)
   g_autofree char *dir = g_build_filename (f->root, "live", NULL);
   int status;
 
-  g_assert_false (urun_state_delete (state, FALSE, &error));
+  g_assert_false (urun_state_delete (state, FALSE, NULL, &error));
   g_assert_error (error, URUN_ERROR, URUN_ERROR_WRONG_STATE);
   g_assert_nonnull (strstr (error->message, "container `live`"));
   g_assert_nonnull (strstr (error->message, "running"));
@@ -727,12 +719,12 @@ test_delete_running (Fixture *f, gconstpointer data)
 
   /* Created (exec.fifo) is refused the same way. */
   g_assert_true (urun_container_state_make_exec_fifo (state, NULL));
-  g_assert_false (urun_state_delete (state, FALSE, &error));
+  g_assert_false (urun_state_delete (state, FALSE, NULL, &error));
   g_assert_error (error, URUN_ERROR, URUN_ERROR_WRONG_STATE);
   g_assert_nonnull (strstr (error->message, "created"));
   g_clear_error (&error);
 
-  g_assert_true (urun_state_delete (state, TRUE, &error));
+  g_assert_true (urun_state_delete (state, TRUE, NULL, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
   g_assert_false (urun_proc_is_alive (child, 0));
@@ -753,7 +745,7 @@ test_delete_force_reused_pid (Fixture *f, gconstpointer data)
    * that reused the pid, which a forced delete must not kill. */
   record->init_start_time++;
   g_assert_true (urun_container_state_save (state, record, &error));
-  g_assert_true (urun_state_delete (state, TRUE, &error));
+  g_assert_true (urun_state_delete (state, TRUE, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (urun_proc_is_alive (child, 0));
   reap (child);
@@ -791,7 +783,7 @@ test_open_waits_for_delete (Fixture *f, gconstpointer data)
   /* Give the child time to block on the lock; the test is valid (if
    * weaker) when it has not got there yet. */
   g_usleep (100 * G_TIME_SPAN_MILLISECOND);
-  g_assert_true (urun_state_delete (state, FALSE, NULL));
+  g_assert_true (urun_state_delete (state, FALSE, NULL, NULL));
   g_clear_pointer (&state, urun_container_state_free);
   g_assert_cmpint (read (ready[0], &c, 1), ==, 0);
   close (ready[0]);

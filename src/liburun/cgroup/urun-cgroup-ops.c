@@ -1,379 +1,96 @@
 /* urun-cgroup-ops.c: the operations on a container's cgroup once it
- * exists, whichever driver placed it: its processes, freeze and thaw,
- * signals, limit updates and removal.  Zone: host side (GLib).
+ * exists (see urun-cgroup.h), each handed to the driver that placed it.
+ * Zone: host side (GLib).
  */
 #include "config.h"
 
 #include "cgroup/urun-cgroup-private.h"
-#include "util/urun-error.h"
-#include "util/urun-proc.h"
 
-#include <errno.h>
-#include <signal.h>
-#include <string.h>
-#include <unistd.h>
-
-/* How long freeze/thaw and the emptying of a cgroup may take. */
-#define SETTLE_TIMEOUT_MS 5000
-
-/* How long the removal of a cgroup's directories may retry EBUSY, all
- * directories together: the kernel releases a task that just exited a
- * little after its parent sees it die (a delete 6 ms after the exit found
- * every directory busy).  runc retries for about as long. */
-#define REMOVE_TIMEOUT_MS 1500
-
-/* The existing directories of the cgroup: the v2 one first, then one per
- * v1 hierarchy (co-mounted controllers share one), for listing, killing
- * and removal. */
-static GPtrArray *
-cgroup_dirs (const UrunStateCgroup *cg)
+const UrunCgroupDriverOps *
+urun_cgroup_driver_ops (UrunCgroupDriver driver)
 {
-  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
-  char *d = urun_cgroup_v2_dir (cg->path);
-
-  if (d != NULL && g_file_test (d, G_FILE_TEST_IS_DIR))
-    g_ptr_array_add (dirs, d);
-  else
-    g_free (d);
-  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
-    {
-      d = urun_cgroup_v1_dir (urun_cgroup_v1_controllers[i], cg->path);
-      if (d != NULL && g_file_test (d, G_FILE_TEST_IS_DIR)
-          && !g_ptr_array_find_with_equal_func (dirs, d, g_str_equal, NULL))
-        g_ptr_array_add (dirs, d);
-      else
-        g_free (d);
-    }
-  return dirs;
+  /* The state records "cgroupfs" alone: which of its drivers made the
+   * directories follows from the host, whose layout does not change
+   * under a container. */
+  if (driver == URUN_CGROUP_DRIVER_CGROUPFS)
+    return urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED ? &urun_cgroup_v2_driver
+                                                           : &urun_cgroup_v1_driver;
+  if (driver == URUN_CGROUP_DRIVER_SYSTEMD)
+    return &urun_cgroup_systemd_driver;
+  return &urun_cgroup_none_driver;
 }
 
-static void
-collect_pids (const char *dir, GArray *pids)
+static const UrunCgroupDriverOps *
+ops_of (const UrunCgroupOutcome *cg)
 {
-  g_autofree char *procs = urun_cgroup_read_file (dir, "cgroup.procs");
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (procs != NULL)
-    {
-      g_auto (GStrv) lines = g_strsplit (procs, "\n", -1);
-
-      for (char **l = lines; *l; l++)
-        if (**l != '\0')
-          {
-            pid_t p = (pid_t) g_ascii_strtoll (*l, NULL, 10);
-
-            if (p > 0)
-              g_array_append_val (pids, p);
-          }
-    }
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *sub = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (sub, G_FILE_TEST_IS_DIR) && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
-        collect_pids (sub, pids);
-    }
+  return urun_cgroup_driver_ops (cg->driver);
 }
 
 GArray *
-urun_cgroup_pids (const UrunStateCgroup *cg, GError **error)
+urun_cgroup_pids (const UrunCgroupOutcome *cg, GError **error)
 {
-  g_autoptr (GPtrArray) dirs = NULL;
-  GArray *pids;
-
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    {
-      urun_cgroup_fail_no_cgroup (cg, "list the processes through the cgroup", error);
-      return NULL;
-    }
-  /* Every hierarchy: on a v1 host a process may sit in some of the
-   * container's cgroups and not in the others. */
-  dirs = cgroup_dirs (cg);
-  pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
-  for (guint i = 0; i < dirs->len; i++)
-    collect_pids (g_ptr_array_index (dirs, i), pids);
-  urun_proc_sort_pids (pids);
-  for (guint i = pids->len; i > 1; i--)
-    if (g_array_index (pids, pid_t, i - 1) == g_array_index (pids, pid_t, i - 2))
-      g_array_remove_index (pids, i - 1);
-  return pids;
-}
-
-static gboolean
-v1_frozen (const UrunStateCgroup *cg)
-{
-  g_autofree char *dir = urun_cgroup_v1_dir ("freezer", cg->path);
-  g_autofree char *state = dir ? urun_cgroup_read_file (dir, "freezer.state") : NULL;
-
-  return state != NULL && strcmp (state, "THAWED") != 0;
+  return ops_of (cg)->pids (cg, error);
 }
 
 gboolean
-urun_cgroup_is_frozen (const UrunStateCgroup *cg)
+urun_cgroup_is_frozen (const UrunCgroupOutcome *cg)
 {
-  g_autofree char *d2 = NULL;
-  g_autofree char *freeze = NULL;
-
-  if (cg == NULL || cg->driver == URUN_CGROUP_DRIVER_NONE || cg->path == NULL)
-    return FALSE;
-  d2 = urun_cgroup_v2_dir (cg->path);
-  freeze = d2 ? urun_cgroup_read_file (d2, "cgroup.freeze") : NULL;
-  if (freeze != NULL)
-    return strcmp (freeze, "1") == 0;
-  return v1_frozen (cg);
+  return cg != NULL && ops_of (cg)->is_frozen (cg);
 }
 
 gboolean
-urun_cgroup_freeze (const UrunStateCgroup *cg, gboolean freeze, GError **error)
+urun_cgroup_freeze (const UrunCgroupOutcome *cg, gboolean freeze, GError **error)
 {
-  g_autofree char *d2 = NULL;
-  g_autofree char *d1 = NULL;
-  gint64 deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_MS * 1000;
-  int r;
-
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    return urun_cgroup_fail_no_cgroup (cg, freeze ? "pause" : "resume", error);
-  d2 = urun_cgroup_v2_dir (cg->path);
-  if (d2 != NULL && g_file_test (d2, G_FILE_TEST_IS_DIR))
-    {
-      g_autofree char *f = g_build_filename (d2, "cgroup.freeze", NULL);
-
-      if (g_file_test (f, G_FILE_TEST_EXISTS))
-        {
-          r = urun_cgroup_write_file (d2, "cgroup.freeze", freeze ? "1" : "0");
-          if (r < 0)
-            return urun_fail_errno (error, r, "write %s", f);
-          /* The kernel reports the settled state in cgroup.events. */
-          for (;;)
-            {
-              guint64 frozen = 0;
-
-              if (!urun_cgroup_read_keyed (d2, "cgroup.events", "frozen", &frozen)
-                  || (frozen != 0) == (freeze != 0))
-                return TRUE;
-              if (g_get_monotonic_time () > deadline)
-                return urun_fail (error, URUN_ERROR_FAILED,
-                                  "the cgroup %s did not %s within %d s", d2,
-                                  freeze ? "freeze" : "thaw", SETTLE_TIMEOUT_MS / 1000);
-              g_usleep (5000);
-            }
-        }
-    }
-  d1 = urun_cgroup_v1_dir ("freezer", cg->path);
-  if (d1 == NULL || !g_file_test (d1, G_FILE_TEST_IS_DIR))
-    return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
-                      "cannot %s: neither cgroup.freeze (cgroup v2) nor a freezer cgroup (v1) "
-                      "exists for %s", freeze ? "pause" : "resume", cg->path);
-  r = urun_cgroup_write_file (d1, "freezer.state", freeze ? "FROZEN" : "THAWED");
-  if (r < 0)
-    return urun_fail_errno (error, r, "write %s/freezer.state", d1);
-  for (;;)
-    {
-      g_autofree char *state = urun_cgroup_read_file (d1, "freezer.state");
-
-      if (state == NULL || strcmp (state, freeze ? "FROZEN" : "THAWED") == 0)
-        return TRUE;
-      if (g_get_monotonic_time () > deadline)
-        return urun_fail (error, URUN_ERROR_FAILED, "the freezer cgroup %s is still %s", d1,
-                          state);
-      urun_cgroup_write_file (d1, "freezer.state", freeze ? "FROZEN" : "THAWED");
-      g_usleep (5000);
-    }
+  return ops_of (cg)->freeze (cg, freeze, error);
 }
 
 gboolean
-urun_cgroup_kill (const UrunStateCgroup *cg, int signum, GError **error)
+urun_cgroup_kill (const UrunCgroupOutcome *cg, int signum, GError **error)
 {
-  g_autofree char *d2 = NULL;
-  g_autoptr (GArray) pids = NULL;
-
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    return urun_cgroup_fail_no_cgroup (cg, "signal every process through the cgroup", error);
-  d2 = urun_cgroup_v2_dir (cg->path);
-  /* cgroup.kill (Linux 5.14) kills the whole subtree at once, forks in
-   * flight included; other signals go pid by pid.  On a hybrid host it
-   * reaches only the v2 directory: what sits in the container's v1
-   * cgroups alone is signalled pid by pid below. */
-  if (signum == SIGKILL && d2 != NULL && urun_cgroup_write_file (d2, "cgroup.kill", "1") == 0
-      && urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED)
-    return TRUE;
-  pids = urun_cgroup_pids (cg, error);
-  if (pids == NULL)
-    return FALSE;
-  for (guint i = 0; i < pids->len; i++)
-    kill (g_array_index (pids, pid_t, i), signum);
-  /* A v1-frozen task does not die until it is thawed. */
-  if (signum == SIGKILL && v1_frozen (cg))
-    {
-      g_autofree char *d1 = urun_cgroup_v1_dir ("freezer", cg->path);
-
-      urun_cgroup_write_file (d1, "freezer.state", "THAWED");
-    }
-  return TRUE;
-}
-
-/* rmdir of @dir and what is below it, depth first, retrying EBUSY until
- * @deadline; 0 or -errno, with the directory that failed in
- * @out_failed. */
-static int
-remove_tree (const char *dir, gint64 deadline, char **out_failed)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  gulong delay_us = 5000;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *sub = g_build_filename (dir, name, NULL);
-      int r;
-
-      if (g_file_test (sub, G_FILE_TEST_IS_DIR) && !g_file_test (sub, G_FILE_TEST_IS_SYMLINK)
-          && (r = remove_tree (sub, deadline, out_failed)) < 0)
-        return r;
-    }
-  for (;;)
-    {
-      int errsv;
-
-      if (rmdir (dir) == 0 || errno == ENOENT)
-        return 0;
-      errsv = errno;
-      if (errsv != EBUSY || g_get_monotonic_time () >= deadline)
-        {
-          *out_failed = g_strdup (dir);
-          return -errsv;
-        }
-      g_usleep (delay_us);
-      delay_us = MIN (delay_us * 2, 100000);
-    }
-}
-
-/* Kills what is left and waits until the cgroup is empty. */
-static void
-empty_cgroup (const UrunStateCgroup *cg)
-{
-  gint64 deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_MS * 1000;
-
-  for (;;)
-    {
-      g_autoptr (GArray) pids = urun_cgroup_pids (cg, NULL);
-
-      if (pids == NULL || pids->len == 0 || g_get_monotonic_time () > deadline)
-        return;
-      urun_cgroup_kill (cg, SIGKILL, NULL);
-      g_usleep (10000);
-    }
-}
-
-static gboolean
-destroy (const UrunStateCgroup *cg, gboolean rootless, gboolean kill_left, GError **error)
-{
-  g_autoptr (GPtrArray) dirs = NULL;
-  gint64 deadline;
-  gboolean ok = TRUE;
-
-  if (cg == NULL || cg->driver == URUN_CGROUP_DRIVER_NONE || cg->path == NULL)
-    {
-      if (cg != NULL && cg->driver == URUN_CGROUP_DRIVER_SYSTEMD && cg->unit != NULL)
-        return urun_systemd_stop (cg->unit, rootless, error);
-      return TRUE;
-    }
-  if (cg->driver == URUN_CGROUP_DRIVER_SYSTEMD && cg->unit != NULL)
-    ok = urun_systemd_stop (cg->unit, rootless, error);
-  /* Whatever systemd did not remove (sub-cgroups of a scope that could
-   * not be stopped) and every cgroupfs directory. */
-  if (kill_left && (cg->driver == URUN_CGROUP_DRIVER_CGROUPFS || !ok))
-    empty_cgroup (cg);
-  /* A stopped scope's directories are systemd's to remove, but not the
-   * sub-cgroups made below its v2 directory; every directory of a
-   * cgroupfs container is ours. */
-  if (cg->driver == URUN_CGROUP_DRIVER_CGROUPFS)
-    dirs = cgroup_dirs (cg);
-  else
-    {
-      char *d2 = urun_cgroup_v2_dir (cg->path);
-
-      dirs = g_ptr_array_new_with_free_func (g_free);
-      if (d2 != NULL && g_file_test (d2, G_FILE_TEST_IS_DIR))
-        g_ptr_array_add (dirs, d2);
-      else
-        g_free (d2);
-    }
-  /* Why one deadline for every directory: nine v1 hierarchies each
-   * retrying for the whole time would make a failing delete wait nine
-   * times as long. */
-  deadline = g_get_monotonic_time () + REMOVE_TIMEOUT_MS * 1000;
-  for (guint i = 0; i < dirs->len; i++)
-    {
-      const char *dir = g_ptr_array_index (dirs, i);
-      g_autofree char *failed = NULL;
-      int r;
-
-      /* Thaw first: a frozen v1 cgroup keeps its dead tasks. */
-      urun_cgroup_write_file (dir, "freezer.state", "THAWED");
-      r = remove_tree (dir, deadline, &failed);
-      /* A scope that would not stop has said so already. */
-      if (r < 0 && !ok)
-        return FALSE;
-      if (r == -EBUSY)
-        return urun_fail_errno (error, r, "cannot remove the cgroup %s (processes are still "
-                                "in it%s)", failed,
-                                kill_left ? "" : "; `delete --force` kills them");
-      if (r < 0)
-        return urun_fail_errno (error, r, "cannot remove the cgroup %s", failed);
-    }
-  return ok;
+  return ops_of (cg)->kill (cg, signum, error);
 }
 
 gboolean
-urun_cgroup_destroy (const UrunStateCgroup *cg, gboolean rootless, GError **error)
+urun_cgroup_destroy (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, GError **error)
 {
-  return destroy (cg, rootless, TRUE, error);
+  return cg == NULL || ops_of (cg)->remove (cg, host, TRUE, error);
 }
 
 gboolean
-urun_cgroup_remove (const UrunStateCgroup *cg, gboolean rootless, GError **error)
+urun_cgroup_remove (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, GError **error)
 {
-  return destroy (cg, rootless, FALSE, error);
+  return cg == NULL || ops_of (cg)->remove (cg, host, FALSE, error);
 }
 
 gboolean
-urun_cgroup_update (const UrunStateCgroup *cg, gboolean rootless,
+urun_cgroup_update (const UrunCgroupOutcome *cg, const UrunCgroupHost *host,
                     const UrunSpecResources *resources, GPtrArray *warnings, GError **error)
 {
   g_autoptr (GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
-  UrunStateCgroup report = { 0 };
+  UrunCgroupOutcome report = { 0 };
 
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    return urun_cgroup_fail_no_cgroup (cg, "update the resource limits", error);
-
-  if (urun_cgroup_v2_root () != NULL && (cg->driver == URUN_CGROUP_DRIVER_SYSTEMD
-                                         || urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED))
-    {
-      g_autofree char *d2 = urun_cgroup_v2_dir (cg->path);
-      g_autoptr (GPtrArray) writes = urun_cgroup_resources_v2 (resources, dropped, error);
-      gboolean systemd = cg->driver == URUN_CGROUP_DRIVER_SYSTEMD && cg->unit != NULL;
-
-      if (writes == NULL)
-        return FALSE;
-      if (systemd && !urun_systemd_update (cg->unit, rootless, resources, dropped, error))
-        return FALSE;
-      if (!urun_cgroup_apply_v2 (d2, writes, systemd, FALSE, dropped, error))
-        return FALSE;
-      /* systemd accepts properties it cannot enforce: say so. */
-      if (systemd)
-        urun_cgroup_report_unenforced (d2, writes, dropped);
-    }
-  else
-    {
-      g_autoptr (GPtrArray) writes = urun_cgroup_resources_v1 (resources, NULL, 0, dropped, error);
-
-      if (writes == NULL || !urun_cgroup_apply_v1 (cg->path, writes, FALSE, dropped, error))
-        return FALSE;
-    }
+  if (!ops_of (cg)->update (cg, host, resources, dropped, error))
+    return FALSE;
   report.driver = cg->driver;
   report.dropped_limits = dropped;
   urun_cgroup_warn_dropped (&report, warnings);
   return TRUE;
+}
+
+JsonNode *
+urun_cgroup_stats (const UrunCgroupOutcome *cg, GError **error)
+{
+  return ops_of (cg)->stats (cg, error);
+}
+
+gboolean
+urun_cgroup_oom_kills (const UrunCgroupOutcome *cg, guint64 *out_count)
+{
+  return ops_of (cg)->oom_kills (cg, out_count);
+}
+
+int
+urun_cgroup_watch_events (const UrunCgroupOutcome *cg)
+{
+  return ops_of (cg)->watch_events (cg);
 }

@@ -1,14 +1,38 @@
-/* urun-cgroup-private.h: what urun-cgroup*.c and urun-systemd.c share.
+/* urun-cgroup-private.h: what the files of cgroup/ share, bottom up:
+ *   urun-cgroup-fs.c        the host's cgroup file systems: layout, files,
+ *                           directories;
+ *   urun-cgroup-outcome.c   clearing and reporting an outcome;
+ *   urun-systemd-syntax.c, urun-systemd-property.c
+ *                           systemd's property syntax (pure);
+ *   urun-cgroup-resources.c linux.resources as cgroup writes, and the names
+ *                           of a container's cgroup and scope;
+ *   urun-cgroup-request.c   what a request asks for, and its checks;
+ *   urun-cgroup-apply.c     making directories and writing limits into them;
+ *   urun-cgroup-tree.c      the operations on an existing cgroup's
+ *                           directories that the drivers share;
+ *   urun-cgroup-stats.c     statistics and OOM events;
+ *   the drivers, each a UrunCgroupDriverOps: urun-systemd.c (systemd, on
+ *     urun-systemd-resources.c and urun-systemd-bus.c over urun-sd-bus.c),
+ *     urun-cgroup-v2.c and urun-cgroup-v1.c (cgroupfs), urun-cgroup-none.c;
+ *     no driver calls another;
+ *   urun-cgroup-service.c   the rung of a service's own process;
+ *   urun-cgroup-ops.c       the operations of urun-cgroup.h, dispatched to
+ *                           the driver of the outcome;
+ *   urun-cgroup.c           the ladder that picks a driver.
+ * A file calls only the files above it in this list.
  *
  * Zone: host side (GLib).
  */
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "cgroup/urun-cgroup.h"
 
 G_BEGIN_DECLS
+
+/* ---- urun-cgroup-fs.c: the host's cgroup file systems -------------------------- */
 
 /* The layout of the cgroup file systems on this host. */
 typedef enum
@@ -31,6 +55,46 @@ const char *urun_cgroup_v2_root (void);
 /* The mount point of the v1 hierarchy holding @controller, or NULL
  * (from the same once-per-process read of /proc/self/mounts). */
 char *urun_cgroup_v1_mount (const char *controller);
+
+/* The cgroup v2 path of @pid from /proc/PID/cgroup (the "0::" line). */
+char *urun_cgroup_path_of_pid (pid_t pid, GError **error);
+
+/* Writes @value to @dir/@file.  Raw helper style: 0 or -errno. */
+int urun_cgroup_write_file (const char *dir, const char *file, const char *value);
+
+/* Reads @dir/@file, trailing newline removed; NULL (errno set) on failure. */
+char *urun_cgroup_read_file (const char *dir, const char *file);
+
+/* The v1 hierarchies the cgroupfs driver places a container in (not
+ * name=systemd, which is systemd's own bookkeeping). */
+extern const char *const urun_cgroup_v1_controllers[];
+extern const gsize urun_cgroup_n_v1_controllers;
+
+/* The value of "KEY N" in the flat-keyed @dir/@file (memory.events);
+ * FALSE when the file or the key is missing. */
+gboolean urun_cgroup_read_keyed (const char *dir, const char *file, const char *key,
+                                 guint64 *out_value);
+
+/* The directory of the cgroup @path in the cgroup2 hierarchy, or in the v1
+ * hierarchy of @controller; NULL when that hierarchy is not mounted or
+ * @path is NULL.  Not checked for existence. */
+char *urun_cgroup_v2_dir (const char *path);
+char *urun_cgroup_v1_dir (const char *controller, const char *path);
+
+/* ---- urun-cgroup-outcome.c ----------------------------------------------------- */
+
+/* Appends to @dropped the device rules that are not enforced, and why. */
+void urun_cgroup_drop_devices (GPtrArray *dropped, const char *why);
+
+/* Fails with URUN_ERROR_NOT_SUPPORTED: the container of @cg has no cgroup
+ * to @what with (and the reason it has none).  Always FALSE. */
+gboolean urun_cgroup_fail_no_cgroup (const UrunCgroupOutcome *cg, const char *what, GError **error);
+
+/* Appends to @warnings (may be NULL) one line listing @cg's dropped limits,
+ * if there are any. */
+void urun_cgroup_warn_dropped (const UrunCgroupOutcome *cg, GPtrArray *warnings);
+
+/* ---- urun-cgroup-resources.c: limits as writes, names -------------------------- */
 
 /* One file to write into a cgroup. */
 typedef struct
@@ -81,14 +145,6 @@ typedef struct
 extern const UrunCgroupDefaultDevice urun_cgroup_default_devices[];
 extern const gsize urun_cgroup_n_default_devices;
 
-/* linux.resources of @request's spec, or NULL. */
-const UrunSpecResources *urun_cgroup_request_resources (const UrunCgroupRequest *request);
-
-/* Appends to @props the properties of the spec's org.systemd.property.*
- * annotations.  Errors name the annotation. */
-gboolean urun_cgroup_request_annotation_properties (const UrunCgroupRequest *request,
-                                                    GPtrArray *props, GError **error);
-
 /* The systemd unit name and slice for @request: --unit, or
  * `slice:prefix:name` of linux.cgroupsPath, or urun-<id>.scope; --slice,
  * or the slice of cgroupsPath, or the default (machine.slice for root,
@@ -102,19 +158,32 @@ gboolean urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out
 gboolean urun_cgroup_fs_path (const UrunCgroupRequest *request, const char *base,
                               char **out_path, GError **error);
 
+/* ---- urun-cgroup-request.c ----------------------------------------------------- */
+
+/* linux.resources of @request's spec, or NULL. */
+const UrunSpecResources *urun_cgroup_request_resources (const UrunCgroupRequest *request);
+
+/* Appends to @props the properties of the spec's org.systemd.property.*
+ * annotations.  Errors name the annotation. */
+gboolean urun_cgroup_request_annotation_properties (const UrunCgroupRequest *request,
+                                                    GPtrArray *props, GError **error);
+
 /* Tells the request's about_to_make (if any) what a rung will make; see
  * urun-cgroup.h.  TRUE when there is nobody to tell. */
 gboolean urun_cgroup_request_announce (const UrunCgroupRequest *request, UrunCgroupDriver driver,
                                        const char *unit, const char *path, GError **error);
 
-/* The cgroup v2 path of @pid from /proc/PID/cgroup (the "0::" line). */
-char *urun_cgroup_path_of_pid (pid_t pid, GError **error);
+/* The annotation that asks for best effort: resource limits that cannot
+ * be applied are dropped with a warning instead of failing create.  Device
+ * rules are never dropped this way. */
+#define URUN_CGROUP_BEST_EFFORT_ANNOTATION "io.github.urun.cgroup-best-effort"
 
-/* Writes @value to @dir/@file.  Raw helper style: 0 or -errno. */
-int urun_cgroup_write_file (const char *dir, const char *file, const char *value);
+/* TRUE when @request's spec sets URUN_CGROUP_BEST_EFFORT_ANNOTATION to
+ * "true" (urun_cgroup_request_check() refuses values other than true and
+ * false). */
+gboolean urun_cgroup_request_best_effort (const UrunCgroupRequest *request);
 
-/* Reads @dir/@file, trailing newline removed; NULL (errno set) on failure. */
-char *urun_cgroup_read_file (const char *dir, const char *file);
+/* ---- urun-cgroup-apply.c: directories and the writes into them ----------------- */
 
 /* Applies @writes into the v2 directory @dir; writes whose controller is
  * not in @dir's cgroup.controllers are recorded in @dropped, a failed write
@@ -129,41 +198,22 @@ gboolean urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip
  * @dropped. */
 void urun_cgroup_report_unenforced (const char *dir, GPtrArray *writes, GPtrArray *dropped);
 
-/* ---- urun-cgroup.c: shared by the drivers and the operations ---------------- */
+/* Enables in @dir's cgroup.subtree_control the controllers that
+ * statistics and @writes need and @dir has; best effort: what cannot be
+ * enabled shows as "not available" in the child. */
+void urun_cgroup_enable_controllers (const char *dir, GPtrArray *writes);
 
-/* The v1 hierarchies the cgroupfs driver places a container in (not
- * name=systemd, which is systemd's own bookkeeping). */
-extern const char *const urun_cgroup_v1_controllers[];
-extern const gsize urun_cgroup_n_v1_controllers;
+/* Applies @writes (from urun_cgroup_resources_v1()) to the cgroup @path in
+ * each v1 hierarchy; a hierarchy that is not mounted drops the limit into
+ * @dropped (a device rule fails instead), a failed write is handled by
+ * urun_cgroup_check_write() (@best_effort). */
+gboolean urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
+                               GPtrArray *dropped, GError **error);
 
-/* The value of "KEY N" in the flat-keyed @dir/@file (memory.events);
- * FALSE when the file or the key is missing. */
-gboolean urun_cgroup_read_keyed (const char *dir, const char *file, const char *key,
-                                 guint64 *out_value);
-
-/* The directory of the cgroup @path in the cgroup2 hierarchy, or in the v1
- * hierarchy of @controller; NULL when that hierarchy is not mounted or
- * @path is NULL.  Not checked for existence. */
-char *urun_cgroup_v2_dir (const char *path);
-char *urun_cgroup_v1_dir (const char *controller, const char *path);
-
-/* Fails with URUN_ERROR_NOT_SUPPORTED: the container of @cg has no cgroup
- * to @what with (and the reason it has none).  Always FALSE. */
-gboolean urun_cgroup_fail_no_cgroup (const UrunStateCgroup *cg, const char *what, GError **error);
-
-/* Appends to @warnings (may be NULL) one line listing @cg's dropped limits,
- * if there are any. */
-void urun_cgroup_warn_dropped (const UrunStateCgroup *cg, GPtrArray *warnings);
-
-/* The annotation that asks for best effort: resource limits that cannot
- * be applied are dropped with a warning instead of failing create.  Device
- * rules are never dropped this way. */
-#define URUN_CGROUP_BEST_EFFORT_ANNOTATION "io.github.urun.cgroup-best-effort"
-
-/* TRUE when @request's spec sets URUN_CGROUP_BEST_EFFORT_ANNOTATION to
- * "true" (urun_cgroup_request_check() refuses values other than true and
- * false). */
-gboolean urun_cgroup_request_best_effort (const UrunCgroupRequest *request);
+/* New limits for a live v1 cgroup @path: urun_cgroup_resources_v1() of
+ * @resources, applied by urun_cgroup_apply_v1(). */
+gboolean urun_cgroup_apply_v1_resources (const char *path, const UrunSpecResources *resources,
+                                         GPtrArray *dropped, GError **error);
 
 /* TRUE when @w is a device rule: never dropped, whatever the mode. */
 gboolean urun_cgroup_write_is_device_rule (const UrunCgroupWrite *w);
@@ -199,16 +249,86 @@ gboolean urun_cgroup_check_unused (const char *dir, const char *path, GError **e
 /* Writes @pidtext into @dir/cgroup.procs. */
 gboolean urun_cgroup_move_init (const char *dir, const char *pidtext, GError **error);
 
+/* ---- the drivers ------------------------------------------------------------- */
+
+/* What a driver does; every operation of urun-cgroup.h goes to the driver
+ * of the outcome (urun_cgroup_driver_ops()). */
+typedef struct
+{
+  /* Creates the container's cgroup per @request, applies the spec's
+   * limits and moves @pid into it; fills @outcome's driver, unit, path and
+   * dropped limits.  On failure nothing it made is left, and
+   * *@out_unavailable says whether the failure means that no cgroup can
+   * be made here at all (no hierarchy, none delegated, EACCES/EPERM/EROFS
+   * making the directory or moving @pid), the only case in which the
+   * ladder may go on without a cgroup. */
+  gboolean (*enter) (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcome *outcome,
+                     gboolean *out_unavailable, GError **error);
+  /* New limits for a live cgroup; what cannot be applied goes to @dropped. */
+  gboolean (*update) (const UrunCgroupOutcome *cg, const UrunCgroupHost *host,
+                      const UrunSpecResources *resources, GPtrArray *dropped, GError **error);
+  gboolean (*freeze) (const UrunCgroupOutcome *cg, gboolean freeze, GError **error);
+  gboolean (*is_frozen) (const UrunCgroupOutcome *cg);
+  gboolean (*kill) (const UrunCgroupOutcome *cg, int signum, GError **error);
+  GArray *(*pids) (const UrunCgroupOutcome *cg, GError **error);
+  JsonNode *(*stats) (const UrunCgroupOutcome *cg, GError **error);
+  gboolean (*oom_kills) (const UrunCgroupOutcome *cg, guint64 *out_count);
+  int (*watch_events) (const UrunCgroupOutcome *cg);
+  /* Removes the cgroup; @kill_left kills what is still in it first. */
+  gboolean (*remove) (const UrunCgroupOutcome *cg, const UrunCgroupHost *host,
+                      gboolean kill_left, GError **error);
+} UrunCgroupDriverOps;
+
+extern const UrunCgroupDriverOps urun_cgroup_systemd_driver; /* urun-systemd.c */
+extern const UrunCgroupDriverOps urun_cgroup_v2_driver;      /* urun-cgroup-v2.c */
+extern const UrunCgroupDriverOps urun_cgroup_v1_driver;      /* urun-cgroup-v1.c */
+extern const UrunCgroupDriverOps urun_cgroup_none_driver;    /* urun-cgroup-none.c */
+
+/* The operations of @driver on this host: cgroupfs is the v2 driver on a
+ * unified host, the v1 one on a hybrid or legacy host (urun-cgroup-ops.c). */
+const UrunCgroupDriverOps *urun_cgroup_driver_ops (UrunCgroupDriver driver);
+
+/* ---- urun-cgroup-tree.c: what the drivers share on an existing cgroup --------- */
+
+/* The pids in @cg's directories (every hierarchy) and below, sorted. */
+GArray *urun_cgroup_tree_pids (const UrunCgroupOutcome *cg, GError **error);
+
+/* cgroup.freeze (v2) when the directory has it, else the v1 freezer;
+ * waits until the kernel reports the new state. */
+gboolean urun_cgroup_tree_freeze (const UrunCgroupOutcome *cg, gboolean freeze, GError **error);
+gboolean urun_cgroup_tree_is_frozen (const UrunCgroupOutcome *cg);
+
+/* cgroup.kill for SIGKILL where the kernel has it, else pid by pid; a
+ * v1-frozen cgroup is thawed so that SIGKILL takes effect. */
+gboolean urun_cgroup_tree_kill (const UrunCgroupOutcome *cg, int signum, GError **error);
+
+/* Removes @cg's directories: in every hierarchy with @every_hierarchy,
+ * else the v2 one only (and what is below them); @kill_left first kills
+ * what is left and waits for the cgroup to empty.  EBUSY is retried for
+ * up to 1.5 s, all directories together.  Nothing to do without a path. */
+gboolean urun_cgroup_tree_remove (const UrunCgroupOutcome *cg, gboolean every_hierarchy,
+                                  gboolean kill_left, GError **error);
+
+/* The remove operation of both cgroupfs drivers: every directory of a
+ * cgroupfs container is urun's. */
+gboolean urun_cgroup_tree_remove_cgroupfs (const UrunCgroupOutcome *cg,
+                                           const UrunCgroupHost *host, gboolean kill_left,
+                                           GError **error);
+
+/* ---- urun-cgroup-stats.c ---------------------------------------------------------- */
+
+/* Statistics as urun_cgroup_stats() returns them, from the v2 directory
+ * @dir, or from the v1 hierarchies of the cgroup @path. */
+JsonNode *urun_cgroup_read_stats_v2 (const char *dir);
+JsonNode *urun_cgroup_read_stats_v1 (const char *path);
+
+/* urun_cgroup_oom_kills() and urun_cgroup_watch_events() on @cg's
+ * directories (memory.events on v2, memory.oom_control on v1). */
+gboolean urun_cgroup_read_oom_kills (const UrunCgroupOutcome *cg, guint64 *out_count);
+int urun_cgroup_watch_memory_events (const UrunCgroupOutcome *cg);
+
 /* ---- urun-cgroup-v2.c, urun-cgroup-v1.c: the cgroupfs driver ---------------- */
 
-/* Creates the container's cgroup per @request, applies the spec's limits
- * and moves @pid into it; fills the path and dropped limits of @outcome.
- * On failure, the directories made are removed, @pid is back in the
- * cgroups it came from, and *@out_unavailable says whether the failure
- * means that no cgroup can be made here at all (no hierarchy, none
- * delegated, EACCES/EPERM/EROFS making the directory or moving @pid), the
- * only case in which the ladder may go on without a cgroup.  _v2 on a
- * unified host, _v1 on a hybrid or legacy one (root only). */
 /* The cgroupfs v2 rung below @base: names the container's cgroup there
  * (urun_cgroup_fs_path()), announces it, makes it, with @enable the
  * controllers @writes need enabled on each level from @base down, applies
@@ -218,46 +338,25 @@ gboolean urun_cgroup_move_init (const char *dir, const char *pidtext, GError **e
  * (urun-cgroup-service.c). */
 gboolean urun_cgroup_v2_enter_below (const UrunCgroupRequest *request, pid_t pid,
                                      const char *base, gboolean enable, GPtrArray *writes,
-                                     UrunStateCgroup *outcome, gboolean *out_unavailable,
+                                     UrunCgroupOutcome *outcome, gboolean *out_unavailable,
                                      GError **error);
-gboolean urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid,
-                                  UrunStateCgroup *outcome, gboolean *out_unavailable,
-                                  GError **error);
-gboolean urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid,
-                                  UrunStateCgroup *outcome, gboolean *out_unavailable,
-                                  GError **error);
 
-/* Applies @writes (from urun_cgroup_resources_v1()) to the cgroup @path in
- * each v1 hierarchy; a hierarchy that is not mounted drops the limit into
- * @dropped (a device rule fails instead), a failed write is handled by
- * urun_cgroup_check_write() (@best_effort). */
-gboolean urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
-                               GPtrArray *dropped, GError **error);
+/* ---- urun-cgroup-none.c ---------------------------------------------------------- */
+
+/* Puts into @dropped the spec's name of every limit @resources asks for:
+ * the limits of a container that has no cgroup. */
+void urun_cgroup_none_list_limits (const UrunSpecResources *resources, gboolean rootless,
+                                   GPtrArray *dropped);
 
 /* ---- urun-systemd.c ------------------------------------------------------- */
 
-/* Starts the scope for @pid per @request on the right bus; fills the unit,
- * path and dropped limits of @outcome. */
-gboolean urun_systemd_enter (const UrunCgroupRequest *request, pid_t pid,
-                             UrunStateCgroup *outcome, GError **error);
-
-/* Stops @unit and waits for it; a unit that does not exist is fine; a
- * failed one is reset. */
-gboolean urun_systemd_stop (const char *unit, gboolean rootless, GError **error);
-
-/* SetUnitProperties(@unit, runtime, the properties of @resources); the
- * limits systemd cannot express go into @leftover_writes' caller. */
-gboolean urun_systemd_update (const char *unit, gboolean rootless,
-                              const UrunSpecResources *resources, GPtrArray *dropped,
-                              GError **error);
-
 /* TRUE when the manager of that kind is reachable: the system manager must
  * be running (/run/systemd/system) and its bus answer. */
-gboolean urun_systemd_available (gboolean rootless, GError **error);
+gboolean urun_systemd_available (const UrunCgroupHost *host, GError **error);
 
 /* Moves @pid into @unit (AttachProcessesToUnit, below @subcgroup or at its
  * top when NULL); for processes joining a running container. */
-gboolean urun_systemd_attach (const char *unit, gboolean rootless, pid_t pid,
+gboolean urun_systemd_attach (const char *unit, const UrunCgroupHost *host, pid_t pid,
                               const char *subcgroup, GError **error);
 
 G_END_DECLS

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include "cgroup/urun-cgroup-private.h"
-#include "state/urun-state.h"
 #include "util/urun-error.h"
 
 #include <string.h>
@@ -51,6 +50,28 @@ static char *
 max_or (gint64 value)
 {
   return value < 0 ? g_strdup ("max") : g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+static GPtrArray *
+writes_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) urun_cgroup_write_free);
+}
+
+/* memory.limit and memory.reservation, under the file names and in the
+ * syntax of v2 ("max" for no limit; systemd has them as properties) or of
+ * v1 (-1). */
+static void
+add_memory_limits (GPtrArray *w, const UrunSpecMemory *m, gboolean v2)
+{
+  if (m->has_limit)
+    add (w, "memory", v2 ? "memory.max" : "memory.limit_in_bytes",
+         v2 ? max_or (m->limit) : g_strdup_printf ("%" G_GINT64_FORMAT, m->limit), "memory.limit",
+         v2);
+  if (m->has_reservation)
+    add (w, "memory", v2 ? "memory.low" : "memory.soft_limit_in_bytes",
+         v2 ? max_or (m->reservation) : g_strdup_printf ("%" G_GINT64_FORMAT, m->reservation),
+         "memory.reservation", v2);
 }
 
 gboolean
@@ -155,7 +176,7 @@ controller_of (const char *file)
 GPtrArray *
 urun_cgroup_resources_v2 (const UrunSpecResources *r, GPtrArray *dropped, GError **error)
 {
-  g_autoptr (GPtrArray) w = g_ptr_array_new_with_free_func ((GDestroyNotify) urun_cgroup_write_free);
+  g_autoptr (GPtrArray) w = writes_new ();
 
   if (r == NULL)
     return g_steal_pointer (&w);
@@ -164,10 +185,7 @@ urun_cgroup_resources_v2 (const UrunSpecResources *r, GPtrArray *dropped, GError
     {
       const UrunSpecMemory *m = r->memory;
 
-      if (m->has_limit)
-        add (w, "memory", "memory.max", max_or (m->limit), "memory.limit", TRUE);
-      if (m->has_reservation)
-        add (w, "memory", "memory.low", max_or (m->reservation), "memory.reservation", TRUE);
+      add_memory_limits (w, m, TRUE);
       if (m->has_swap)
         {
           char *value = NULL;
@@ -314,7 +332,7 @@ GPtrArray *
 urun_cgroup_resources_v1 (const UrunSpecResources *r, const UrunSpecDevice *devices,
                           gsize n_devices, GPtrArray *dropped, GError **error)
 {
-  g_autoptr (GPtrArray) w = g_ptr_array_new_with_free_func ((GDestroyNotify) urun_cgroup_write_free);
+  g_autoptr (GPtrArray) w = writes_new ();
 
   if (r == NULL)
     return g_steal_pointer (&w);
@@ -323,12 +341,7 @@ urun_cgroup_resources_v1 (const UrunSpecResources *r, const UrunSpecDevice *devi
     {
       const UrunSpecMemory *m = r->memory;
 
-      if (m->has_limit)
-        add (w, "memory", "memory.limit_in_bytes", g_strdup_printf ("%" G_GINT64_FORMAT, m->limit),
-             "memory.limit", FALSE);
-      if (m->has_reservation)
-        add (w, "memory", "memory.soft_limit_in_bytes",
-             g_strdup_printf ("%" G_GINT64_FORMAT, m->reservation), "memory.reservation", FALSE);
+      add_memory_limits (w, m, FALSE);
       if (m->has_swap)
         add (w, "memory", "memory.memsw.limit_in_bytes",
              g_strdup_printf ("%" G_GINT64_FORMAT, m->swap), "memory.swap", FALSE);
@@ -473,10 +486,9 @@ valid_unit_word (const char *s)
 static char *
 default_name (const UrunCgroupRequest *request)
 {
-  g_autofree char *default_root = urun_state_default_root ();
   g_autofree char *digest = NULL;
 
-  if (request->state_root == NULL || g_strcmp0 (request->state_root, default_root) == 0)
+  if (request->state_root_is_default || request->state_root == NULL)
     return g_strdup_printf ("urun-%s", request->id);
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, request->state_root, -1);
   digest[8] = '\0';
@@ -547,7 +559,7 @@ urun_cgroup_systemd_names (const UrunCgroupRequest *request, char **out_unit, ch
    * app.slice is where applications go, which is what a desktop user's
    * `urun run` is. */
   if (slice == NULL)
-    slice = g_strdup (request->rootless ? "app.slice" : "machine.slice");
+    slice = g_strdup (request->host.rootless ? "app.slice" : "machine.slice");
 
   if (!valid_unit_word (unit))
     return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,

@@ -22,14 +22,11 @@
 
 /* urun's own cgroup v2 path when urun is a service's process, else NULL. */
 static char *
-service_path_of_caller (void)
+service_path_of_caller (const UrunCgroupHost *host)
 {
-  const char *invocation = g_getenv ("INVOCATION_ID");
-  const char *exec_pid = g_getenv ("SYSTEMD_EXEC_PID");
   g_autofree char *path = NULL;
-  g_autofree char *pidtext = g_strdup_printf ("%d", (int) getpid ());
 
-  if (invocation == NULL || *invocation == '\0' || g_strcmp0 (exec_pid, pidtext) != 0)
+  if (!host->service_process)
     return NULL;
   if (urun_cgroup_v2_root () == NULL)
     return NULL;
@@ -41,9 +38,9 @@ service_path_of_caller (void)
 }
 
 char *
-urun_cgroup_service_of_caller (void)
+urun_cgroup_service_of_caller (const UrunCgroupHost *host)
 {
-  g_autofree char *path = service_path_of_caller ();
+  g_autofree char *path = service_path_of_caller (host);
 
   return path != NULL ? g_strdup (strrchr (path, '/') + 1) : NULL;
 }
@@ -60,7 +57,7 @@ urun_cgroup_service_applies (const UrunCgroupRequest *request)
       || urun_cgroup_request_wants_systemd (request)
       || (cgroups_path != NULL && *cgroups_path != '\0'))
     return FALSE;
-  unit = urun_cgroup_service_of_caller ();
+  unit = urun_cgroup_service_of_caller (&request->host);
   return unit != NULL;
 }
 
@@ -87,7 +84,7 @@ is_delegated (const char *dir)
 
 static gboolean
 enter_sub_cgroup (const UrunCgroupRequest *request, pid_t pid, const char *service_path,
-                  UrunStateCgroup *outcome, GError **error)
+                  UrunCgroupOutcome *outcome, GError **error)
 {
   g_autoptr (GPtrArray) writes = NULL;
   gboolean unavailable = FALSE;
@@ -113,9 +110,9 @@ enter_sub_cgroup (const UrunCgroupRequest *request, pid_t pid, const char *servi
 
 gboolean
 urun_cgroup_service_enter (const UrunCgroupRequest *request, pid_t pid,
-                           UrunStateCgroup *outcome, GError **error)
+                           UrunCgroupOutcome *outcome, GError **error)
 {
-  g_autofree char *service_path = service_path_of_caller ();
+  g_autofree char *service_path = service_path_of_caller (&request->host);
   g_autofree char *dir = NULL;
   const char *unit;
 

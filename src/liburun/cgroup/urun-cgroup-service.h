@@ -13,6 +13,7 @@
  *     service's own cgroup, not in a scope or a sub-cgroup of it.
  * A process of a login session, a scope (systemd-run --scope) or a shell
  * started by a service is none of that, and keeps the normal ladder.
+ * The variables are those of the request's UrunCgroupHost.
  */
 #pragma once
 
@@ -20,13 +21,12 @@
 #include <sys/types.h>
 
 #include "cgroup/urun-cgroup.h"
-#include "state/urun-state.h"
 
 G_BEGIN_DECLS
 
 /* The unit name ("web.service") when urun is a service's own process by the
  * rule above, else NULL.  Free with g_free(). */
-char *urun_cgroup_service_of_caller (void);
+char *urun_cgroup_service_of_caller (const UrunCgroupHost *host);
 
 /* TRUE when the default ladder should put the container in the caller's
  * service: urun is a service's process, and @request names no cgroup of its
@@ -41,6 +41,6 @@ gboolean urun_cgroup_service_applies (const UrunCgroupRequest *request);
  * the limits are the service's).  Either way @outcome's unit is the
  * service and its reason says why.  On failure nothing is left. */
 gboolean urun_cgroup_service_enter (const UrunCgroupRequest *request, pid_t pid,
-                                    UrunStateCgroup *outcome, GError **error);
+                                    UrunCgroupOutcome *outcome, GError **error);
 
 G_END_DECLS

@@ -58,6 +58,24 @@ begin_member_object (JsonBuilder *b, const char *name)
 /* runc's memory "cache" and "raw": every counter of the flat-keyed
  * memory.stat, and @cache_key's value as "cache" (v1 "cache", v2
  * "file"). */
+/* The "usage" member of "memory": @usage, the limit of @limit_file, the
+ * peak of @max_file, and @failcnt when known. */
+static void
+member_memory_usage (JsonBuilder *b, guint64 usage, const char *dir, const char *limit_file,
+                     const char *max_file, const guint64 *failcnt)
+{
+  guint64 v;
+
+  begin_member_object (b, "usage");
+  member_u64 (b, "usage", usage);
+  member_limit (b, "limit", dir, limit_file);
+  if (read_u64 (dir, max_file, &v))
+    member_u64 (b, "max", v);
+  if (failcnt != NULL)
+    member_u64 (b, "failcnt", *failcnt);
+  json_builder_end_object (b);
+}
+
 static void
 member_memory_stat (JsonBuilder *b, const char *dir, const char *cache_key)
 {
@@ -139,16 +157,12 @@ stats_v2 (JsonBuilder *b, const char *d)
 
   if (read_u64 (d, "memory.current", &v))
     {
-      begin_member_object (b, "memory");
-      begin_member_object (b, "usage");
-      member_u64 (b, "usage", v);
-      member_limit (b, "limit", d, "memory.max");
-      if (read_u64 (d, "memory.peak", &v))
-        member_u64 (b, "max", v);
       /* runc's failcnt on v2: the times the limit was hit. */
-      if (urun_cgroup_read_keyed (d, "memory.events", "max", &v))
-        member_u64 (b, "failcnt", v);
-      json_builder_end_object (b);
+      guint64 hits;
+      gboolean counted = urun_cgroup_read_keyed (d, "memory.events", "max", &hits);
+
+      begin_member_object (b, "memory");
+      member_memory_usage (b, v, d, "memory.max", "memory.peak", counted ? &hits : NULL);
       if (read_u64 (d, "memory.swap.current", &v))
         {
           begin_member_object (b, "swap");
@@ -217,15 +231,12 @@ stats_v1 (JsonBuilder *b, const char *path)
     }
   if (read_u64 (memory, "memory.usage_in_bytes", &v))
     {
+      guint64 failcnt;
+      gboolean counted = read_u64 (memory, "memory.failcnt", &failcnt);
+
       begin_member_object (b, "memory");
-      begin_member_object (b, "usage");
-      member_u64 (b, "usage", v);
-      member_limit (b, "limit", memory, "memory.limit_in_bytes");
-      if (read_u64 (memory, "memory.max_usage_in_bytes", &v))
-        member_u64 (b, "max", v);
-      if (read_u64 (memory, "memory.failcnt", &v))
-        member_u64 (b, "failcnt", v);
-      json_builder_end_object (b);
+      member_memory_usage (b, v, memory, "memory.limit_in_bytes", "memory.max_usage_in_bytes",
+                           counted ? &failcnt : NULL);
       if (urun_cgroup_read_keyed (memory, "memory.oom_control", "oom_kill", &v))
         member_u64 (b, "oomKills", v);
       member_memory_stat (b, memory, "cache");
@@ -259,36 +270,36 @@ stats_v1 (JsonBuilder *b, const char *path)
     }
 }
 
-JsonNode *
-urun_cgroup_stats (const UrunStateCgroup *cg, GError **error)
+/* The builder's object as a node. */
+static JsonNode *
+read_stats (void (*fill) (JsonBuilder *b, const char *where), const char *where)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree char *d2 = NULL;
 
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    {
-      urun_cgroup_fail_no_cgroup (cg, "read statistics", error);
-      return NULL;
-    }
-  d2 = urun_cgroup_v2_dir (cg->path);
   json_builder_begin_object (b);
-  if (urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED
-      || (cg->driver == URUN_CGROUP_DRIVER_SYSTEMD && d2 != NULL))
-    stats_v2 (b, d2);
-  else
-    stats_v1 (b, cg->path);
+  fill (b, where);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
 
+JsonNode *
+urun_cgroup_read_stats_v2 (const char *dir)
+{
+  return read_stats (stats_v2, dir);
+}
+
+JsonNode *
+urun_cgroup_read_stats_v1 (const char *path)
+{
+  return read_stats (stats_v1, path);
+}
+
 gboolean
-urun_cgroup_oom_kills (const UrunStateCgroup *cg, guint64 *out_count)
+urun_cgroup_read_oom_kills (const UrunCgroupOutcome *cg, guint64 *out_count)
 {
   g_autofree char *d2 = NULL;
   g_autofree char *d1 = NULL;
 
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    return FALSE;
   d2 = urun_cgroup_v2_dir (cg->path);
   if (d2 != NULL && urun_cgroup_read_keyed (d2, "memory.events", "oom_kill", out_count))
     return TRUE;
@@ -297,13 +308,11 @@ urun_cgroup_oom_kills (const UrunStateCgroup *cg, guint64 *out_count)
 }
 
 int
-urun_cgroup_watch_events (const UrunStateCgroup *cg)
+urun_cgroup_watch_memory_events (const UrunCgroupOutcome *cg)
 {
   g_autofree char *d2 = NULL;
   g_autofree char *d1 = NULL;
 
-  if (cg->driver == URUN_CGROUP_DRIVER_NONE)
-    return -1;
   d2 = urun_cgroup_v2_dir (cg->path);
   if (d2 != NULL)
     {

@@ -13,53 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-gboolean
-urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
-                      GPtrArray *dropped, GError **error)
-{
-  gboolean memsw_deferred = FALSE;
-
-  for (guint i = 0; i < writes->len; i++)
-    {
-      UrunCgroupWrite *w = g_ptr_array_index (writes, i);
-      g_autofree char *dir = urun_cgroup_v1_dir (w->controller, path);
-      int r;
-
-      if ((dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
-          && urun_cgroup_write_is_device_rule (w))
-        return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
-                          "linux.resources.devices: no cgroup v1 devices hierarchy is mounted, "
-                          "so the device rules cannot be enforced");
-      if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
-        {
-          g_ptr_array_add (dropped, g_strdup_printf ("%s (no cgroup v1 %s hierarchy is mounted)",
-                                                     w->limit, w->controller));
-          continue;
-        }
-      r = urun_cgroup_write_file (dir, w->file, w->value);
-      /* Raising memory+swap above the old memory+swap limit must come
-       * before raising the memory limit, lowering after: retry once in
-       * the other order. */
-      if (r == -EINVAL && strcmp (w->file, "memory.limit_in_bytes") == 0 && !memsw_deferred)
-        {
-          for (guint j = i + 1; j < writes->len; j++)
-            {
-              UrunCgroupWrite *s = g_ptr_array_index (writes, j);
-
-              if (strcmp (s->file, "memory.memsw.limit_in_bytes") == 0)
-                {
-                  urun_cgroup_write_file (dir, s->file, s->value);
-                  memsw_deferred = TRUE;
-                }
-            }
-          r = urun_cgroup_write_file (dir, w->file, w->value);
-        }
-      if (!urun_cgroup_check_write (r, dir, w, best_effort, dropped, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Where @pid is in each v1 hierarchy, from /proc/PID/cgroup: mount point
  * of the hierarchy -> the directory holding @pid.  So that a failed create
  * puts it back where it was (the caller's cgroups), never higher. */
@@ -93,9 +46,9 @@ cgroups_of_pid (const char *pidtext)
   return where;
 }
 
-gboolean
-urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
-                         gboolean *out_unavailable, GError **error)
+static gboolean
+v1_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcome *outcome,
+          gboolean *out_unavailable, GError **error)
 {
   const UrunSpecResources *res = urun_cgroup_request_resources (request);
   const UrunSpecLinux *lx = request->spec ? request->spec->linux_ : NULL;
@@ -110,12 +63,12 @@ urun_cgroup_fs_enter_v1 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
 
   /* Why root only: the v1 hierarchies belong to root, and nothing
    * delegates a v1 subtree to a user. */
-  if (request->rootless)
+  if (request->host.rootless)
     {
       *out_unavailable = TRUE;
       return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
                         "the cgroup v1 hierarchies of this host are owned by root and none is "
-                        "delegated to uid %u", (unsigned) geteuid ());
+                        "delegated to uid %u", (unsigned) request->host.euid);
     }
   writes = urun_cgroup_resources_v1 (res, lx ? lx->devices : NULL, lx ? lx->n_devices : 0,
                                      outcome->dropped_limits, error);
@@ -218,3 +171,29 @@ fail:
   urun_cgroup_remove_dirs (created);
   return FALSE;
 }
+
+static gboolean
+v1_update (const UrunCgroupOutcome *cg, const UrunCgroupHost *host,
+           const UrunSpecResources *resources, GPtrArray *dropped, GError **error)
+{
+  return urun_cgroup_apply_v1_resources (cg->path, resources, dropped, error);
+}
+
+static JsonNode *
+v1_stats (const UrunCgroupOutcome *cg, GError **error)
+{
+  return urun_cgroup_read_stats_v1 (cg->path);
+}
+
+const UrunCgroupDriverOps urun_cgroup_v1_driver = {
+  .enter = v1_enter,
+  .update = v1_update,
+  .freeze = urun_cgroup_tree_freeze,
+  .is_frozen = urun_cgroup_tree_is_frozen,
+  .kill = urun_cgroup_tree_kill,
+  .pids = urun_cgroup_tree_pids,
+  .stats = v1_stats,
+  .oom_kills = urun_cgroup_read_oom_kills,
+  .watch_events = urun_cgroup_watch_memory_events,
+  .remove = urun_cgroup_tree_remove_cgroupfs,
+};

@@ -14,94 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static gboolean
-has_word (const char *list, const char *word)
-{
-  g_auto (GStrv) words = NULL;
-
-  if (list == NULL)
-    return FALSE;
-  words = g_strsplit_set (list, " \n", -1);
-  return g_strv_contains ((const char *const *) words, word);
-}
-
-static const char *const stat_controllers[] = { "cpu", "memory", "pids", "io" };
-
-gboolean
-urun_cgroup_apply_v2 (const char *dir, GPtrArray *writes, gboolean skip_systemd,
-                      gboolean best_effort, GPtrArray *dropped, GError **error)
-{
-  g_autofree char *available = urun_cgroup_read_file (dir, "cgroup.controllers");
-
-  for (guint i = 0; i < writes->len; i++)
-    {
-      UrunCgroupWrite *w = g_ptr_array_index (writes, i);
-
-      if (skip_systemd && w->systemd)
-        continue;
-      if (w->controller != NULL && !has_word (available, w->controller))
-        {
-          g_ptr_array_add (dropped,
-                           g_strdup_printf ("%s (the %s controller is not available in %s)",
-                                            w->limit, w->controller, dir));
-          continue;
-        }
-      if (!urun_cgroup_check_write (urun_cgroup_write_file (dir, w->file, w->value), dir, w,
-                                    best_effort, dropped, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-void
-urun_cgroup_report_unenforced (const char *dir, GPtrArray *writes, GPtrArray *dropped)
-{
-  g_autofree char *available = urun_cgroup_read_file (dir, "cgroup.controllers");
-
-  for (guint i = 0; i < writes->len; i++)
-    {
-      UrunCgroupWrite *w = g_ptr_array_index (writes, i);
-
-      if (w->systemd && w->controller != NULL && !has_word (available, w->controller))
-        g_ptr_array_add (dropped,
-                         g_strdup_printf ("%s (systemd took the property, but the %s "
-                                          "controller is not available in %s)",
-                                          w->limit, w->controller, dir));
-    }
-}
-
-/* Enables in @dir's subtree_control the controllers we want that @dir
- * has; best effort: what cannot be enabled shows as "not available" in the
- * child. */
-static void
-enable_controllers (const char *dir, GPtrArray *writes)
-{
-  g_autofree char *available = urun_cgroup_read_file (dir, "cgroup.controllers");
-  g_autoptr (GPtrArray) wanted = g_ptr_array_new ();
-
-  for (gsize i = 0; i < G_N_ELEMENTS (stat_controllers); i++)
-    g_ptr_array_add (wanted, (gpointer) stat_controllers[i]);
-  for (guint i = 0; writes != NULL && i < writes->len; i++)
-    {
-      UrunCgroupWrite *w = g_ptr_array_index (writes, i);
-
-      if (w->controller != NULL)
-        g_ptr_array_add (wanted, w->controller);
-    }
-  for (guint i = 0; i < wanted->len; i++)
-    {
-      const char *c = g_ptr_array_index (wanted, i);
-      g_autofree char *plus = g_strconcat ("+", c, NULL);
-
-      if (has_word (available, c))
-        urun_cgroup_write_file (dir, "cgroup.subtree_control", plus);
-    }
-}
-
 /* The top-most cgroup v2 directory above urun's own cgroup that the caller
  * owns: the subtree systemd (or an admin) delegated to this user. */
 static char *
-delegated_base (GError **error)
+delegated_base (uid_t euid, GError **error)
 {
   const char *root = urun_cgroup_v2_root ();
   g_autofree char *own = NULL;
@@ -123,7 +39,7 @@ delegated_base (GError **error)
       g_autofree char *procs = g_build_filename (dir, "cgroup.procs", NULL);
       struct stat st;
 
-      if (stat (dir, &st) < 0 || st.st_uid != geteuid () || access (procs, W_OK) < 0)
+      if (stat (dir, &st) < 0 || st.st_uid != euid || access (procs, W_OK) < 0)
         break;
       g_free (base);
       base = g_strdup (walk);
@@ -140,7 +56,7 @@ delegated_base (GError **error)
     {
       urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
                  "urun's cgroup %s%s is not delegated to uid %u (it is not owned by it)", root,
-                 own, (unsigned) geteuid ());
+                 own, (unsigned) euid);
       return NULL;
     }
   return g_steal_pointer (&base);
@@ -148,7 +64,7 @@ delegated_base (GError **error)
 
 gboolean
 urun_cgroup_v2_enter_below (const UrunCgroupRequest *request, pid_t pid, const char *base,
-                            gboolean enable, GPtrArray *writes, UrunStateCgroup *outcome,
+                            gboolean enable, GPtrArray *writes, UrunCgroupOutcome *outcome,
                             gboolean *out_unavailable, GError **error)
 {
   const char *root = urun_cgroup_v2_root ();
@@ -180,7 +96,7 @@ urun_cgroup_v2_enter_below (const UrunCgroupRequest *request, pid_t pid, const c
 
           if (**p == '\0')
             continue;
-          enable_controllers (walk, writes);
+          urun_cgroup_enable_controllers (walk, writes);
           next = g_build_filename (walk, *p, NULL);
           g_free (walk);
           walk = next;
@@ -207,9 +123,9 @@ fail:
   return FALSE;
 }
 
-gboolean
-urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateCgroup *outcome,
-                         gboolean *out_unavailable, GError **error)
+static gboolean
+v2_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcome *outcome,
+          gboolean *out_unavailable, GError **error)
 {
   const UrunSpecResources *res = urun_cgroup_request_resources (request);
   g_autoptr (GPtrArray) writes = NULL;
@@ -225,21 +141,20 @@ urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
    * user's own permissions: the rules are dropped, and said so. */
   if (res != NULL && res->n_devices > 0)
     {
-      if (!request->rootless)
+      if (!request->host.rootless)
         return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
                           "linux.resources.devices: urun's cgroupfs driver cannot enforce "
                           "device rules on cgroup v2 (that needs a BPF program); use the "
                           "systemd driver (--systemd-cgroup), or --cgroup-manager disabled to "
                           "run without a cgroup and without device rules");
-      g_ptr_array_add (outcome->dropped_limits,
-                       g_strdup ("devices (not enforced: cgroup v2 device rules need BPF, "
-                                 "which urun's cgroupfs driver does not load; rootless, the "
-                                 "container can open only the device nodes it was given, with "
-                                 "the user's own permissions)"));
+      urun_cgroup_drop_devices (outcome->dropped_limits,
+                                "cgroup v2 device rules need BPF, which urun's cgroupfs driver "
+                                "does not load; rootless, the container can open only the "
+                                "device nodes it was given, with the user's own permissions");
     }
-  if (request->rootless)
+  if (request->host.rootless)
     {
-      base = delegated_base (error);
+      base = delegated_base (request->host.euid, error);
       if (base == NULL)
         {
           *out_unavailable = TRUE;
@@ -251,3 +166,34 @@ urun_cgroup_fs_enter_v2 (const UrunCgroupRequest *request, pid_t pid, UrunStateC
   return urun_cgroup_v2_enter_below (request, pid, base, TRUE, writes, outcome, out_unavailable,
                                      error);
 }
+
+static gboolean
+v2_update (const UrunCgroupOutcome *cg, const UrunCgroupHost *host,
+           const UrunSpecResources *resources, GPtrArray *dropped, GError **error)
+{
+  g_autofree char *d2 = urun_cgroup_v2_dir (cg->path);
+  g_autoptr (GPtrArray) writes = urun_cgroup_resources_v2 (resources, dropped, error);
+
+  return writes != NULL && urun_cgroup_apply_v2 (d2, writes, FALSE, FALSE, dropped, error);
+}
+
+static JsonNode *
+v2_stats (const UrunCgroupOutcome *cg, GError **error)
+{
+  g_autofree char *d2 = urun_cgroup_v2_dir (cg->path);
+
+  return urun_cgroup_read_stats_v2 (d2);
+}
+
+const UrunCgroupDriverOps urun_cgroup_v2_driver = {
+  .enter = v2_enter,
+  .update = v2_update,
+  .freeze = urun_cgroup_tree_freeze,
+  .is_frozen = urun_cgroup_tree_is_frozen,
+  .kill = urun_cgroup_tree_kill,
+  .pids = urun_cgroup_tree_pids,
+  .stats = v2_stats,
+  .oom_kills = urun_cgroup_read_oom_kills,
+  .watch_events = urun_cgroup_watch_memory_events,
+  .remove = urun_cgroup_tree_remove_cgroupfs,
+};

@@ -24,8 +24,13 @@
  * `systemd-run --scope` and machined would make.  An explicit driver that
  * fails is an error, never a silent fallback.
  *
- * The outcome is a UrunStateCgroup (driver, unit, path, reason, dropped
- * limits) kept in state.json; every later operation works from it.
+ * The outcome is a UrunCgroupOutcome (driver, unit, path, reason, dropped
+ * limits) kept in state.json; every later operation works from it, through
+ * the operations of the driver that made it (urun-cgroup-private.h).
+ *
+ * cgroup/ reads no environment variable and asks nobody who it runs as:
+ * what it needs of the process (UrunCgroupHost) and of the state root
+ * comes in with the request, filled by the container layer.
  */
 #pragma once
 
@@ -33,19 +38,32 @@
 #include <json-glib/json-glib.h>
 #include <sys/types.h>
 
-#include "container/urun-container.h"
+#include "cgroup/urun-cgroup-types.h"
 #include "spec/urun-spec.h"
-#include "state/urun-state.h"
 
 G_BEGIN_DECLS
+
+/* What the cgroup code needs to know of the process that runs it and of
+ * its environment. */
+typedef struct
+{
+  gboolean rootless;
+  uid_t euid;                 /* who must own a delegated cgroup subtree */
+  const char *session_bus;    /* $DBUS_SESSION_BUS_ADDRESS, or NULL */
+  const char *runtime_dir;    /* $XDG_RUNTIME_DIR (its "bus" is the user's bus), or NULL */
+  const char *system_bus;     /* $DBUS_SYSTEM_BUS_ADDRESS, or NULL (for messages) */
+  gboolean service_process;   /* urun is the process systemd started for a service
+                               * (INVOCATION_ID, SYSTEMD_EXEC_PID: UrunRuntime) */
+} UrunCgroupHost;
 
 /* Where a container's cgroup should go and what it should hold. */
 typedef struct
 {
   UrunCgroupManager manager;
-  gboolean rootless;
+  UrunCgroupHost host;
   const char *id;
-  const char *state_root;         /* --root, or NULL for the default root */
+  const char *state_root;         /* the resolved state root */
+  gboolean state_root_is_default; /* it is the default root: names carry no digest of it */
   const UrunSpec *spec;           /* linux.cgroupsPath, linux.resources, annotations */
   /* systemd-run style options of create/run; NULL/FALSE: defaults */
   const char *unit;               /* NAME or NAME.scope */
@@ -76,13 +94,13 @@ gboolean urun_cgroup_request_check (const UrunCgroupRequest *request, GError **e
 /* Places @pid (the container's init, still waiting for GO) in a cgroup as
  * @request says and applies the resources.  @request must have passed
  * urun_cgroup_request_check() (before the clone; not repeated here).  Fills @out_outcome (its fields
- * must be empty; free them with urun_state_cgroup_clear()).  On failure
+ * must be empty; free them with urun_cgroup_outcome_clear()).  On failure
  * nothing is left behind: no scope, no directory. */
 gboolean urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid,
-                            UrunStateCgroup *out_outcome, GPtrArray *warnings, GError **error);
+                            UrunCgroupOutcome *out_outcome, GPtrArray *warnings, GError **error);
 
 /* Frees the fields of @cgroup (not @cgroup itself) and zeroes it. */
-void urun_state_cgroup_clear (UrunStateCgroup *cgroup);
+void urun_cgroup_outcome_clear (UrunCgroupOutcome *cgroup);
 
 /* Undoes urun_cgroup_enter(): stops the scope (its processes are killed by
  * systemd) or kills what is left in the directories and removes them.  A
@@ -90,47 +108,49 @@ void urun_state_cgroup_clear (UrunStateCgroup *cgroup);
  * is retried for up to 1.5 s, all directories together; then it is an
  * error naming the directory.  A cgroup that is already gone is no error.
  * Driver "none": nothing. */
-gboolean urun_cgroup_destroy (const UrunStateCgroup *cgroup, gboolean rootless, GError **error);
+gboolean urun_cgroup_destroy (const UrunCgroupOutcome *cgroup, const UrunCgroupHost *host,
+                              GError **error);
 
 /* The same without killing anything in cgroupfs directories: for `delete`
  * without --force, which must not kill processes that are still in the
  * cgroup (it fails instead, naming the directory). */
-gboolean urun_cgroup_remove (const UrunStateCgroup *cgroup, gboolean rootless, GError **error);
+gboolean urun_cgroup_remove (const UrunCgroupOutcome *cgroup, const UrunCgroupHost *host,
+                             GError **error);
 
 /* Freezes (@freeze) or thaws the cgroup: cgroup.freeze on v2, the freezer
  * controller on v1; waits until the kernel reports the new state.  Driver
  * "none" fails with URUN_ERROR_NOT_SUPPORTED naming the reason. */
-gboolean urun_cgroup_freeze (const UrunStateCgroup *cgroup, gboolean freeze, GError **error);
+gboolean urun_cgroup_freeze (const UrunCgroupOutcome *cgroup, gboolean freeze, GError **error);
 
-/* TRUE when the cgroup is frozen (or freezing). */
-gboolean urun_cgroup_is_frozen (const UrunStateCgroup *cgroup);
+/* TRUE when the cgroup is frozen (or freezing); FALSE without a cgroup. */
+gboolean urun_cgroup_is_frozen (const UrunCgroupOutcome *cgroup);
 
 /* Sends @signum to every process of the cgroup and its children (through
  * cgroup.kill for SIGKILL where the kernel has it).  Driver "none" fails
  * with URUN_ERROR_NOT_SUPPORTED, so that the caller can fall back. */
-gboolean urun_cgroup_kill (const UrunStateCgroup *cgroup, int signum, GError **error);
+gboolean urun_cgroup_kill (const UrunCgroupOutcome *cgroup, int signum, GError **error);
 
 /* The pids in the cgroup and its children, sorted (GArray of pid_t). */
-GArray *urun_cgroup_pids (const UrunStateCgroup *cgroup, GError **error);
+GArray *urun_cgroup_pids (const UrunCgroupOutcome *cgroup, GError **error);
 
 /* Applies new resources to a live container: SetUnitProperties plus the
  * delegated files for systemd, the files otherwise.  Limits that cannot be
  * applied become one warning. */
-gboolean urun_cgroup_update (const UrunStateCgroup *cgroup, gboolean rootless,
+gboolean urun_cgroup_update (const UrunCgroupOutcome *cgroup, const UrunCgroupHost *host,
                              const UrunSpecResources *resources, GPtrArray *warnings,
                              GError **error);
 
 /* Statistics as a JSON object {"cpu":…, "memory":…, "pids":…, "blkio":…},
  * the members whose controllers are missing left out. */
-JsonNode *urun_cgroup_stats (const UrunStateCgroup *cgroup, GError **error);
+JsonNode *urun_cgroup_stats (const UrunCgroupOutcome *cgroup, GError **error);
 
 /* An inotify fd that becomes readable when memory.events of the cgroup
  * changes (cgroup v2: the kernel notifies modifications of *.events files),
  * or -1 when there is no such file. */
-int urun_cgroup_watch_events (const UrunStateCgroup *cgroup);
+int urun_cgroup_watch_events (const UrunCgroupOutcome *cgroup);
 
 /* The current oom_kill count of memory.events (v2) or memory.oom_control
  * (v1); FALSE when there is none. */
-gboolean urun_cgroup_oom_kills (const UrunStateCgroup *cgroup, guint64 *out_count);
+gboolean urun_cgroup_oom_kills (const UrunCgroupOutcome *cgroup, guint64 *out_count);
 
 G_END_DECLS

@@ -3,17 +3,17 @@
  * Zone: host side (GLib).  sd-bus is single-threaded and starts no
  * threads, which matters because urun clones after talking to the bus in
  * `exec` (see DESIGN.md §3).  The bus is the system bus for root and the
- * user's bus (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus) when
- * rootless.  Every call waits at most URUN_SYSTEMD_TIMEOUT_SEC; a bus that
- * does not answer is an error that names the bus and the way out.
+ * user's bus (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus, as the
+ * request's UrunCgroupHost gives them) when rootless.  Every call waits at
+ * most URUN_SYSTEMD_TIMEOUT_SEC; a bus that does not answer is an error
+ * that names the bus and the way out.
  *
  * The calls that start or stop units subscribe to JobRemoved *before* they
  * ask, then wait for their job: a job that ends between the reply and a
  * late subscription would otherwise be missed.
  *
- * The scope functions themselves (enter/stop/update/attach) are declared in
- * urun-cgroup-private.h, since only the cgroup module calls them; this
- * header carries what other modules may use.
+ * The driver itself is urun_cgroup_systemd_driver (urun-cgroup-private.h);
+ * this header carries what other modules may use.
  */
 #pragma once
 

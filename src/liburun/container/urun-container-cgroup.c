@@ -15,14 +15,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* @request points into @runtime, which must outlive it. */
 static void
 fill_request (const UrunRuntime *runtime, const UrunCreateOptions *options, const UrunSpec *spec,
               gboolean rootless, UrunCgroupRequest *request)
 {
   *request = (UrunCgroupRequest) { 0 };
   request->manager = runtime->cgroup_manager;
-  request->rootless = rootless;
+  urun_container_cgroup_host (runtime, rootless, &request->host);
   request->id = options->id;
+  request->state_root_is_default = runtime->state_root_is_default;
   request->state_root = runtime->state_root;
   request->spec = spec;
   request->unit = options->unit;
@@ -46,9 +48,9 @@ record_planned_cgroup (gpointer data, UrunCgroupDriver driver, const char *unit,
                        const char *path, GError **error)
 {
   PlannedCgroup *planned = data;
-  UrunStateCgroup *cg = &planned->record->cgroup;
+  UrunCgroupOutcome *cg = &planned->record->cgroup;
 
-  urun_state_cgroup_clear (cg);
+  urun_cgroup_outcome_clear (cg);
   cg->dropped_limits = g_ptr_array_new_with_free_func (g_free);
   cg->driver = driver;
   cg->unit = g_strdup (unit);
@@ -73,7 +75,7 @@ urun_container_enter_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
                              GPtrArray *warnings, GError **error)
 {
   UrunCgroupRequest request;
-  UrunStateCgroup outcome = { 0 };
+  UrunCgroupOutcome outcome = { 0 };
   PlannedCgroup planned = { state, record };
 
   fill_request (runtime, options, spec, rootless, &request);
@@ -81,7 +83,7 @@ urun_container_enter_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
   request.about_to_make_data = &planned;
   if (!urun_cgroup_enter (&request, pid, &outcome, warnings, error))
     return FALSE;
-  urun_state_cgroup_clear (&record->cgroup);
+  urun_cgroup_outcome_clear (&record->cgroup);
   record->cgroup = outcome;
   return TRUE;
 }
@@ -131,12 +133,14 @@ urun_container_update (const UrunRuntime *runtime, const char *id,
                        const UrunSpecResources *resources, GPtrArray *warnings, GError **error)
 {
   g_auto (UrunContainerLoaded) l = { 0 };
+  UrunCgroupHost host;
 
   if (!urun_container_load (runtime, id, URUN_STATE_OPEN_DEFAULT, &l, error))
     return FALSE;
   if (l.status == URUN_STATUS_STOPPED || l.status == URUN_STATUS_CREATING)
     return fail_status (error, "update", id, l.status, "created, running or paused");
-  if (!urun_cgroup_update (&l.record->cgroup, l.record->rootless, resources, warnings, error))
+  urun_container_cgroup_host (runtime, l.record->rootless, &host);
+  if (!urun_cgroup_update (&l.record->cgroup, &host, resources, warnings, error))
     {
       g_prefix_error (error, "container `%s`: ", id);
       return FALSE;

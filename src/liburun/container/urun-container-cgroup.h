@@ -11,11 +11,21 @@
 #include <json-glib/json-glib.h>
 #include <sys/types.h>
 
+#include "cgroup/urun-cgroup.h"
 #include "container/urun-container.h"
 #include "spec/urun-spec.h"
 #include "state/urun-state.h"
 
 G_BEGIN_DECLS
+
+/* What the cgroup code needs of this process, from @runtime (@rootless:
+ * the container's, as created, which may differ from the caller's). */
+void urun_container_cgroup_host (const UrunRuntime *runtime, gboolean rootless,
+                                 UrunCgroupHost *out_host);
+
+/* The probe of urun_state_status() and friends: TRUE when the cgroup of
+ * @cgroup is frozen, as its driver tells. */
+gboolean urun_container_cgroup_is_frozen (const UrunCgroupOutcome *cgroup);
 
 /* Create, before the clone: checks the cgroup request (the -p syntax,
  * unit names, annotations), so that bad input spawns nothing. */

@@ -42,6 +42,7 @@
 /* Everything a create in progress holds, so that a failure can undo it. */
 typedef struct
 {
+  const UrunRuntime *runtime;
   UrunStateStore *store;
   UrunContainerState *state;
   UrunSpec *spec;
@@ -84,26 +85,33 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Creation, creation_clear)
 static void
 creation_abort (Creation *creation)
 {
+  UrunCgroupHost host;
+
   urun_spawn_kill (&creation->init);
+  urun_container_cgroup_host (creation->runtime, creation->rootless, &host);
   /* The scope or directories of the cgroup, once init is gone. */
   if (creation->record != NULL
-      && !urun_cgroup_destroy (&creation->record->cgroup, creation->rootless, NULL))
+      && !urun_cgroup_destroy (&creation->record->cgroup, &host, NULL))
     g_debug ("cleaning up the cgroup of a failed create");
   if (creation->state != NULL)
     {
       g_autoptr (GError) error = NULL;
 
-      if (!urun_state_delete (creation->state, TRUE, &error))
+      if (!urun_state_delete (creation->state, TRUE, urun_container_cgroup_is_frozen, &error))
         g_debug ("cleaning up a failed create: %s", error->message);
       g_clear_pointer (&creation->state, urun_container_state_free);
     }
 }
 
 static gboolean
-runs_as_service (void)
+runs_as_service (const UrunRuntime *runtime)
 {
-  g_autofree char *unit = urun_cgroup_service_of_caller ();
+  UrunCgroupHost host;
+  g_autofree char *unit = NULL;
 
+  /* Rootless or not, the service test is the same. */
+  urun_container_cgroup_host (runtime, FALSE, &host);
+  unit = urun_cgroup_service_of_caller (&host);
   return unit != NULL;
 }
 
@@ -245,7 +253,8 @@ save_progress (Creation *creation, const char *step, GError **error)
  * that is busy (locked), creating, created or running is kept, and the
  * create below reports it. */
 static gboolean
-replace_stopped (UrunStateStore *store, const char *id, GPtrArray *warnings, GError **error)
+replace_stopped (const UrunRuntime *runtime, UrunStateStore *store, const char *id,
+                 GPtrArray *warnings, GError **error)
 {
   g_autoptr (UrunContainerState) state = NULL;
   g_autoptr (UrunStateRecord) record = NULL;
@@ -257,9 +266,10 @@ replace_stopped (UrunStateStore *store, const char *id, GPtrArray *warnings, GEr
   /* The status checks the pid with its start time: a reused pid does not
    * make the old container look alive. */
   if (record == NULL || record->pid <= 0
-      || urun_state_status (record, urun_container_state_get_dirfd (state)) != URUN_STATUS_STOPPED)
+      || urun_state_status (record, urun_container_state_get_dirfd (state),
+                            urun_container_cgroup_is_frozen) != URUN_STATUS_STOPPED)
     return TRUE;
-  if (!urun_container_delete_opened (state, TRUE, warnings, error))
+  if (!urun_container_delete_opened (runtime, state, TRUE, warnings, error))
     {
       g_prefix_error (error, "replace the stopped container `%s`: ", id);
       return FALSE;
@@ -299,10 +309,11 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   if (!prepare_terminal (creation, options, error))
     return FALSE;
 
+  creation->runtime = runtime;
   creation->store = urun_state_store_open (runtime->state_root, TRUE, error);
   if (creation->store == NULL)
     return FALSE;
-  if (!use_fifo && !replace_stopped (creation->store, options->id, warnings, error))
+  if (!use_fifo && !replace_stopped (runtime, creation->store, options->id, warnings, error))
     return FALSE;
   creation->state = urun_state_create (creation->store, options->id, error);
   if (creation->state == NULL)
@@ -429,7 +440,7 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
    * process (it forwards signals and exits with the container): naming
    * init MAINPID would have systemd supervise a process that is not its
    * child. */
-  if (creation->notify != NULL && !(creation->foreground && runs_as_service ()))
+  if (creation->notify != NULL && !(creation->foreground && runs_as_service (runtime)))
     urun_notify_proxy_set_main_pid (creation->notify, creation->init.pid);
 
   if (state_fd >= 0 && !write_state_memfd (state_fd, creation->record, "creating", error))
@@ -489,7 +500,8 @@ delete_after_run (Creation *creation, const char *id, GPtrArray *warnings)
   /* Someone may have deleted it meanwhile (delete --force), or a new
    * run may have replaced the stopped record: fine. */
   if (state != NULL
-      && !urun_container_delete_after_run (state, creation->spec, creation->init.pid,
+      && !urun_container_delete_after_run (creation->runtime, state, creation->spec,
+                                           creation->init.pid,
                                            creation->record->init_start_time, warnings,
                                            &cleanup_error))
     g_ptr_array_add (warnings, g_strdup (cleanup_error->message));

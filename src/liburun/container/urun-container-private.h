@@ -41,8 +41,8 @@ gboolean urun_container_load (const UrunRuntime *runtime, const char *id,
  * its poststop hooks run, whose failures, like a cgroup left behind, are
  * appended to @warnings.  Fails when the state store refuses the delete
  * (a container still running without @force). */
-gboolean urun_container_delete_opened (UrunContainerState *state, gboolean force,
-                                       GPtrArray *warnings, GError **error);
+gboolean urun_container_delete_opened (const UrunRuntime *runtime, UrunContainerState *state,
+                                       gboolean force, GPtrArray *warnings, GError **error);
 
 /* The end of a foreground `run`: the same, with the poststop hooks of
  * @spec (not owned) instead of those of the saved config.json (the run
@@ -50,9 +50,9 @@ gboolean urun_container_delete_opened (UrunContainerState *state, gboolean force
  * the container the run made (@pid with @start_time): a later `run` may
  * have replaced a stopped record.  A record that is another's, or none,
  * is left alone and TRUE returned. */
-gboolean urun_container_delete_after_run (UrunContainerState *state, const UrunSpec *spec,
-                                          pid_t pid, guint64 start_time, GPtrArray *warnings,
-                                          GError **error);
+gboolean urun_container_delete_after_run (const UrunRuntime *runtime, UrunContainerState *state,
+                                          const UrunSpec *spec, pid_t pid, guint64 start_time,
+                                          GPtrArray *warnings, GError **error);
 
 /* ---- urun-container-start.c ---------------------------------------------- */
 

@@ -10,6 +10,7 @@
 
 #include "cgroup/urun-cgroup.h"
 #include "container/urun-container.h"
+#include "container/urun-container-cgroup.h"
 #include "container/urun-container-private.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
@@ -45,7 +46,8 @@ urun_container_load (const UrunRuntime *runtime, const char *id, UrunStateOpenFl
   l->record = urun_container_state_load (l->state, error);
   if (l->record == NULL)
     return FALSE;
-  l->status = urun_state_status (l->record, urun_container_state_get_dirfd (l->state));
+  l->status = urun_state_status (l->record, urun_container_state_get_dirfd (l->state),
+                                 urun_container_cgroup_is_frozen);
   return TRUE;
 }
 
@@ -53,7 +55,8 @@ urun_container_load (const UrunRuntime *runtime, const char *id, UrunStateOpenFl
  * loaded (NULL: none could be read, @record_error says why), with the
  * poststop hooks of @known_spec when the caller holds it parsed. */
 static gboolean
-delete_loaded (UrunContainerState *state, const UrunStateRecord *record,
+delete_loaded (const UrunRuntime *runtime, UrunContainerState *state,
+               const UrunStateRecord *record,
                const GError *record_error, const UrunSpec *known_spec, gboolean force,
                GPtrArray *warnings, GError **error)
 {
@@ -63,7 +66,8 @@ delete_loaded (UrunContainerState *state, const UrunStateRecord *record,
   UrunContainerStatus status = URUN_STATUS_STOPPED;
 
   if (record != NULL)
-    status = urun_state_status (record, urun_container_state_get_dirfd (state));
+    status = urun_state_status (record, urun_container_state_get_dirfd (state),
+                                urun_container_cgroup_is_frozen);
 
   /* Not silent: what the record would have named (init, the cgroup)
    * cannot be stopped.  No record at all is a create that died before it
@@ -103,18 +107,20 @@ delete_loaded (UrunContainerState *state, const UrunStateRecord *record,
       gboolean live = status == URUN_STATUS_CREATED || status == URUN_STATUS_RUNNING
                       || status == URUN_STATUS_PAUSED;
       gboolean removed = TRUE;
+      UrunCgroupHost host;
 
+      urun_container_cgroup_host (runtime, record->rootless, &host);
       if (force || status == URUN_STATUS_CREATING)
-        removed = urun_cgroup_destroy (&record->cgroup, record->rootless, error);
+        removed = urun_cgroup_destroy (&record->cgroup, &host, error);
       else if (!live)
-        removed = urun_cgroup_remove (&record->cgroup, record->rootless, error);
+        removed = urun_cgroup_remove (&record->cgroup, &host, error);
       if (!removed)
         {
           g_prefix_error (error, "container `%s`: ", record->id);
           return FALSE;
         }
     }
-  if (!urun_state_delete (state, force, error))
+  if (!urun_state_delete (state, force, urun_container_cgroup_is_frozen, error))
     return FALSE;
   if (record != NULL)
     urun_container_run_poststop_hooks (spec, record, warnings);
@@ -122,24 +128,26 @@ delete_loaded (UrunContainerState *state, const UrunStateRecord *record,
 }
 
 gboolean
-urun_container_delete_opened (UrunContainerState *state, gboolean force, GPtrArray *warnings,
+urun_container_delete_opened (const UrunRuntime *runtime, UrunContainerState *state,
+                              gboolean force, GPtrArray *warnings,
                               GError **error)
 {
   g_autoptr (GError) record_error = NULL;
   g_autoptr (UrunStateRecord) record = urun_container_state_load (state, &record_error);
 
-  return delete_loaded (state, record, record_error, NULL, force, warnings, error);
+  return delete_loaded (runtime, state, record, record_error, NULL, force, warnings, error);
 }
 
 gboolean
-urun_container_delete_after_run (UrunContainerState *state, const UrunSpec *spec, pid_t pid,
+urun_container_delete_after_run (const UrunRuntime *runtime, UrunContainerState *state,
+                                 const UrunSpec *spec, pid_t pid,
                                  guint64 start_time, GPtrArray *warnings, GError **error)
 {
   g_autoptr (UrunStateRecord) record = urun_container_state_load (state, NULL);
 
   if (record == NULL || record->pid != pid || record->init_start_time != start_time)
     return TRUE;
-  return delete_loaded (state, record, NULL, spec, TRUE, warnings, error);
+  return delete_loaded (runtime, state, record, NULL, spec, TRUE, warnings, error);
 }
 
 gboolean
@@ -163,7 +171,7 @@ urun_container_delete (const UrunRuntime *runtime, const char *id, gboolean forc
       g_propagate_error (error, g_steal_pointer (&open_error));
       return FALSE;
     }
-  return urun_container_delete_opened (state, force, warnings, error);
+  return urun_container_delete_opened (runtime, state, force, warnings, error);
 }
 
 gboolean

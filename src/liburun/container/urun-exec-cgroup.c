@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "container/urun-container-cgroup.h"
 #include "container/urun-exec.h"
 #include "cgroup/urun-cgroup-private.h"
 #include "util/urun-error.h"
@@ -38,7 +39,7 @@ refused (int r)
 }
 
 static gboolean
-attach_with_systemd (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
+attach_with_systemd (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, pid_t pid,
                      const char *subpath, int r, const char *dir, GError **error)
 {
   g_autofree char *subcgroup = subpath ? g_strconcat ("/", subpath, NULL) : NULL;
@@ -50,7 +51,7 @@ attach_with_systemd (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
    * cgroups, which for a rootless caller in a login session is a slice of
    * root's; the manager that owns the scope can move the process (the
    * user's manager asks the system manager when it must). */
-  if (!urun_systemd_attach (cg->unit, rootless, pid, subcgroup, &attach_error))
+  if (!urun_systemd_attach (cg->unit, host, pid, subcgroup, &attach_error))
     return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
                       "join the container's cgroup %s: %s; and through systemd "
                       "(AttachProcessesToUnit of %s): %s", dir, urun_strerror (-r), cg->unit,
@@ -174,7 +175,7 @@ v1_subpath (GHashTable *subpaths, const char *mount, const char **out_path, GErr
 }
 
 static gboolean
-join_dir (const UrunStateCgroup *cg, gboolean rootless, pid_t pid, const char *pidtext,
+join_dir (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, pid_t pid, const char *pidtext,
           const char *base, const char *subpath, GError **error)
 {
   g_autofree char *dir = g_build_filename (base, cg->path, subpath, NULL);
@@ -186,12 +187,12 @@ join_dir (const UrunStateCgroup *cg, gboolean rootless, pid_t pid, const char *p
                       dir);
   r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
   if (r < 0)
-    return attach_with_systemd (cg, rootless, pid, subpath, r, dir, error);
+    return attach_with_systemd (cg, host, pid, subpath, r, dir, error);
   return TRUE;
 }
 
 gboolean
-urun_exec_join_cgroup (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
+urun_exec_join_cgroup (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, pid_t pid,
                        const char *const *subpath_args, GError **error)
 {
   g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
@@ -223,7 +224,7 @@ urun_exec_join_cgroup (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
         return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
                           "--cgroup: CONTROLLER:PATH is for cgroup v1 hierarchies; this host "
                           "has the unified hierarchy (cgroup v2): give only the path");
-      return join_dir (cg, rootless, pid, pidtext, v2root, subpaths != NULL
+      return join_dir (cg, host, pid, pidtext, v2root, subpaths != NULL
                        ? g_hash_table_lookup (subpaths, "") : NULL, error);
     }
 
@@ -257,7 +258,7 @@ urun_exec_join_cgroup (const UrunStateCgroup *cg, gboolean rootless, pid_t pid,
           continue;
         }
       if (!v1_subpath (subpaths, mount, &subpath, error)
-          || !join_dir (cg, rootless, pid, pidtext, mount, subpath, error))
+          || !join_dir (cg, host, pid, pidtext, mount, subpath, error))
         return FALSE;
       g_hash_table_add (done, g_steal_pointer (&mount));
     }

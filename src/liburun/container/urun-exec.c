@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "container/urun-exec.h"
+#include "container/urun-container-cgroup.h"
 #include "container/urun-container-private.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
@@ -410,6 +411,7 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
   sigset_t saved_mask;
   gboolean foreground = !options->detach;
   int wait_status = 0;
+  UrunCgroupHost cgroup_host;
 
   g_return_val_if_fail (runtime != NULL && id != NULL && options != NULL, FALSE);
   exec.child = (UrunInitProcess) URUN_INIT_PROCESS_INIT;
@@ -441,7 +443,8 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
 
   if (!spawn_stage (&exec, error))
     goto fail;
-  if (!urun_exec_join_cgroup (&exec.record->cgroup, exec.record->rootless, exec.child.pid,
+  urun_container_cgroup_host (runtime, exec.record->rootless, &cgroup_host);
+  if (!urun_exec_join_cgroup (&exec.record->cgroup, &cgroup_host, exec.child.pid,
                               options->cgroup, error))
     {
       g_prefix_error (error, "container `%s`: ", id);

@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "cgroup/urun-cgroup.h"
 #include "container/urun-container.h"
 #include "plan/urun-plan-exec.h"
 #include "spec/urun-spec.h"
@@ -48,7 +49,7 @@ gboolean urun_container_exec (const UrunRuntime *runtime, const char *id,
  * container's belongs to root), AttachProcessesToUnit, which the user's
  * manager carries out (asking the system manager when it must).  Driver
  * "none": nothing to join; a @subpath is then an error saying why. */
-gboolean urun_exec_join_cgroup (const UrunStateCgroup *cgroup, gboolean rootless, pid_t pid,
-                                const char *const *subpaths, GError **error);
+gboolean urun_exec_join_cgroup (const UrunCgroupOutcome *cgroup, const UrunCgroupHost *host,
+                                pid_t pid, const char *const *subpaths, GError **error);
 
 G_END_DECLS

@@ -13,6 +13,8 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "cgroup/urun-cgroup-types.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -21,14 +23,6 @@ typedef enum
   URUN_ROOTLESS_TRUE,
   URUN_ROOTLESS_FALSE,
 } UrunRootlessMode;
-
-typedef enum
-{
-  URUN_CGROUP_MANAGER_DEFAULT,  /* not chosen: pick the best that works */
-  URUN_CGROUP_MANAGER_SYSTEMD,
-  URUN_CGROUP_MANAGER_CGROUPFS,
-  URUN_CGROUP_MANAGER_DISABLED,
-} UrunCgroupManager;
 
 typedef struct _UrunRuntimeUser UrunRuntimeUser;
 

@@ -144,7 +144,8 @@ remove_contents (int dirfd)
 }
 
 gboolean
-urun_state_delete (UrunContainerState *state, gboolean force, GError **error)
+urun_state_delete (UrunContainerState *state, gboolean force, UrunStateFrozenFunc is_frozen,
+                   GError **error)
 {
   g_autoptr (UrunStateRecord) record = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -175,7 +176,8 @@ urun_state_delete (UrunContainerState *state, gboolean force, GError **error)
                           "--force",
                           state->id,
                           urun_container_status_to_string (urun_state_status (record,
-                                                                              state->dirfd)));
+                                                                              state->dirfd,
+                                                                              is_frozen)));
       /* The cgroup's part (thawing a paused container, killing its other
        * processes) is done before, by urun_container_delete_opened(); here
        * only init, which every container has. */

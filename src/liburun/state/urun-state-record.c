@@ -289,7 +289,7 @@ is_cgroup_path (const char *path)
  * unit (the service a container runs in, urun-cgroup-service.c) is never
  * stopped, only shown. */
 static gboolean
-check_cgroup (const UrunStateCgroup *cgroup, GError **error)
+check_cgroup (const UrunCgroupOutcome *cgroup, GError **error)
 {
   gboolean stopped_by_delete = cgroup->driver == URUN_CGROUP_DRIVER_SYSTEMD;
 

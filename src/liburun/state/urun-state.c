@@ -21,8 +21,6 @@
 #include "config.h"
 
 #include "state/urun-state-private.h"
-#include "cgroup/urun-cgroup.h"
-#include "util/urun-userns.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
 #include "util/urun-id.h"
@@ -44,13 +42,6 @@
 #include <unistd.h>
 
 /* ---- status ------------------------------------------------------------ */
-
-/* cgroup.freeze (v2) or freezer.state (v1) of the container's cgroup. */
-static gboolean
-cgroup_is_frozen (const UrunStateRecord *record)
-{
-  return urun_cgroup_is_frozen (&record->cgroup);
-}
 
 /* TRUE when someone holds the container lock of @dirfd: a fresh open
  * file description conflicts with every other, ours included. */
@@ -76,7 +67,7 @@ unfinished_status (int dirfd)
 }
 
 UrunContainerStatus
-urun_state_status (const UrunStateRecord *record, int dirfd)
+urun_state_status (const UrunStateRecord *record, int dirfd, UrunStateFrozenFunc is_frozen)
 {
   struct stat st;
 
@@ -92,7 +83,7 @@ urun_state_status (const UrunStateRecord *record, int dirfd)
   if (dirfd >= 0 && fstatat (dirfd, URUN_STATE_EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0
       && S_ISFIFO (st.st_mode))
     return URUN_STATUS_CREATED;
-  if (cgroup_is_frozen (record))
+  if (is_frozen != NULL && is_frozen (&record->cgroup))
     return URUN_STATUS_PAUSED;
   return URUN_STATUS_RUNNING;
 }
@@ -143,43 +134,7 @@ urun_state_default_root_for (uid_t uid, const char *xdg_runtime_dir, gboolean in
   }
 }
 
-char *
-urun_state_default_root (void)
-{
-  return urun_state_default_root_for (getuid (), g_getenv ("XDG_RUNTIME_DIR"),
-                                      urun_userns_is_initial (), "/run/user",
-                                      g_getenv ("TMPDIR"));
-}
-
 /* ---- store ------------------------------------------------------------- */
-
-/* Why every directory and file of the store must be the caller's and
- * writable by nobody else: their contents steer what urun does with the
- * caller's privileges.  A state.json planted by another user would have
- * root's `kill` signal a host process of that user's choosing, and root's
- * `delete` remove a cgroup of that user's choosing; a shared /tmp (the
- * rootless fallback) lets anyone create the root before us.  So the
- * owner must be our effective uid (in our user namespace: rootless podman
- * runs us as its uid 0) and neither group nor others may write. */
-gboolean
-urun_state_check_owned (int fd, const char *what, const char *path, GError **error)
-{
-  struct stat st;
-
-  if (fstat (fd, &st) < 0)
-    return urun_fail_errno (error, errno, "stat %s `%s`", what, path);
-  if (st.st_uid != geteuid ())
-    return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
-                      "refusing %s `%s`: it is owned by uid %u, not by uid %u who runs urun; "
-                      "use a state root of your own (--root) or remove it",
-                      what, path, (unsigned) st.st_uid, (unsigned) geteuid ());
-  if (st.st_mode & (S_IWGRP | S_IWOTH))
-    return urun_fail (error, URUN_ERROR_PERMISSION_DENIED,
-                      "refusing %s `%s`: its mode %04o lets others write to it; "
-                      "run `chmod go-w` on it or use another state root (--root)",
-                      what, path, (unsigned) (st.st_mode & 07777));
-  return TRUE;
-}
 
 UrunStateStore *
 urun_state_store_open (const char *root, gboolean create, GError **error)
@@ -520,7 +475,7 @@ compare_entries (gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-urun_state_store_list (UrunStateStore *store, GError **error)
+urun_state_store_list (UrunStateStore *store, UrunStateFrozenFunc is_frozen, GError **error)
 {
   g_autoptr (GPtrArray) entries
     = g_ptr_array_new_with_free_func ((GDestroyNotify) urun_state_list_entry_free);
@@ -587,7 +542,7 @@ urun_state_store_list (UrunStateStore *store, GError **error)
           continue;
         }
       entry = g_new0 (UrunStateListEntry, 1);
-      entry->status = urun_state_status (record, dirfd);
+      entry->status = urun_state_status (record, dirfd, is_frozen);
       entry->record = g_steal_pointer (&record);
       g_ptr_array_add (entries, entry);
     }

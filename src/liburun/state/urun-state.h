@@ -15,6 +15,8 @@
 #include <json-glib/json-glib.h>
 #include <sys/types.h>
 
+#include "cgroup/urun-cgroup-types.h"
+
 G_BEGIN_DECLS
 
 #define URUN_STATE_FILE "state.json"
@@ -35,28 +37,9 @@ typedef enum
 /* "creating", "created", "running", "paused" or "stopped". */
 const char *urun_container_status_to_string (UrunContainerStatus status);
 
-typedef enum
-{
-  URUN_CGROUP_DRIVER_NONE,
-  URUN_CGROUP_DRIVER_SYSTEMD,
-  URUN_CGROUP_DRIVER_CGROUPFS,
-} UrunCgroupDriver;
-
 /* "none", "systemd" or "cgroupfs". */
 const char *urun_cgroup_driver_to_string (UrunCgroupDriver driver);
 gboolean urun_cgroup_driver_from_string (const char *name, UrunCgroupDriver *out_driver);
-
-/* The cgroup outcome of a container: which driver placed it, where, and
- * what could not be applied.  Shown by `state` so that a user can see why
- * limits are not enforced. */
-typedef struct
-{
-  UrunCgroupDriver driver;
-  char *unit;                /* systemd scope unit (e.g. urun-ID.scope), or NULL */
-  char *path;                /* cgroup path below the hierarchy root, or NULL */
-  char *reason;              /* why this driver (always set for "none"), or NULL */
-  GPtrArray *dropped_limits; /* char *: limits that were requested but not applied */
-} UrunStateCgroup;
 
 /* The contents of state.json.  The OCI fields sit at the top level; urun's
  * own fields live under an "urun" object so that `state` can show both
@@ -77,7 +60,7 @@ typedef struct
   gboolean creating;        /* create has not finished (or died before it did) */
   guint64 init_start_time;  /* field 22 of /proc/PID/stat; 0 = unknown */
   gboolean rootless;
-  UrunStateCgroup cgroup;
+  UrunCgroupOutcome cgroup;
 } UrunStateRecord;
 
 /* A record for @id with ociVersion, created (now), @owner (the creator's
@@ -103,13 +86,20 @@ gboolean urun_state_record_save (const UrunStateRecord *record, int dirfd, GErro
  * URUN_ERROR_NOT_FOUND. */
 UrunStateRecord *urun_state_record_load (int dirfd, GError **error);
 
+/* TRUE when the cgroup of an outcome is frozen.  Whether a container is
+ * paused is the container layer's question (it knows the cgroup drivers,
+ * the state store does not): it passes its answer in as this probe. */
+typedef gboolean (*UrunStateFrozenFunc) (const UrunCgroupOutcome *cgroup);
+
 /* Derives the status: a record of a create that has not finished (no pid
  * yet, or record->creating) -> creating while its creator still holds the
  * container's lock in @dirfd, else (the creator died) stopped; init gone,
  * a zombie, or a different process with the same pid (start time differs)
- * -> stopped; exec.fifo present in @dirfd -> created; cgroup frozen ->
- * paused; else running. */
-UrunContainerStatus urun_state_status (const UrunStateRecord *record, int dirfd);
+ * -> stopped; exec.fifo present in @dirfd -> created; @is_frozen says the
+ * cgroup is frozen -> paused; else running.  @is_frozen NULL: never
+ * paused. */
+UrunContainerStatus urun_state_status (const UrunStateRecord *record, int dirfd,
+                                       UrunStateFrozenFunc is_frozen);
 
 /* The current time as RFC 3339 UTC with nanoseconds. */
 char *urun_state_now_rfc3339 (void);
@@ -117,14 +107,9 @@ char *urun_state_now_rfc3339 (void);
 /* The user name of @uid, or the uid as decimal text. */
 char *urun_state_owner_name (uid_t uid);
 
-/* The default state root for this process (see urun-state.c for the
- * rules), read from the environment.  Only cgroup/ still calls it, until
- * its request carries the root the runtime context resolved; every other
- * caller is given the root. */
-char *urun_state_default_root (void);
-
-/* The rules of urun_state_default_root() with every input given: the
- * testing seam.  @run_user_base is normally "/run/user", @tmpdir $TMPDIR
+/* The default state root (see urun-state.c for the rules) of a process
+ * with these inputs; the runtime context (container/urun-runtime.h) passes
+ * its own.  @run_user_base is normally "/run/user", @tmpdir $TMPDIR
  * (NULL or "" means /tmp). */
 char *urun_state_default_root_for (uid_t uid, const char *xdg_runtime_dir,
                                    gboolean initial_userns, const char *run_user_base,
@@ -159,9 +144,10 @@ void urun_state_list_entry_free (UrunStateListEntry *entry);
  * Entries that are not directories or not the caller's are skipped with a
  * g_debug(); a directory without a readable state.json (a create that
  * has not written one yet, or died) is listed with a record holding only
- * its id, "creating" or "stopped" as for urun_state_status().  Takes no
- * locks. */
-GPtrArray *urun_state_store_list (UrunStateStore *store, GError **error);
+ * its id, "creating" or "stopped" as for urun_state_status() (which
+ * gets @is_frozen).  Takes no locks. */
+GPtrArray *urun_state_store_list (UrunStateStore *store, UrunStateFrozenFunc is_frozen,
+                                  GError **error);
 
 typedef enum
 {
@@ -208,7 +194,10 @@ gboolean urun_container_state_make_exec_fifo (UrunContainerState *state, GError 
  * running, paused, or a create that died half-way) fails with
  * URUN_ERROR_WRONG_STATE unless @force, which kills init with SIGKILL
  * first and waits (at most URUN_STATE_KILL_TIMEOUT_MS) for it to go.
- * After success @state refers to nothing and may only be freed. */
-gboolean urun_state_delete (UrunContainerState *state, gboolean force, GError **error);
+ * @is_frozen names a paused container's status in that error (see
+ * urun_state_status()).  After success @state refers to nothing and may
+ * only be freed. */
+gboolean urun_state_delete (UrunContainerState *state, gboolean force,
+                            UrunStateFrozenFunc is_frozen, GError **error);
 
 G_END_DECLS
