@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-gboolean
+static gboolean
 urun_cgroup_write_is_device_rule (const UrunCgroupWrite *w)
 {
   return g_strcmp0 (w->controller, "devices") == 0;

@@ -106,8 +106,6 @@ typedef struct
   gboolean systemd;   /* also expressed as a systemd unit property */
 } UrunCgroupWrite;
 
-void urun_cgroup_write_free (UrunCgroupWrite *write);
-
 /* The writes that apply @resources on cgroup v2, in order.  Limits that v2
  * cannot express are appended to @dropped as "LIMIT (REASON)".  Device rules
  * are not included (v2 needs BPF: systemd's DevicePolicy, or dropped).
@@ -214,9 +212,6 @@ gboolean urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean bes
  * @resources, applied by urun_cgroup_apply_v1(). */
 gboolean urun_cgroup_apply_v1_resources (const char *path, const UrunSpecResources *resources,
                                          GPtrArray *dropped, GError **error);
-
-/* TRUE when @w is a device rule: never dropped, whatever the mode. */
-gboolean urun_cgroup_write_is_device_rule (const UrunCgroupWrite *w);
 
 /* TRUE for the errors that mean "no cgroup can be made here at all" (the
  * hierarchy is not ours to write: EACCES, EPERM, EROFS), as opposed to a

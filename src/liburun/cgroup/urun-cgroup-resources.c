@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-void
+static void
 urun_cgroup_write_free (UrunCgroupWrite *write)
 {
   if (write == NULL)

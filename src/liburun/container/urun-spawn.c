@@ -127,7 +127,7 @@ urun_spawn_fail_from_message (const UrunSyncMessage *message, GError **error)
     }
 }
 
-gboolean
+static gboolean
 urun_spawn_fail_receive (int r, const char *who, GError **error)
 {
   if (r == -EAGAIN)

@@ -98,11 +98,6 @@ gboolean urun_spawn_wait_exec (UrunInitProcess *process, GError **error);
  * URUN_ERROR_COMMAND_NOT_FOUND with podman's wording. */
 gboolean urun_spawn_fail_from_message (const UrunSyncMessage *message, GError **error);
 
-/* Turns a failed receive (-errno) from the sync socket of @who (e.g. "the
- * container's init") into @error; -EAGAIN is the bound of
- * URUN_TIMEOUT_INIT_S (urun-timeout.h) that expired.  Always FALSE. */
-gboolean urun_spawn_fail_receive (int r, const char *who, GError **error);
-
 /* Kills init with SIGKILL and reaps it; for failure paths.  Safe to call on
  * a process that already exited or was never spawned. */
 void urun_spawn_kill (UrunInitProcess *process);

@@ -247,8 +247,8 @@ urun_init_reset_signals (void)
   sigprocmask (SIG_SETMASK, &none, NULL);
 }
 
-int
-urun_init_make_directories (const char *path)
+static int
+make_directories (const char *path)
 {
   char buffer[PATH_MAX];
   char *p;
@@ -279,7 +279,7 @@ urun_init_make_needed_directory (const char *path, UrunInitStep step, const char
 {
   static const char advice[] = " (missing from the read-only rootfs: create it in the image";
   char detail[URUN_SYNC_DETAIL_MAX];
-  int r = urun_init_make_directories (path);
+  int r = make_directories (path);
   size_t n;
 
   if (r == 0)

@@ -70,11 +70,7 @@ int urun_init_open_proc (const char *path, int flags);
  * procfs handle.  Returns 0 or -errno. */
 int urun_init_write_proc (const char *path, const char *contents);
 
-/* Creates the directory @path and its missing parents, 0755, like
- * `mkdir -p`.  Returns 0 or -errno. */
-int urun_init_make_directories (const char *path);
-
-/* urun_init_make_directories() of a directory urun itself needs in the
+/* `mkdir -p` (0755) of a directory urun itself needs in the
  * container (process.cwd, NOTIFY_SOCKET's directory).  On failure it fills
  * @failure for @step; on a read-only rootfs the detail says what to create,
  * with @or_else (" or mount a tmpfs on /run", or "") appended to that

@@ -234,7 +234,7 @@ urun_idmap_maps_container_id (const GArray *mappings, guint32 id)
   return FALSE;
 }
 
-char *
+static char *
 urun_idmap_format (const GArray *mappings)
 {
   GString *text = g_string_new (NULL);

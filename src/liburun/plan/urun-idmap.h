@@ -66,7 +66,4 @@ gboolean urun_idmap_apply (const UrunIdMapPlan *plan, pid_t pid, const UrunIdMap
  * host id. */
 gboolean urun_idmap_maps_container_id (const GArray *mappings, guint32 id);
 
-/* Formats @mappings as the text of a /proc map file. */
-char *urun_idmap_format (const GArray *mappings);
-
 G_END_DECLS

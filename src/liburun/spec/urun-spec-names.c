@@ -348,12 +348,6 @@ urun_seccomp_action_from_name (const char *name, UrunSeccompAction *out_action)
   return TRUE;
 }
 
-const char *
-urun_seccomp_action_to_name (UrunSeccompAction action)
-{
-  return find_value (seccomp_actions, G_N_ELEMENTS (seccomp_actions), action);
-}
-
 gboolean
 urun_seccomp_action_takes_errno (UrunSeccompAction action)
 {
@@ -379,12 +373,6 @@ urun_seccomp_operator_from_name (const char *name, UrunSeccompOperator *out_op)
     return FALSE;
   *out_op = (UrunSeccompOperator) nv->value;
   return TRUE;
-}
-
-const char *
-urun_seccomp_operator_to_name (UrunSeccompOperator op)
-{
-  return find_value (seccomp_operators, G_N_ELEMENTS (seccomp_operators), op);
 }
 
 /* The spec's list (libseccomp v2.5) plus the architectures libseccomp has

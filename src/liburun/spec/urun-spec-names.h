@@ -69,7 +69,6 @@ typedef enum
 } UrunSeccompAction;
 
 gboolean urun_seccomp_action_from_name (const char *name, UrunSeccompAction *out_action);
-const char *urun_seccomp_action_to_name (UrunSeccompAction action);
 /* Whether errnoRet may go with @action (ERRNO and TRACE only). */
 gboolean urun_seccomp_action_takes_errno (UrunSeccompAction action);
 
@@ -85,7 +84,6 @@ typedef enum
 } UrunSeccompOperator;
 
 gboolean urun_seccomp_operator_from_name (const char *name, UrunSeccompOperator *out_op);
-const char *urun_seccomp_operator_to_name (UrunSeccompOperator op);
 
 /* "SCMP_ARCH_X86_64" -> "x86_64": the name libseccomp's
  * seccomp_arch_resolve_name() understands. */

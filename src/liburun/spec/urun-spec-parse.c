@@ -503,21 +503,6 @@ urun_spec_process_load_data (const char *data, gssize len, const char *filename,
   return g_steal_pointer (&process);
 }
 
-UrunSpecProcess *
-urun_spec_process_load_file (const char *path, GError **error)
-{
-  g_autofree char *data = NULL;
-  g_autofree char *filename = NULL;
-  gsize len;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  data = read_file (path, &len, &filename, error);
-  if (data == NULL)
-    return NULL;
-  return urun_spec_process_load_data (data, (gssize) len, filename, error);
-}
-
 UrunSpecResources *
 urun_spec_resources_load_data (const char *data, gssize len, const char *filename,
                                GError **error)

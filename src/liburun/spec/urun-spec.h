@@ -474,9 +474,6 @@ gboolean urun_spec_check_nul (const char *data, gsize len, const char *filename,
 void urun_spec_free (UrunSpec *spec);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UrunSpec, urun_spec_free)
 
-/* A bare process object, as given to `exec --process FILE`.  Paths in
- * errors start at the top: `process.json: cwd: missing required field`. */
-UrunSpecProcess *urun_spec_process_load_file (const char *path, GError **error);
 UrunSpecProcess *urun_spec_process_load_data (const char *data, gssize len,
                                               const char *filename, GError **error);
 gboolean urun_spec_process_validate (const UrunSpecProcess *process, const char *filename,

@@ -39,14 +39,14 @@ urun_container_status_to_string (UrunContainerStatus status)
   return status_names[status];
 }
 
-const char *
+static const char *
 urun_cgroup_driver_to_string (UrunCgroupDriver driver)
 {
   g_return_val_if_fail (driver <= URUN_CGROUP_DRIVER_CGROUPFS, "none");
   return driver_names[driver];
 }
 
-gboolean
+static gboolean
 urun_cgroup_driver_from_string (const char *name, UrunCgroupDriver *out_driver)
 {
   for (guint i = 0; i < G_N_ELEMENTS (driver_names); i++)
@@ -70,7 +70,7 @@ record_alloc (void)
   return record;
 }
 
-char *
+static char *
 urun_state_now_rfc3339 (void)
 {
   struct timespec now;

@@ -37,10 +37,6 @@ typedef enum
 /* "creating", "created", "running", "paused" or "stopped". */
 const char *urun_container_status_to_string (UrunContainerStatus status);
 
-/* "none", "systemd" or "cgroupfs". */
-const char *urun_cgroup_driver_to_string (UrunCgroupDriver driver);
-gboolean urun_cgroup_driver_from_string (const char *name, UrunCgroupDriver *out_driver);
-
 /* The contents of state.json.  The OCI fields sit at the top level; urun's
  * own fields live under an "urun" object so that `state` can show both
  * without mixing them.  The status is not stored: it is derived each time by
@@ -101,9 +97,6 @@ typedef gboolean (*UrunStateFrozenFunc) (const UrunCgroupOutcome *cgroup);
 UrunContainerStatus urun_state_status (const UrunStateRecord *record, int dirfd,
                                        UrunStateFrozenFunc is_frozen);
 
-/* The current time as RFC 3339 UTC with nanoseconds. */
-char *urun_state_now_rfc3339 (void);
-
 /* The user name of @uid, or the uid as decimal text. */
 char *urun_state_owner_name (uid_t uid);
 
@@ -114,7 +107,6 @@ char *urun_state_owner_name (uid_t uid);
 char *urun_state_default_root_for (uid_t uid, const char *xdg_runtime_dir,
                                    gboolean initial_userns, const char *run_user_base,
                                    const char *tmpdir);
-
 
 typedef struct _UrunStateStore UrunStateStore;
 typedef struct _UrunContainerState UrunContainerState;
