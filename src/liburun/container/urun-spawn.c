@@ -149,6 +149,37 @@ fail_died (UrunInitProcess *process, GError **error)
                     process->reaped ? WEXITSTATUS (process->wait_status) : -1);
 }
 
+/* The next message from the child.  An fd may come (@out_passed_fd not
+ * NULL) only with URUN_SYNC_TERMINAL or URUN_SYNC_SECCOMP_FD; one sent
+ * with anything else is closed. */
+static int
+receive_message (UrunInitProcess *process, UrunSyncMessage *message, int *out_passed_fd)
+{
+  int r = urun_sync_receive_fd (process->sync_fd, message, out_passed_fd);
+
+  if (out_passed_fd != NULL && *out_passed_fd >= 0
+      && (r < 0 || (message->type != URUN_SYNC_TERMINAL
+                    && message->type != URUN_SYNC_SECCOMP_FD)))
+    urun_close_fdp (out_passed_fd);
+  return r;
+}
+
+/* The fd of a URUN_SYNC_TERMINAL (the pty master) or URUN_SYNC_SECCOMP_FD
+ * (the notify listener) message becomes @process's. */
+static gboolean
+adopt_passed_fd (UrunInitProcess *process, UrunSyncType type, int passed_fd, GError **error)
+{
+  gboolean terminal = type == URUN_SYNC_TERMINAL;
+  int *slot = terminal ? &process->terminal_fd : &process->seccomp_fd;
+
+  if (passed_fd < 0)
+    return urun_fail (error, URUN_ERROR_FAILED, "the container's init sent no %s",
+                      terminal ? "pty master" : "seccomp notify fd");
+  urun_close_fdp (slot);
+  *slot = passed_fd;
+  return TRUE;
+}
+
 /* A stage that died before it handed over, in the words each mode of
  * @end has always used (init's: entering its namespaces; exec's: with
  * the stage's exit status). */
@@ -179,12 +210,8 @@ urun_spawn_follow_stage (UrunInitProcess *process, UrunStageEnd end, const UrunI
     {
       UrunSyncMessage message;
       int passed_fd = -1;
-      int r = urun_sync_receive_fd (process->sync_fd, &message, until_exec ? &passed_fd : NULL);
+      int r = receive_message (process, &message, until_exec ? &passed_fd : NULL);
 
-      if (passed_fd >= 0
-          && (r < 0
-              || (message.type != URUN_SYNC_TERMINAL && message.type != URUN_SYNC_SECCOMP_FD)))
-        urun_close_fdp (&passed_fd);
       /* End of file: after the hand-over, the process ran execve (its end
        * is close-on-exec); before it, the stage died.  In init's stages
        * any failed read but a timeout means the stage died as well. */
@@ -217,16 +244,11 @@ urun_spawn_follow_stage (UrunInitProcess *process, UrunStageEnd end, const UrunI
           adopted = TRUE;
           break;
         case URUN_SYNC_TERMINAL:
-          if (!until_exec)
-            goto unexpected;
-          urun_close_fdp (&process->terminal_fd);
-          process->terminal_fd = passed_fd;
-          break;
         case URUN_SYNC_SECCOMP_FD:
           if (!until_exec)
             goto unexpected;
-          urun_close_fdp (&process->seccomp_fd);
-          process->seccomp_fd = passed_fd;
+          if (!adopt_passed_fd (process, message.type, passed_fd, error))
+            return FALSE;
           break;
         case URUN_SYNC_ERROR:
           /* Whoever sent it, the stage or the process, exits right after:
@@ -360,12 +382,8 @@ urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func
     {
       UrunSyncMessage message;
       int passed_fd = -1;
-      int r = urun_sync_receive_fd (process->sync_fd, &message, &passed_fd);
+      int r = receive_message (process, &message, &passed_fd);
 
-      if (passed_fd >= 0
-          && (r < 0
-              || (message.type != URUN_SYNC_TERMINAL && message.type != URUN_SYNC_SECCOMP_FD)))
-        urun_close_fdp (&passed_fd);
       if (r == -EPIPE || r == -ECONNRESET)
         return fail_died (process, error);
       if (r < 0)
@@ -376,18 +394,9 @@ urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func
         case URUN_SYNC_READY:
           return TRUE;
         case URUN_SYNC_TERMINAL:
-          if (passed_fd < 0)
-            return urun_fail (error, URUN_ERROR_FAILED,
-                              "the container's init sent no pty master");
-          urun_close_fdp (&process->terminal_fd);
-          process->terminal_fd = passed_fd;
-          break;
         case URUN_SYNC_SECCOMP_FD:
-          if (passed_fd < 0)
-            return urun_fail (error, URUN_ERROR_FAILED,
-                              "the container's init sent no seccomp notify fd");
-          urun_close_fdp (&process->seccomp_fd);
-          process->seccomp_fd = passed_fd;
+          if (!adopt_passed_fd (process, message.type, passed_fd, error))
+            return FALSE;
           break;
         case URUN_SYNC_ERROR:
           reap (process);
