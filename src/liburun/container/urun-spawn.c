@@ -128,7 +128,7 @@ urun_spawn_fail_from_message (const UrunSyncMessage *message, GError **error)
 }
 
 static gboolean
-urun_spawn_fail_receive (int r, const char *who, GError **error)
+fail_receive (int r, const char *who, GError **error)
 {
   if (r == -EAGAIN)
     return urun_fail (error, URUN_ERROR_INIT_FAILED, "%s did not answer within %u s", who,
@@ -218,7 +218,7 @@ urun_spawn_follow_stage (UrunInitProcess *process, UrunStageEnd end, const UrunI
       if (r == -EPIPE || r == -ECONNRESET || (r < 0 && r != -EAGAIN && !until_exec))
         return adopted ? TRUE : fail_stage_died (process, end, who, error);
       if (r < 0)
-        return urun_spawn_fail_receive (r, who, error);
+        return fail_receive (r, who, error);
 
       switch (message.type)
         {
@@ -387,7 +387,7 @@ urun_spawn_wait_ready (UrunInitProcess *process, UrunRuntimeHooksFunc hooks_func
       if (r == -EPIPE || r == -ECONNRESET)
         return fail_died (process, error);
       if (r < 0)
-        return urun_spawn_fail_receive (r, "the container's init", error);
+        return fail_receive (r, "the container's init", error);
 
       switch (message.type)
         {
@@ -426,7 +426,7 @@ urun_spawn_wait_exec (UrunInitProcess *process, GError **error)
   if (r == -EPIPE || r == -ECONNRESET)
     return TRUE;
   if (r < 0)
-    return urun_spawn_fail_receive (r, "the container's init", error);
+    return fail_receive (r, "the container's init", error);
   if (message.type == URUN_SYNC_ERROR)
     {
       reap (process);

@@ -3,7 +3,7 @@
  *
  * Zone: shared.  The init child uses the raw send/receive helpers, so this
  * header is free of GLib; the host-side helpers that turn a message into a
- * GError live in urun-sync-host.h.
+ * GError live in container/urun-spawn.h (urun_spawn_fail_from_message()).
  *
  * Why SOCK_SEQPACKET: each message arrives whole or not at all, and a peer
  * that dies reads as end-of-file instead of a hang.
