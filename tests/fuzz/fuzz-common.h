@@ -14,6 +14,15 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* A g_return_if_fail() that fires, or any critical or warning logged, is a
+ * bug the input found (liburun logs nothing above debug): abort, so that
+ * libFuzzer keeps the input and the replay test fails on it. */
+__attribute__ ((constructor)) static void
+urun_fuzz_fatal_criticals (void)
+{
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+}
+
 /* An input is either accepted (@ok, no error) or refused with an error
  * that has a message; anything else is a bug, reported as a crash. */
 static inline void

@@ -147,6 +147,10 @@ test_errors (void)
     { "DeviceAllow=/dev/null rx", "invalid value `/dev/null rx` for property DeviceAllow" },
     { "IOReadBandwidthMax=/dev/sda", "invalid value `/dev/sda` for property IOReadBandwidthMax" },
     { "RuntimeMaxSec=soon", "invalid value `soon` for property RuntimeMaxSec: expected a time span" },
+    /* Found by fuzz-property: bytes that are no UTF-8 reached
+     * g_variant_new_string(). */
+    { "Description=caf\xc3", "invalid property `Description=caf\xef\xbf\xbd`: not valid UTF-8" },
+    { "KillMode=\xff", "not valid UTF-8" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -532,6 +532,15 @@ urun_systemd_property_parse (const char *assignment, GPtrArray *list, GError **e
   g_return_val_if_fail (assignment != NULL, FALSE);
   g_return_val_if_fail (list != NULL, FALSE);
 
+  /* D-Bus strings are UTF-8 (g_variant_new_string() refuses anything
+   * else), and a command-line argument may be any bytes. */
+  if (!g_utf8_validate (assignment, -1, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (assignment, -1);
+
+      return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
+                        "invalid property `%s`: not valid UTF-8", shown);
+    }
   eq = strchr (assignment, '=');
   if (eq == NULL || eq == assignment)
     return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
@@ -560,6 +569,13 @@ urun_systemd_property_parse_annotation (const char *name, const char *value, GPt
 
   g_return_val_if_fail (name != NULL && value != NULL, FALSE);
 
+  if (!g_utf8_validate (name, -1, NULL) || !g_utf8_validate (value, -1, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (name, -1);
+
+      return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
+                        "annotation `org.systemd.property.%s`: not valid UTF-8", shown);
+    }
   if (*name == '\0' || !g_ascii_isupper (*name))
     return urun_fail (error, URUN_ERROR_INVALID_CONFIG,
                       "annotation `org.systemd.property.%s`: `%s` is not a systemd property "
