@@ -197,6 +197,17 @@ urun_state_record_to_json (const UrunStateRecord *record, const char *status)
   return json_builder_get_root (builder);
 }
 
+/* The string @node holds, or NULL when it holds anything else (json-glib's
+ * getters assert the node's type: a critical, not an answer). */
+static const char *
+string_of (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 /* Reads member @name of @object as a string into *@out (copied).  Absent or
  * null leaves *@out alone unless @required. */
 static gboolean
@@ -211,11 +222,11 @@ get_string (JsonObject *object, const char *path, const char *name, gboolean req
         return urun_fail (error, URUN_ERROR_FAILED, "state.json: `%s%s` is missing", path, name);
       return TRUE;
     }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (string_of (node) == NULL)
     return urun_fail (error, URUN_ERROR_FAILED, "state.json: `%s%s` must be a string", path,
                       name);
   g_free (*out);
-  *out = g_strdup (json_node_get_string (node));
+  *out = g_strdup (string_of (node));
   return TRUE;
 }
 
@@ -355,7 +366,7 @@ parse_urun_object (UrunStateRecord *record, JsonObject *urun, GError **error)
         }
       for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
         {
-          const char *limit = json_node_get_string (json_array_get_element (array, i));
+          const char *limit = string_of (json_array_get_element (array, i));
 
           if (limit == NULL)
             return urun_fail (error, URUN_ERROR_FAILED,
@@ -421,8 +432,7 @@ urun_state_record_from_json (JsonNode *node, GError **error)
 
       for (GList *l = members; l != NULL; l = l->next)
         {
-          const char *value = json_object_get_string_member_with_default (annotations, l->data,
-                                                                          NULL);
+          const char *value = string_of (json_object_get_member (annotations, l->data));
 
           if (value == NULL)
             {
