@@ -15,12 +15,22 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 /* A g_return_if_fail() that fires, or any critical or warning logged, is a
- * bug the input found (liburun logs nothing above debug): abort, so that
- * libFuzzer keeps the input and the replay test fails on it. */
+ * bug the input found (liburun logs nothing above debug): print it and
+ * abort(), so that libFuzzer keeps the input (it catches SIGABRT, not the
+ * SIGTRAP of GLib's own fatal logs) and the replay test fails on it. */
+static void
+urun_fuzz_log_handler (const char *domain, GLogLevelFlags level, const char *message,
+                       gpointer data)
+{
+  g_log_default_handler (domain, level, message, data);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    abort ();
+}
+
 __attribute__ ((constructor)) static void
 urun_fuzz_fatal_criticals (void)
 {
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_log_set_default_handler (urun_fuzz_log_handler, NULL);
 }
 
 /* An input is either accepted (@ok, no error) or refused with an error
