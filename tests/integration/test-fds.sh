@@ -105,6 +105,18 @@ is "$(fds_of "$(cat "$URUN_TEST_TMPDIR/p5.out")")" "0 1 2 3 6" \
   "create --preserve-fds 6 with fds 3 and 6 open: none of urun's fds fills the gaps"
 run_urun delete p5
 
+# A createContainer hook gets the state on stdin from a memfd, which urun
+# may have to move above the preserved range: it is written through its
+# new number.
+new_bundle hb true || done_testing
+# The hook fails unless it reads this container's state on stdin.
+edit_config "$bundle" 'c["hooks"] = {"createContainer": [{"path": "/bin/grep", "args": ["grep", "-q", "\"h1\""]}]}'
+(cd / && exec 3<"$f3" 6<"$f4" && \
+   "$URUN" --root "$root" create --preserve-fds 6 --bundle "$bundle" h1 >"$URUN_TEST_TMPDIR/h1.out" 2>&1)
+is "$?" 0 "create --preserve-fds 6 with a gap, whose createContainer hook reads the state" \
+  || diag "$(cat "$URUN_TEST_TMPDIR/h1.out")"
+run_urun delete --force h1
+
 # ---- LISTEN_FDS -------------------------------------------------------------------
 # LISTEN_PID must name urun itself: the shell sets it to its own pid and
 # then becomes urun with exec.

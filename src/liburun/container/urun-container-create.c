@@ -399,9 +399,11 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
           urun_fail_errno (error, errno, "memfd_create");
           goto fail;
         }
-      creation->owner->plan.state_fd = urun_plan_owner_keep_fd (creation->owner, state_fd, error);
-      if (creation->owner->plan.state_fd < 0)
+      /* Moved, maybe: the memfd is written through its new number below. */
+      state_fd = urun_plan_owner_keep_fd (creation->owner, state_fd, error);
+      if (state_fd < 0)
         goto fail;
+      creation->owner->plan.state_fd = state_fd;
     }
   if (!urun_container_save_config (creation->state, config, config_length, error))
     goto fail;

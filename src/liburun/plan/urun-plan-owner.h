@@ -38,7 +38,7 @@ typedef struct
 {
   UrunInitPlan plan;
   GPtrArray *allocations;    /* everything the plan points to (g_free) */
-  GArray *fds;               /* int: fds to close once the child runs */
+  GArray *fds;               /* int: the fds init uses (plan.keep_fds once sealed); closed with the owner */
 } UrunPlanOwner;
 
 /* An empty owner whose plan has every fd at -1. */
