@@ -14,10 +14,12 @@ the wall and CPU columns from the others.  Prints medians and the paired
 ratios of urun to crun and runc.
 
 --driver picks the cgroup driver of urun and crun (disabled or cgroupfs;
-runc always uses cgroupfs and has no other choice here), --floor adds the
-minimal runtime of bench/minimal-runtime.c to the `run` rows.  As a user
-(rootless) the same runs happen in the user's own state roots.  Each
-runtime's stderr goes to a file in --work, printed when a command fails.
+runc always uses cgroupfs and has no other choice here), each --floor
+NAME=PATH adds a build of bench/minimal-runtime.c to the `run` rows, and
+--base another urun build (urun/base: what a change bought).  The
+state roots are in --state (default: --work).  As a user (rootless) the
+same runs happen in the user's own state roots.  Each runtime's stderr goes
+to a file in --work, printed when a command fails.
 """
 import argparse
 import os
@@ -33,17 +35,20 @@ STDERR = None
 WORK = None
 
 
-def runtimes(urun, work, driver):
-    def cmd(base, state):
-        return lambda *args: base + ["--root", state] + list(args)
+def runtimes(urun, state, driver, base=None):
+    def cmd(argv, root):
+        return lambda *args: argv + ["--root", root] + list(args)
 
     manager = "--cgroup-manager=" + driver
-    return {
+    rts = {
         # The same driver for urun and crun: the same work on both sides.
-        "urun": cmd([urun, manager], os.path.join(work, "state-urun")),
-        "crun": cmd(["crun", manager], os.path.join(work, "state-crun")),
-        "runc": cmd(["runc"], os.path.join(work, "state-runc")),
+        "urun": cmd([urun, manager], os.path.join(state, "state-urun")),
+        "crun": cmd(["crun", manager], os.path.join(state, "state-crun")),
+        "runc": cmd(["runc"], os.path.join(state, "state-runc")),
     }
+    if base:
+        rts["base"] = cmd([base, manager], os.path.join(state, "state-base"))
+    return rts
 
 
 def measure(argv, check=True, rss=False):
@@ -94,18 +99,23 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("-n", type=int, default=100)
     ap.add_argument("--driver", choices=["disabled", "cgroupfs"], default="disabled")
-    ap.add_argument("--floor", help="the minimal runtime (bench/minimal-runtime.c)")
+    ap.add_argument("--floor", action="append", default=[], metavar="NAME=PATH",
+                    help="a build of bench/minimal-runtime.c, shown as NAME")
+    ap.add_argument("--state", help="the directory of the state roots (default: --work)")
     ap.add_argument("--no-runc", action="store_true", help="leave runc out")
+    ap.add_argument("--base", help="another urun build, shown as base: what a change bought")
     args = ap.parse_args()
 
     global WORK, STDERR
     WORK = args.work
     STDERR = os.open(os.path.join(WORK, "stderr"), os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-    rts = runtimes(args.urun, args.work, args.driver)
+    rts = runtimes(args.urun, args.state or args.work, args.driver, args.base)
     if args.no_runc:
         del rts["runc"]
     names = list(rts)
-    floor_run = []
+    floors = [f.split("=", 1) for f in args.floor]
+    # floor_runs[name] = list of (wall, cpu, rss), one per iteration
+    floor_runs = {name: [] for name, _ in floors}
     rootfs = os.path.join(args.bundle, "rootfs")
     ops = ["run", "create", "start", "delete"]
     # results[op][runtime] = list of (wall, cpu, rss), one per iteration
@@ -138,12 +148,13 @@ def main():
                     results[op][name].append(w[:2] + (None,))
         if rss:
             floor.append(measure(["/bin/true"], rss=True)[2])
-        if args.floor:
-            w = measure([args.floor, rootfs, "/bin/true"], rss=rss)
+        for name, path in floors:
+            w = measure([path, rootfs, "/bin/true"], rss=rss)
+            runs = floor_runs[name]
             if rss:
-                floor_run[i // 2] = floor_run[i // 2][:2] + (w[2],)
+                runs[i // 2] = runs[i // 2][:2] + (w[2],)
             else:
-                floor_run.append(w[:2] + (None,))
+                runs.append(w[:2] + (None,))
         if (i + 1) % 20 == 0:
             print("# %d/%d" % ((i + 1) // 2, args.n), file=sys.stderr, flush=True)
 
@@ -152,32 +163,32 @@ def main():
 
     print()
     print("medians over %d iterations (wall and CPU in ms, peak RSS in KiB)" % args.n)
-    print("%-8s %-5s %9s %9s %9s" % ("op", "rt", "wall", "cpu", "rss"))
+    print("%-8s %-10s %9s %9s %9s" % ("op", "rt", "wall", "cpu", "rss"))
     for op in ops:
         for name in names:
             rs = results[op][name]
-            print("%-8s %-5s %9.2f %9.2f %9d" % (op, name, med([r[0] for r in rs]) * 1000,
+            print("%-8s %-10s %9.2f %9.2f %9d" % (op, name, med([r[0] for r in rs]) * 1000,
                                                   med([r[1] for r in rs]) * 1000,
                                                   med([r[2] for r in rs])))
-    if floor_run:
-        print("%-8s %-5s %9.2f %9.2f %9d   (bench/minimal-runtime.c)" % (
-            "run", "floor", med([r[0] for r in floor_run]) * 1000,
-            med([r[1] for r in floor_run]) * 1000, med([r[2] for r in floor_run])))
+    for name, runs in floor_runs.items():
+        print("%-8s %-10s %9.2f %9.2f %9d   (bench/minimal-runtime.c)" % (
+            "run", name, med([r[0] for r in runs]) * 1000,
+            med([r[1] for r in runs]) * 1000, med([r[2] for r in runs])))
     print("(peak RSS floor of the GNU time launcher, /bin/true: %d KiB)" % med(floor))
     print()
     print("paired ratios (median of per-iteration ratios; < 1 means urun is better)")
-    print("%-8s %-10s %9s %9s %9s" % ("op", "ratio", "wall", "cpu", "rss"))
+    print("%-8s %-16s %9s %9s %9s" % ("op", "ratio", "wall", "cpu", "rss"))
     for op in ops:
         u = results[op]["urun"]
         others = [(n, results[op][n]) for n in names if n != "urun"]
-        if op == "run" and floor_run:
-            others.append(("floor", floor_run))
+        if op == "run":
+            others += list(floor_runs.items())
         for other, o in others:
             ratios = []
             for k in range(3):
                 pairs = [(a[k], b[k]) for a, b in zip(u, o) if b[k] > 0]
                 ratios.append(med([a / b for a, b in pairs]) if pairs else float("nan"))
-            print("%-8s %-10s %9.2f %9.2f %9.2f" % (op, "urun/" + other, *ratios))
+            print("%-8s %-16s %9.2f %9.2f %9.2f" % (op, "urun/" + other, *ratios))
     total = {n: sum(med([r[0] for r in results[op][n]]) for op in ("create", "start", "delete"))
              for n in names}
     print()

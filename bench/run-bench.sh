@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/run-bench.sh: urun against crun and runc on the same busybox bundle.
 #
-#   sudo bench/run-bench.sh [-n ITERATIONS] [-u USER] [URUN_BINARY]
+#   sudo bench/run-bench.sh [-n ITERATIONS] [-u USER] [-s tmpfs|disk] [-b BASE_URUN] [URUN_BINARY]
 #
 # Measures, in one interleaved run (each iteration runs every runtime once,
 # in a shuffled order, so that drifts of a shared machine hit all alike):
@@ -14,7 +14,17 @@
 # reaped).  Prints medians and the paired ratios urun/crun and urun/runc
 # (the median of the per-iteration ratios), and urun/floor for `run`: the
 # floor is bench/minimal-runtime.c (clone, pivot_root, exec), built here
-# with gcc.
+# with gcc; floor+libs is the same program linked with json-glib (so glib,
+# gobject and gio) parsing config.json first, the floor of any runtime on
+# urun's fixed libraries.
+#
+# With -b, another urun build runs beside the others, and urun/base is the
+# paired ratio of what the change between the two bought.
+#
+# The state roots of all three runtimes are on a tmpfs (-s tmpfs, the
+# default), as /run and $XDG_RUNTIME_DIR are wherever systemd runs; -s disk
+# keeps them in the work directory under /tmp, which is ext4 on this VM
+# (the setting of the runs in bench/README.md before the tmpfs one).
 #
 # Three sets, one after the other, each printed with its ratios:
 #   root-disabled: --cgroup-manager=disabled for urun and crun (runc has
@@ -43,13 +53,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 iterations=100
 user="urun-tester"
+state_fs=tmpfs
+base=
 while [ $# -gt 1 ]; do
   case $1 in
     -n) iterations=$2; shift 2 ;;
     -u) user=$2; shift 2 ;;
+    -s) state_fs=$2; shift 2 ;;
+    -b) base=$2; shift 2 ;;
     *) break ;;
   esac
 done
+case $state_fs in
+  tmpfs|disk) ;;
+  *) echo "$0: -s takes tmpfs or disk, not $state_fs" >&2; exit 1 ;;
+esac
 urun=${1:-${URUN:-$top/build/src/cli/urun}}
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -76,24 +94,29 @@ fi
 
 work=$(mktemp -d /tmp/urun-bench.XXXXXX)
 chmod 755 "$work"
-cleanup ()
+# Containers a failed iteration left behind in the state roots under $1.
+delete_leftovers ()
 {
   local set rt id
-  # Containers a failed iteration left behind.
-  for set in "$work"/set-*; do
-    for rt in urun crun runc; do
+  for set in "$1"/set-*; do
+    for rt in urun base crun runc; do
       [ -d "$set/state-$rt" ] || continue
       for id in "$set/state-$rt"/*; do
         [ -e "$id" ] || continue
         id=$(basename "$id")
         case $rt in
           urun) "$urun" --root "$set/state-$rt" delete --force "$id" ;;
+          base) "$base" --root "$set/state-$rt" delete --force "$id" ;;
           crun) crun --cgroup-manager=disabled --root "$set/state-$rt" delete --force "$id" ;;
           runc) runc --root "$set/state-$rt" delete --force "$id" ;;
         esac
       done >/dev/null 2>&1 || true
     done
   done
+}
+cleanup ()
+{
+  delete_leftovers "$work/state"
   rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
@@ -133,7 +156,11 @@ with open(p, "w") as f:
 
 make_bundle "$work/bundle"
 gcc -O2 -o "$work/minimal-runtime" "$here/minimal-runtime.c"
-mkdir -p "$work/set-root-disabled" "$work/set-root-cgroupfs"
+# Linked as urun is (full RELRO; meson's default --as-needed).
+# shellcheck disable=SC2046 # pkg-config's words
+gcc -O2 -DWITH_LIBRARIES -o "$work/minimal-runtime-libs" "$here/minimal-runtime.c" \
+  $(pkg-config --cflags --libs json-glib-1.0) -Wl,--as-needed -Wl,-z,relro -Wl,-z,now
+mkdir -p "$work/set-root-disabled" "$work/set-root-cgroupfs" "$work/state"
 if [ -n "$user" ]; then
   mkdir -p "$work/set-rootless-disabled"
   chown "$user:" "$work/set-rootless-disabled"
@@ -147,7 +174,7 @@ echo "# urun: $("$urun" --version | head -n 1)"
 echo "# crun: $(crun --version | head -n 1)"
 echo "# runc: $(runc --version | head -n 1)"
 echo "# kernel $(uname -r), $(nproc) CPUs, $iterations iterations," \
-  "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "state roots on $state_fs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # One set: its label, then bench.py's options.  The rootless set runs
 # bench.py as $user through setpriv.
@@ -166,19 +193,29 @@ bench_set ()
       python=/usr/bin/python3
       ;;
   esac
-  "${as[@]}" "$python" "$here/bench.py" --urun "$urun" --floor "$work/minimal-runtime" \
-    --work "$work/set-$label" -n "$iterations" "$@"
+  mkdir -p "$work/state/set-$label"
+  if [ -n "${as[*]}" ]; then chown "$user:" "$work/state/set-$label"; fi
+  "${as[@]}" "$python" "$here/bench.py" --urun "$urun" \
+    --floor "floor=$work/minimal-runtime" --floor "floor+libs=$work/minimal-runtime-libs" \
+    --work "$work/set-$label" --state "$work/state/set-$label" -n "$iterations" \
+    ${base:+--base "$base"} "$@"
 }
 
-export -f bench_set
-export urun here work iterations user
+export -f bench_set delete_leftovers
+export urun here work iterations user base
+# Why the tmpfs is mounted in the private namespace: it goes with it, and
+# the leftovers in it are deleted before (the trap) while it is visible.
 # shellcheck disable=SC2016 # expanded by the inner shell
 unshare -m --propagation private bash -c '
   set -e
   if [ -n "$(cat "$1" 2>/dev/null)" ]; then mount --bind "$2" "$1"; fi
+  if [ "$3" = tmpfs ]; then
+    mount -t tmpfs -o mode=755 urun-bench-state "$work/state"
+    trap "delete_leftovers \"\$work/state\"" EXIT
+  fi
   bench_set root-disabled --bundle "$work/bundle" --driver disabled
   bench_set root-cgroupfs --bundle "$work/bundle" --driver cgroupfs
   if [ -n "$user" ]; then
     bench_set rootless-disabled --bundle "$work/set-rootless-disabled/bundle" \
       --driver disabled --no-runc
-  fi' _ "$controllers" "$work/empty"
+  fi' _ "$controllers" "$work/empty" "$state_fs"
