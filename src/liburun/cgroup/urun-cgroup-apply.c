@@ -243,14 +243,14 @@ urun_cgroup_apply_v1 (const char *path, GPtrArray *writes, gboolean best_effort,
     {
       UrunCgroupWrite *w = g_ptr_array_index (writes, i);
       g_autofree char *dir = urun_cgroup_v1_dir (w->controller, path);
+      gboolean mounted = dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR);
       int r;
 
-      if ((dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
-          && urun_cgroup_write_is_device_rule (w))
+      if (!mounted && urun_cgroup_write_is_device_rule (w))
         return urun_fail (error, URUN_ERROR_NOT_SUPPORTED,
                           "linux.resources.devices: no cgroup v1 devices hierarchy is mounted, "
                           "so the device rules cannot be enforced");
-      if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+      if (!mounted)
         {
           g_ptr_array_add (dropped, g_strdup_printf ("%s (no cgroup v1 %s hierarchy is mounted)",
                                                      w->limit, w->controller));

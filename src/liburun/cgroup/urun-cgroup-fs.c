@@ -14,6 +14,7 @@
 #include "cgroup/urun-cgroup-private.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
+#include "util/urun-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,12 +61,9 @@ urun_cgroup_read_file (const char *dir, const char *file)
   g_autofree char *contents = NULL;
   gsize len;
 
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    {
-      if (errno == 0)
-        errno = ENOENT;
-      return NULL;
-    }
+  contents = urun_file_read (path, &len, NULL);
+  if (contents == NULL)
+    return NULL;
   while (len > 0 && contents[len - 1] == '\n')
     contents[--len] = '\0';
   return g_steal_pointer (&contents);
@@ -118,7 +116,7 @@ read_v1_mounts (void)
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
 
-  if (!g_file_get_contents ("/proc/self/mounts", &text, NULL, NULL))
+  if ((text = urun_file_read ("/proc/self/mounts", NULL, NULL)) == NULL)
     return mounts;
   lines = g_strsplit (text, "\n", -1);
   for (char **l = lines; *l; l++)
@@ -201,9 +199,10 @@ urun_cgroup_path_of_pid (pid_t pid, GError **error)
   g_autoptr (GError) local = NULL;
   g_auto (GStrv) lines = NULL;
 
-  if (!g_file_get_contents (file, &text, NULL, &local))
+  text = urun_file_read (file, NULL, &local);
+  if (text == NULL)
     {
-      urun_fail (error, URUN_ERROR_NOT_FOUND, "read %s: %s", file, local->message);
+      urun_fail (error, URUN_ERROR_NOT_FOUND, "%s", local->message);
       return NULL;
     }
   lines = g_strsplit (text, "\n", -1);

@@ -8,6 +8,7 @@
 #include "cgroup/urun-cgroup-private.h"
 #include "util/urun-test-hook.h"
 #include "util/urun-error.h"
+#include "util/urun-file.h"
 
 #include <errno.h>
 #include <string.h>
@@ -24,7 +25,7 @@ cgroups_of_pid (const char *pidtext)
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
 
-  if (!g_file_get_contents (file, &text, NULL, NULL))
+  if ((text = urun_file_read (file, NULL, NULL)) == NULL)
     return where;
   lines = g_strsplit (text, "\n", -1);
   for (char **l = lines; *l; l++)

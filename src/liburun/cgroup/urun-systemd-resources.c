@@ -7,6 +7,7 @@
 
 #include "cgroup/urun-cgroup-private.h"
 #include "cgroup/urun-systemd.h"
+#include "util/urun-file.h"
 
 #include <string.h>
 
@@ -54,7 +55,7 @@ device_class_name (gboolean block, gint64 major)
   g_auto (GStrv) lines = NULL;
   gboolean in_section = FALSE;
 
-  if (!g_file_get_contents ("/proc/devices", &text, NULL, NULL))
+  if ((text = urun_file_read ("/proc/devices", NULL, NULL)) == NULL)
     return NULL;
   lines = g_strsplit (text, "\n", -1);
   for (char **l = lines; *l; l++)

@@ -36,6 +36,7 @@
 #include "container/urun-spawn.h"
 #include "init/urun-sync.h"
 #include "container/urun-terminal.h"
+#include "util/urun-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -324,7 +325,7 @@ decide_setgroups (Exec *exec, GPtrArray *warnings)
   g_autofree char *text = NULL;
   UrunInitPlan *plan = &exec->owner->plan;
 
-  plan->can_setgroups = !(g_file_get_contents (path, &text, NULL, NULL)
+  plan->can_setgroups = !((text = urun_file_read (path, NULL, NULL)) != NULL
                           && g_str_has_prefix (text, "deny"));
   if (!plan->can_setgroups && plan->n_additional_gids > 0)
     g_ptr_array_add (warnings,

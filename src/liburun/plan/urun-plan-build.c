@@ -13,6 +13,7 @@
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
 #include "spec/urun-spec-names.h"
+#include "util/urun-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,7 +147,7 @@ setgroups_denied_here (void)
 {
   g_autofree char *text = NULL;
 
-  return g_file_get_contents ("/proc/self/setgroups", &text, NULL, NULL)
+  return (text = urun_file_read ("/proc/self/setgroups", NULL, NULL)) != NULL
          && g_str_has_prefix (text, "deny");
 }
 

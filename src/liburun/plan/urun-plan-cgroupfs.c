@@ -18,6 +18,7 @@
 #include "plan/urun-plan-parts.h"
 
 #include "util/urun-error.h"
+#include "util/urun-file.h"
 
 #include <errno.h>
 #include <string.h>
@@ -263,11 +264,12 @@ urun_plan_build_cgroups (UrunPlanOwner *owner, GError **error)
 
   g_return_val_if_fail (owner != NULL, FALSE);
 
-  if (!g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, &local))
+  mountinfo = urun_file_read ("/proc/self/mountinfo", NULL, &local);
+  if (mountinfo == NULL)
     return urun_fail (error, URUN_ERROR_FAILED, "cannot find the host's cgroup hierarchies: %s",
                       local->message);
   /* A kernel without cgroups has no such file, and no hierarchies. */
-  g_file_get_contents ("/proc/self/cgroup", &cgroup, NULL, NULL);
+  cgroup = urun_file_read ("/proc/self/cgroup", NULL, NULL);
   urun_plan_cgroups_from_text (owner, mountinfo, cgroup);
   return TRUE;
 }

@@ -12,6 +12,7 @@
 #include "util/urun-error.h"
 #include "plan/urun-seccomp.h"
 #include "spec/urun-spec-names.h"
+#include "util/urun-file.h"
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
@@ -42,7 +43,7 @@ read_cap_last (void)
   g_autofree char *text = NULL;
   gint64 value;
 
-  if (!g_file_get_contents (CAP_LAST_CAP_PATH, &text, NULL, NULL))
+  if ((text = urun_file_read (CAP_LAST_CAP_PATH, NULL, NULL)) == NULL)
     return URUN_CAP_LAST;
   value = g_ascii_strtoll (text, NULL, 10);
   return value > 0 && value < 64 ? (int) value : URUN_CAP_LAST;
@@ -201,7 +202,7 @@ apparmor_enabled (void)
 {
   g_autofree char *text = NULL;
 
-  return g_file_get_contents (APPARMOR_ENABLED_PATH, &text, NULL, NULL) && text[0] == 'Y';
+  return (text = urun_file_read (APPARMOR_ENABLED_PATH, NULL, NULL)) != NULL && text[0] == 'Y';
 }
 
 static gboolean

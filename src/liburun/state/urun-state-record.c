@@ -9,6 +9,7 @@
 #include "util/urun-id.h"
 #include "util/urun-json-file.h"
 #include "util/urun-proc.h"
+#include "util/urun-time.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -74,13 +76,23 @@ static char *
 urun_state_now_rfc3339 (void)
 {
   struct timespec now;
-  struct tm tm;
-  char seconds[32];
 
   clock_gettime (CLOCK_REALTIME, &now);
-  gmtime_r (&now.tv_sec, &tm);
-  strftime (seconds, sizeof seconds, "%Y-%m-%dT%H:%M:%S", &tm);
-  return g_strdup_printf ("%s.%09ldZ", seconds, (long) now.tv_nsec);
+  return urun_time_format_rfc3339_utc (&now);
+}
+
+/* A random suffix for a temporary file.  Why getrandom(2) first: one
+ * syscall, where g_random_int() opens and reads /dev/urandom and seeds a
+ * generator on its first call.  The writer holds the container's lock, so
+ * a suffix only has to miss what a killed writer left. */
+static guint32
+temp_suffix (void)
+{
+  guint32 value;
+
+  if (getrandom (&value, sizeof value, GRND_NONBLOCK) == (ssize_t) sizeof value)
+    return value;
+  return g_random_int ();
 }
 
 char *
@@ -477,7 +489,7 @@ urun_state_record_save (const UrunStateRecord *record, int dirfd, GError **error
   for (int attempt = 0; fd < 0; attempt++)
     {
       g_free (tmp_name);
-      tmp_name = g_strdup_printf (".%s.%08x", URUN_STATE_FILE, g_random_int ());
+      tmp_name = g_strdup_printf (".%s.%08x", URUN_STATE_FILE, temp_suffix ());
       fd = openat (dirfd, tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
       if (fd < 0 && (errno != EEXIST || attempt > 100))
         return urun_fail_errno (error, errno, "create a temporary file for %s", URUN_STATE_FILE);

@@ -4,6 +4,7 @@
 
 #include "util/urun-subid.h"
 #include "util/urun-error.h"
+#include "util/urun-file.h"
 
 #include <errno.h>
 #include <string.h>
@@ -32,9 +33,10 @@ read_ranges (const char *path, const char *user_name, guint32 id, gboolean all, 
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+  contents = urun_file_read (path, NULL, &local_error);
+  if (contents == NULL)
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      if (g_error_matches (local_error, URUN_ERROR, URUN_ERROR_NOT_FOUND))
         return g_steal_pointer (&ranges);
       urun_fail (error, URUN_ERROR_FAILED, "%s", local_error->message);
       return NULL;

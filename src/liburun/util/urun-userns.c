@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "util/urun-userns.h"
+#include "util/urun-file.h"
 
 #include <stdio.h>
 
@@ -13,7 +14,7 @@ read_is_initial (void)
   guint64 inside, outside, count;
 
   /* No /proc/self/uid_map: a kernel without user namespaces. */
-  if (!g_file_get_contents ("/proc/self/uid_map", &contents, NULL, NULL))
+  if ((contents = urun_file_read ("/proc/self/uid_map", NULL, NULL)) == NULL)
     return TRUE;
   /* The initial namespace maps every id onto itself: "0 0 4294967295". */
   if (sscanf (contents, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
