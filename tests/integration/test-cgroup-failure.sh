@@ -126,10 +126,14 @@ run_urun delete --force ok1
 # the container's cpuset cgroup has no cpus (below a cpuset parent the test
 # made empty), so moving init fails after the memory hierarchy.  urun must
 # write init back into the caller's memory cgroup, never into the root's.
+# Init is moved by its pid only when it cannot be born in its cgroup:
+# execCPUAffinity.initial (those CPUs are for init before it joins the
+# container's cgroup) makes it so here.
 if command -v strace >/dev/null && [ -d "$CG/cpuset" ] && [ -d "$CG/memory" ]; then
   mkdir -p "$CG/memory/$top/caller" "$CG/cpuset/$top/empty"
   reset_config
-  edit_config "$b" "c['linux']['cgroupsPath'] = '/$top/empty/c'"
+  edit_config "$b" "c['linux']['cgroupsPath'] = '/$top/empty/c'
+c['process']['execCPUAffinity'] = {'initial': '0'}"
   trace=$URUN_TEST_TMPDIR/trace
   # No leak check under ptrace: LeakSanitizer cannot run there.
   bash -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' _ "$CG/memory/$top/caller" \
@@ -142,6 +146,21 @@ if command -v strace >/dev/null && [ -d "$CG/cpuset" ] && [ -d "$CG/memory" ]; t
   fails "... init is not moved to the root memory cgroup" grep -qx "$CG/memory/cgroup.procs" <<<"$moved_to"
   ok "... but back into the caller's" grep -qx "$CG/memory/$top/caller/cgroup.procs" <<<"$moved_to"
   no_leftovers "... leaving no state and no process" "$b" mv1
+  is "$(ls -d "$CG"/*/"$top"/empty/c 2>/dev/null)" "" "... and no cgroup"
+
+  # Born in its cgroup (the default), init writes "0" into each v1
+  # `tasks` file itself, first thing: the cpuset one fails, init reports
+  # it and exits, and nothing of it is moved by pid anywhere.
+  edit_config "$b" "del c['process']['execCPUAffinity']"
+  env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -o "$trace" -e trace=openat -e signal=none \
+    "$URUN" --root "$URUN_TEST_STATE_ROOT" create --bundle "$b" mv2 >/dev/null 2>"$URUN_TEST_TMPDIR/mv2.err"
+  is "$?" 1 "born in its cgroup: create fails when init cannot enter its cpuset cgroup"
+  like "$(cat "$URUN_TEST_TMPDIR/mv2.err")" \
+    "move into the container's cgroup \`$CG/cpuset/$top/empty/c/tasks\`: No space left on device" \
+    "... naming the file init could not write"
+  unlike "$(grep -o "\"$CG/[^\"]*/cgroup.procs\", O_WRONLY" "$trace")" . "... and moving nothing by pid"
+  no_leftovers "... leaving no state and no process" "$b" mv2
   is "$(ls -d "$CG"/*/"$top"/empty/c 2>/dev/null)" "" "... and no cgroup"
 else
   skip "needs strace and the cpuset and memory hierarchies"

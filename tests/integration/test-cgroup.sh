@@ -207,6 +207,78 @@ is "$left" "" "no cgroup directory left after a failed create"
 run_urun list -q
 is "$out" "" "no state left after a failed create"
 
+# ---- init is born in its cgroup, not moved there by pid ---------------------------------
+# Writing a pid into cgroup.procs takes the kernel's global cgroup lock,
+# whose first taking waits for an RCU grace period (7-14 ms; urun-cgroup.h).
+# So init is cloned into the v2 directory (CLONE_INTO_CGROUP) and writes
+# "0" into each v1 hierarchy's `tasks` file itself; strace's -y names each
+# write's file.  LeakSanitizer cannot run under ptrace (see test-faults.sh).
+no_leak_check=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0")
+v2dir=
+if [ "$mode" = unified ]; then v2dir=$CG; elif [ -d "$CG/unified" ]; then v2dir=$CG/unified; fi
+if ! command -v strace >/dev/null; then
+  skip "strace is missing (tests/setup-debian.sh installs it)"
+else
+  # A foreground run: strace -f ends with the last of its tracees.
+  set_args "$b" urun-test-helper exit 0
+  edit_config "$b" "c['linux']['cgroupsPath'] = '/$top/born'"
+  trace=$URUN_TEST_TMPDIR/born.trace
+  # -ff: a file per process, so that no call is split across lines.
+  "${no_leak_check[@]}" strace -ff -qq -y -s 64 -o "$trace" -e trace=clone3,write \
+    -e signal=none "$URUN" --root "$URUN_TEST_STATE_ROOT" --cgroup-manager cgroupfs \
+    run --bundle "$b" born >/dev/null 2>"$URUN_TEST_TMPDIR/born.err"
+  is "$?" 0 "run under strace"
+  cat "$trace".* >"$trace"
+  unlike "$(grep -E 'cgroup.procs>, "[0-9]+"' "$trace")" . "no pid is written into a cgroup.procs"
+  if [ -n "$v2dir" ]; then
+    like "$(grep 'clone3(' "$trace" | head -1)" "CLONE_INTO_CGROUP.*cgroup=[0-9]+" \
+      "init is cloned into its cgroup v2 directory"
+  fi
+  if [ "$mode" = v1 ]; then
+    for c in memory pids freezer; do
+      [ -d "$CG/$c" ] || continue
+      like "$(grep "<$CG/$c/$top/born/tasks>, \"0\", 1) = 1" "$trace")" . \
+        "init writes 0 into the $c hierarchy's tasks file itself"
+    done
+  fi
+  # Where init is, seen from the host.
+  set_args "$b" urun-test-helper pause
+  run_urun --cgroup-manager cgroupfs create --bundle "$b" born
+  is "$status" 0 "create"
+  run_urun state born
+  pid=$(json_get "$out" 'r["pid"]')
+  if [ -n "$v2dir" ]; then
+    like "$(cat "/proc/$pid/cgroup")" "0::/$top/born\$" "init is in its cgroup v2"
+  fi
+  if [ "$mode" = v1 ]; then
+    for c in memory pids freezer; do
+      [ -d "$CG/$c" ] || continue
+      like "$(cat "/proc/$pid/cgroup")" "[:,]$c(,[a-z_]+)*:/$top/born" "init is in its $c cgroup"
+    done
+  fi
+  run_urun delete --force born
+  is "$status" 0 "delete"
+
+  # The fallback for a kernel or cgroup that refuses CLONE_INTO_CGROUP: an
+  # EINVAL injected into the first clone3; init is moved by pid into its
+  # v2 directory, still before it runs anything.
+  if [ -n "$v2dir" ]; then
+    "${no_leak_check[@]}" strace -qq -o /dev/null -e trace=clone3 \
+      -e inject=clone3:error=EINVAL:when=1 -e signal=none \
+      "$URUN" --root "$URUN_TEST_STATE_ROOT" --cgroup-manager cgroupfs \
+      create --bundle "$b" born2 >/dev/null 2>"$URUN_TEST_TMPDIR/born2.err"
+    is "$?" 0 "create when clone3 refuses CLONE_INTO_CGROUP"
+    run_urun state born2
+    pid=$(json_get "$out" 'r["pid"]')
+    like "$(cat "/proc/$pid/cgroup")" "0::/$top/born\$" \
+      "... init is moved into its cgroup v2 directory all the same"
+    run_urun delete --force born2
+    is "$status" 0 "delete"
+  fi
+  left=$(ls -d "$CG"/"$top"/born "$CG"/*/"$top"/born 2>/dev/null)
+  is "$left" "" "no cgroup directory left"
+fi
+
 # ---- the systemd driver where systemd does not run -------------------------------------
 set_args "$b" urun-test-helper pause
 edit_config "$b" 'del c["linux"]["cgroupsPath"]'

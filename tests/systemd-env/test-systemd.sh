@@ -239,4 +239,40 @@ run_urun delete --force lad
 is "$status" 0 "delete the cgroupfs container"
 ok "its cgroup is gone" test ! -d "$lad_dir"
 
+# ---- --cgroup-manager cgroupfs on this unified host: init is born in its cgroup --------
+# Not moved there by pid (which takes the kernel's global cgroup lock and
+# waits for an RCU grace period): clone3 with CLONE_INTO_CGROUP.  As root:
+# rootless, cgroupfs needs a delegated subtree, which the scopes here are.
+if [ "$URUN_TEST_MODE" = root ]; then
+  run_urun --cgroup-manager cgroupfs create --bundle "$b" cfs
+  is "$status" 0 "--cgroup-manager cgroupfs create on cgroup v2"
+  run_urun state cfs
+  pid=$(json_get "$out" 'r["pid"]')
+  cfs_path=$(json_get "$(cgroup_json cfs)" 'r["path"]')
+  like "$(cat "/proc/$pid/cgroup")" "0::$cfs_path\$" "init is in its cgroup"
+  why=$(no_controller "$R$cfs_path" pids)
+  if [ -z "$why" ]; then
+    is "$(cat "$R$cfs_path/pids.max")" 64 "... which has its limits"
+  else
+    skip "$why"
+  fi
+  if command -v strace >/dev/null; then
+    env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+      strace -qq -o "$URUN_TEST_TMPDIR/cfs.trace" -e trace=clone3,openat -e signal=none \
+      "$URUN" --root "$URUN_TEST_STATE_ROOT" --cgroup-manager cgroupfs create --bundle "$b" cfs2 \
+      >/dev/null 2>&1
+    is "$?" 0 "traced create"
+    like "$(grep 'clone3(' "$URUN_TEST_TMPDIR/cfs.trace")" "CLONE_INTO_CGROUP" \
+      "init is cloned into its cgroup"
+    unlike "$(grep 'cgroup.procs", O_WRONLY' "$URUN_TEST_TMPDIR/cfs.trace")" . \
+      "... and no cgroup.procs is opened to move it"
+    run_urun delete --force cfs2
+  else
+    skip "strace is missing"
+  fi
+  run_urun delete --force cfs
+  is "$status" 0 "delete"
+  ok "its cgroup is gone" test ! -d "$R$cfs_path"
+fi
+
 done_testing

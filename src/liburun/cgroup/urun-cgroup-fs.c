@@ -1,7 +1,7 @@
 /* urun-cgroup-fs.c: the host's cgroup file systems, for every other file
  * of cgroup/: their layout (probed once per process), reading and writing
- * cgroup files, the directory of a cgroup path in each hierarchy.
- * Zone: host side (GLib).
+ * cgroup files, the directory of a cgroup path in each hierarchy, and the
+ * placement of a cgroup made before the clone.  Zone: host side (GLib).
  *
  * Files are addressed by absolute path under /sys/fs/cgroup.  The cgroup
  * path kept in the state ("/machine.slice/urun-ID.scope", "/urun-ID") is the
@@ -231,4 +231,33 @@ urun_cgroup_v1_dir (const char *controller, const char *path)
   if (mount == NULL || path == NULL)
     return NULL;
   return g_build_filename (mount, path, NULL);
+}
+
+/* ---- a cgroup made before the clone (urun-cgroup.h) ---------------------------- */
+
+void
+urun_cgroup_placement_clear (UrunCgroupPlacement *placement)
+{
+  urun_close_fdp (&placement->v2_dirfd);
+  for (size_t i = 0; i < placement->n_v1_tasks_fds; i++)
+    {
+      urun_close_fdp (&placement->v1_tasks_fds[i]);
+      g_clear_pointer (&placement->v1_tasks_paths[i], g_free);
+    }
+  placement->n_v1_tasks_fds = 0;
+}
+
+gboolean
+urun_cgroup_placement_move_pid (const UrunCgroupPlacement *placement, pid_t pid,
+                                GError **error)
+{
+  g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
+  URUN_AUTOCLOSE int fd = -1;
+
+  if (placement->v2_dirfd < 0)
+    return TRUE;
+  fd = openat (placement->v2_dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || urun_write_all (fd, pidtext, strlen (pidtext)) < 0)
+    return urun_fail_errno (error, errno, "move the container's init into its cgroup v2");
+  return TRUE;
 }

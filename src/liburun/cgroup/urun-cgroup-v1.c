@@ -11,6 +11,7 @@
 #include "util/urun-file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,6 +48,45 @@ cgroups_of_pid (const char *pidtext)
   return where;
 }
 
+/* Opens, for a cgroup @path made before the clone, each v1 hierarchy's
+ * `tasks` file once (co-mounted controllers share one) and the v2
+ * directory of a hybrid host, into @placement. */
+static gboolean
+open_placement (const char *path, const char *v2root, UrunCgroupPlacement *placement,
+                GError **error)
+{
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+
+  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
+    {
+      g_autofree char *dir = urun_cgroup_v1_dir (urun_cgroup_v1_controllers[i], path);
+      g_autofree char *tasks = NULL;
+      int fd;
+
+      if (dir == NULL || g_ptr_array_find_with_equal_func (seen, dir, g_str_equal, NULL))
+        continue;
+      if (placement->n_v1_tasks_fds == URUN_CGROUP_MAX_V1_TASKS)
+        return urun_fail (error, URUN_ERROR_FAILED, "more than %d cgroup v1 hierarchies",
+                          URUN_CGROUP_MAX_V1_TASKS);
+      tasks = g_build_filename (dir, "tasks", NULL);
+      fd = open (tasks, O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        return urun_fail_errno (error, errno, "open %s", tasks);
+      placement->v1_tasks_fds[placement->n_v1_tasks_fds] = fd;
+      placement->v1_tasks_paths[placement->n_v1_tasks_fds++] = g_steal_pointer (&tasks);
+      g_ptr_array_add (seen, g_steal_pointer (&dir));
+    }
+  if (v2root != NULL)
+    {
+      g_autofree char *d2 = g_build_filename (v2root, path, NULL);
+
+      placement->v2_dirfd = open (d2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (placement->v2_dirfd < 0)
+        return urun_fail_errno (error, errno, "open %s", d2);
+    }
+  return TRUE;
+}
+
 static gboolean
 v1_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcome *outcome,
           gboolean *out_unavailable, GError **error)
@@ -78,7 +118,9 @@ v1_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcome *outcom
   if (!urun_cgroup_fs_path (request, "/", &path, error)
       || !urun_cgroup_request_announce (request, URUN_CGROUP_DRIVER_CGROUPFS, NULL, path, error))
     return FALSE;
-  origin = cgroups_of_pid (pidtext);
+  /* Before the clone (pid 0) there is nobody to move back on failure. */
+  origin = pid > 0 ? cgroups_of_pid (pidtext)
+                   : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
     {
@@ -137,20 +179,30 @@ v1_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcome *outcom
     }
   if (!urun_cgroup_apply_v1 (path, writes, best_effort, outcome->dropped_limits, error))
     goto fail;
-  /* Move init: every v1 hierarchy, then v2. */
-  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
+  if (pid == 0)
     {
-      g_autofree char *dir = urun_cgroup_v1_dir (urun_cgroup_v1_controllers[i], path);
-
-      if (dir != NULL && !urun_cgroup_move_init (dir, pidtext, error))
+      /* Before the clone: what init needs to be born in the v2 directory
+       * and to move itself into the v1 ones. */
+      if (!open_placement (path, v2root, request->placement, error))
         goto fail;
     }
-  if (v2root != NULL)
+  else
     {
-      g_autofree char *d2 = g_build_filename (v2root, path, NULL);
+      /* Move init: every v1 hierarchy, then v2. */
+      for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
+        {
+          g_autofree char *dir = urun_cgroup_v1_dir (urun_cgroup_v1_controllers[i], path);
 
-      if (!urun_cgroup_move_init (d2, pidtext, error))
-        goto fail;
+          if (dir != NULL && !urun_cgroup_move_init (dir, pidtext, error))
+            goto fail;
+        }
+      if (v2root != NULL)
+        {
+          g_autofree char *d2 = g_build_filename (v2root, path, NULL);
+
+          if (!urun_cgroup_move_init (d2, pidtext, error))
+            goto fail;
+        }
     }
   outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
   outcome->path = g_steal_pointer (&path);
@@ -169,6 +221,8 @@ fail:
     while (g_hash_table_iter_next (&iter, NULL, &dir))
       urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
   }
+  if (pid == 0)
+    urun_cgroup_placement_clear (request->placement);
   urun_cgroup_remove_dirs (created);
   return FALSE;
 }

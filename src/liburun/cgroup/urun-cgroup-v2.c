@@ -10,6 +10,8 @@
 #include "util/urun-test-hook.h"
 #include "util/urun-error.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -105,14 +107,28 @@ urun_cgroup_v2_enter_below (const UrunCgroupRequest *request, pid_t pid, const c
   if (!urun_cgroup_apply_v2 (dir, writes, FALSE, urun_cgroup_request_best_effort (request),
                              outcome->dropped_limits, error))
     goto fail;
-  /* A subtree the user may write but not move processes into (the
-   * common ancestor's cgroup.procs is not theirs) is no cgroup either. */
-  r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
-  if (r < 0)
+  if (pid == 0)
     {
-      *out_unavailable = urun_cgroup_errno_unavailable (r);
-      urun_fail_errno (error, r, "move the container's init into cgroup %s", dir);
-      goto fail;
+      /* Before the clone: init is to be born in it (CLONE_INTO_CGROUP). */
+      request->placement->v2_dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (request->placement->v2_dirfd < 0)
+        {
+          urun_fail_errno (error, errno, "open %s", dir);
+          goto fail;
+        }
+    }
+  else
+    {
+      /* A subtree the user may write but not move processes into (the
+       * common ancestor's cgroup.procs is not theirs) is no cgroup
+       * either. */
+      r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
+      if (r < 0)
+        {
+          *out_unavailable = urun_cgroup_errno_unavailable (r);
+          urun_fail_errno (error, r, "move the container's init into cgroup %s", dir);
+          goto fail;
+        }
     }
   outcome->driver = URUN_CGROUP_DRIVER_CGROUPFS;
   outcome->path = g_steal_pointer (&path);

@@ -37,6 +37,9 @@ enter_systemd (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcome *o
 {
   gboolean unavailable = FALSE;
 
+  /* A scope is made around a process: never before the clone. */
+  if (pid <= 0)
+    return urun_fail (error, URUN_ERROR_FAILED, "a systemd scope needs the container's init");
   return urun_cgroup_systemd_driver.enter (request, pid, outcome, &unavailable, error);
 }
 
@@ -49,6 +52,28 @@ enter_none (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcome *outc
 
   outcome->reason = reason;
   urun_cgroup_none_driver.enter (request, pid, outcome, &unavailable, NULL);
+}
+
+/* ---- placement before the clone ------------------------------------------------ */
+
+gboolean
+urun_cgroup_places_before_clone (const UrunCgroupRequest *request)
+{
+  switch (request->manager)
+    {
+    case URUN_CGROUP_MANAGER_CGROUPFS:
+      return TRUE;
+    case URUN_CGROUP_MANAGER_DEFAULT:
+      /* The first rung would be systemd's whenever it is there (the same
+       * test as the ladder's below). */
+      return !urun_cgroup_service_applies (request)
+             && !urun_cgroup_request_wants_systemd (request)
+             && !urun_systemd_available (&request->host, NULL);
+    case URUN_CGROUP_MANAGER_SYSTEMD:
+    case URUN_CGROUP_MANAGER_DISABLED:
+    default:
+      return FALSE;
+    }
 }
 
 /* ---- the ladder ---------------------------------------------------------------- */
@@ -70,7 +95,7 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcom
   g_autoptr (GError) local = NULL;
   gboolean unavailable = FALSE;
 
-  g_return_val_if_fail (pid > 0, FALSE);
+  g_return_val_if_fail (pid > 0 || request->placement != NULL, FALSE);
 
   reset_outcome (&outcome);
 
@@ -97,7 +122,7 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcom
     case URUN_CGROUP_MANAGER_DEFAULT:
     default:
       /* urun as a service's own process: the service's cgroup. */
-      if (urun_cgroup_service_applies (request))
+      if (pid > 0 && urun_cgroup_service_applies (request))
         {
           if (!urun_cgroup_service_enter (request, pid, &outcome, error))
             {
@@ -118,7 +143,9 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcom
             }
           break;
         }
-      if (urun_systemd_available (&request->host, &local)
+      /* Before the clone (pid 0) systemd was found missing already: a
+       * manager that appeared since does not change the decision. */
+      if (pid > 0 && urun_systemd_available (&request->host, &local)
           && enter_systemd (request, pid, &outcome, &local))
         break;
       g_string_append_printf (reasons, "%s systemd: %s",

@@ -56,6 +56,35 @@ typedef struct
                                * (INVOCATION_ID, SYSTEMD_EXEC_PID: UrunRuntime) */
 } UrunCgroupHost;
 
+/* How the container's init gets into a cgroupfs cgroup made before the
+ * clone (urun_cgroup_enter() with pid 0).  Why not by its pid once it
+ * runs: writing a pid into cgroup.procs takes the kernel's global cgroup
+ * threadgroup lock for writing, and its first taking waits for an RCU
+ * grace period (7 to 14 ms on a 2-CPU VM, in every create).  A process
+ * born in its cgroup v2 directory (clone3's CLONE_INTO_CGROUP), or a
+ * single-threaded one writing "0" into a v1 `tasks` file, takes none. */
+#define URUN_CGROUP_MAX_V1_TASKS 16
+typedef struct
+{
+  int v2_dirfd;      /* the cgroup v2 directory, for CLONE_INTO_CGROUP; -1: none */
+  /* Each v1 hierarchy's `tasks` file, opened by urun: the kernel checks
+   * the opener's credentials, so init may write "0" to them from inside
+   * its user namespace. */
+  int v1_tasks_fds[URUN_CGROUP_MAX_V1_TASKS];
+  char *v1_tasks_paths[URUN_CGROUP_MAX_V1_TASKS]; /* their paths, for messages */
+  size_t n_v1_tasks_fds;
+} UrunCgroupPlacement;
+
+#define URUN_CGROUP_PLACEMENT_INIT { -1, { 0 }, { NULL }, 0 }
+
+/* Closes the fds of @placement, frees its paths and empties it. */
+void urun_cgroup_placement_clear (UrunCgroupPlacement *placement);
+
+/* Moves @pid into the cgroup v2 directory of @placement (a clone that
+ * could not use CLONE_INTO_CGROUP): the slow way, by its pid. */
+gboolean urun_cgroup_placement_move_pid (const UrunCgroupPlacement *placement, pid_t pid,
+                                         GError **error);
+
 /* Where a container's cgroup should go and what it should hold. */
 typedef struct
 {
@@ -79,6 +108,9 @@ typedef struct
   gboolean (*about_to_make) (gpointer data, UrunCgroupDriver driver, const char *unit,
                              const char *path, GError **error);
   gpointer about_to_make_data;
+  /* urun_cgroup_enter() with pid 0 fills it instead of moving a process
+   * (see urun_cgroup_places_before_clone()). */
+  UrunCgroupPlacement *placement;
 } UrunCgroupRequest;
 
 /* The systemd-run style options only make sense with a scope: TRUE when
@@ -91,11 +123,20 @@ gboolean urun_cgroup_request_wants_systemd (const UrunCgroupRequest *request);
  * typo fails before anything is spawned. */
 gboolean urun_cgroup_request_check (const UrunCgroupRequest *request, GError **error);
 
+/* TRUE when urun_cgroup_enter() for @request takes the cgroupfs driver or
+ * none, which need no process: it may then run before the clone, with pid
+ * 0.  Not for systemd (its scope is made around a pid), nor for urun as a
+ * service's own process (init joins the service's cgroup). */
+gboolean urun_cgroup_places_before_clone (const UrunCgroupRequest *request);
+
 /* Places @pid (the container's init, still waiting for GO) in a cgroup as
- * @request says and applies the resources.  @request must have passed
- * urun_cgroup_request_check() (before the clone; not repeated here).  Fills @out_outcome (its fields
- * must be empty; free them with urun_cgroup_outcome_clear()).  On failure
- * nothing is left behind: no scope, no directory. */
+ * @request says and applies the resources.  With @pid 0 (only when
+ * urun_cgroup_places_before_clone()), before the clone: makes the cgroup
+ * and fills @request->placement, for init to be born in it or to move
+ * itself.  @request must have passed urun_cgroup_request_check() (before
+ * the clone; not repeated here).  Fills @out_outcome (its fields must be
+ * empty; free them with urun_cgroup_outcome_clear()).  On failure nothing
+ * is left behind: no scope, no directory. */
 gboolean urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid,
                             UrunCgroupOutcome *out_outcome, GPtrArray *warnings, GError **error);
 

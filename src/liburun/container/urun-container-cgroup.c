@@ -69,10 +69,20 @@ urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
 }
 
 gboolean
+urun_container_cgroup_before_clone (const UrunRuntime *runtime, const UrunCreateOptions *options,
+                                    const UrunSpec *spec, gboolean rootless)
+{
+  UrunCgroupRequest request;
+
+  fill_request (runtime, options, spec, rootless, &request);
+  return urun_cgroup_places_before_clone (&request);
+}
+
+gboolean
 urun_container_enter_cgroup (const UrunRuntime *runtime, const UrunCreateOptions *options,
                              const UrunSpec *spec, gboolean rootless, pid_t pid,
-                             UrunContainerState *state, UrunStateRecord *record,
-                             GPtrArray *warnings, GError **error)
+                             UrunCgroupPlacement *placement, UrunContainerState *state,
+                             UrunStateRecord *record, GPtrArray *warnings, GError **error)
 {
   UrunCgroupRequest request;
   UrunCgroupOutcome outcome = { 0 };
@@ -81,6 +91,7 @@ urun_container_enter_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
   fill_request (runtime, options, spec, rootless, &request);
   request.about_to_make = record_planned_cgroup;
   request.about_to_make_data = &planned;
+  request.placement = placement;
   if (!urun_cgroup_enter (&request, pid, &outcome, warnings, error))
     return FALSE;
   urun_cgroup_outcome_clear (&record->cgroup);

@@ -32,17 +32,26 @@ gboolean urun_container_cgroup_is_frozen (const UrunCgroupOutcome *cgroup);
 gboolean urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCreateOptions *options,
                                       const UrunSpec *spec, gboolean rootless, GError **error);
 
+/* Create: TRUE when the container's cgroup is made before the clone
+ * (urun_cgroup_places_before_clone(): the cgroupfs driver, or none). */
+gboolean urun_container_cgroup_before_clone (const UrunRuntime *runtime,
+                                             const UrunCreateOptions *options,
+                                             const UrunSpec *spec, gboolean rootless);
+
 /* Create, between the clone and GO: places init (@pid) in its cgroup and
- * stores the outcome in @record->cgroup.  Before each cgroup or unit is
- * made, @record names it and is saved to @state, so that a create killed
- * meanwhile can be undone by `delete --force`.  Call
- * urun_container_check_cgroup() with the same arguments first: the request
- * is not checked again here.  On failure nothing is left. */
+ * stores the outcome in @record->cgroup.  With @pid 0, before the clone
+ * (when urun_container_cgroup_before_clone()): makes the cgroup and fills
+ * @placement (UrunCgroupPlacement) for init to be born in it.  Before
+ * each cgroup or unit is made, @record names it and is saved to @state,
+ * so that a create killed meanwhile can be undone by `delete --force`.
+ * Call urun_container_check_cgroup() with the same arguments first: the
+ * request is not checked again here.  On failure nothing is left. */
 gboolean urun_container_enter_cgroup (const UrunRuntime *runtime,
                                       const UrunCreateOptions *options, const UrunSpec *spec,
-                                      gboolean rootless, pid_t pid, UrunContainerState *state,
-                                      UrunStateRecord *record, GPtrArray *warnings,
-                                      GError **error);
+                                      gboolean rootless, pid_t pid,
+                                      UrunCgroupPlacement *placement,
+                                      UrunContainerState *state, UrunStateRecord *record,
+                                      GPtrArray *warnings, GError **error);
 
 /* `pause` / `resume`: a running container is frozen, a paused one thawed;
  * any other status is URUN_ERROR_WRONG_STATE naming it. */

@@ -55,6 +55,8 @@ typedef struct
   gboolean foreground;           /* `run` without --detach */
   int console_fd;                /* connected --console-socket, or -1 */
   UrunNotifyProxy *notify;       /* NOTIFY_SOCKET proxy, or NULL */
+  gboolean cgroup_before_clone;  /* the cgroup was made before the clone */
+  UrunCgroupPlacement placement; /* its v2 directory, for the clone */
 } Creation;
 
 #define CREATION_INIT(c)                                                                   \
@@ -62,6 +64,7 @@ typedef struct
     {                                                                                      \
       (c)->init = (UrunInitProcess) URUN_INIT_PROCESS_INIT;                                \
       (c)->console_fd = -1;                                                                \
+      (c)->placement = (UrunCgroupPlacement) URUN_CGROUP_PLACEMENT_INIT;                   \
     }                                                                                      \
   while (0)
 
@@ -70,6 +73,7 @@ creation_clear (Creation *creation)
 {
   urun_init_process_clear (&creation->init);
   urun_close_fdp (&creation->console_fd);
+  urun_cgroup_placement_clear (&creation->placement);
   g_clear_pointer (&creation->notify, urun_notify_proxy_free);
   urun_idmap_plan_clear (&creation->idmap);
   g_clear_pointer (&creation->owner, urun_plan_owner_free);
@@ -242,6 +246,55 @@ save_progress (Creation *creation, const char *step, GError **error)
   return TRUE;
 }
 
+/* The record once the cgroup is placed.  Without a cgroup there is
+ * nothing new for `delete --force` to undo (the save of the ready
+ * container records the reason): one write less on the way to GO. */
+static gboolean
+save_cgroup_progress (Creation *creation, GError **error)
+{
+  if (creation->record->cgroup.driver != URUN_CGROUP_DRIVER_NONE)
+    return save_progress (creation, "cgroup", error);
+  urun_test_stop_at ("cgroup");
+  return TRUE;
+}
+
+/* The cgroupfs driver's cgroup, made before the clone (UrunCgroupPlacement
+ * in cgroup/urun-cgroup.h): init is to be born in its v2 directory and to
+ * move itself into the v1 ones, through the `tasks` fds it keeps. */
+static gboolean
+make_cgroup_before_clone (Creation *creation, const UrunCreateOptions *options,
+                          GPtrArray *warnings, GError **error)
+{
+  UrunCgroupPlacement *placement = &creation->placement;
+  UrunInitPlan *plan = &creation->owner->plan;
+  const char **paths;
+  int *tasks;
+
+  if (!urun_container_enter_cgroup (creation->runtime, options, creation->spec,
+                                    creation->rootless, 0, placement, creation->state,
+                                    creation->record, warnings, error))
+    return FALSE;
+  tasks = urun_plan_owner_keep (creation->owner, g_new0 (int, placement->n_v1_tasks_fds + 1));
+  paths = urun_plan_owner_keep (creation->owner,
+                                g_new0 (const char *, placement->n_v1_tasks_fds + 1));
+  for (size_t i = 0; i < placement->n_v1_tasks_fds; i++)
+    {
+      /* The plan's from here: the owner closes and frees them. */
+      tasks[i] = urun_plan_owner_keep_fd (creation->owner, placement->v1_tasks_fds[i], error);
+      placement->v1_tasks_fds[i] = -1;
+      paths[i] = urun_plan_owner_keep (creation->owner,
+                                       g_steal_pointer (&placement->v1_tasks_paths[i]));
+      if (tasks[i] < 0)
+        return FALSE;
+    }
+  plan->cgroup_tasks_fds = tasks;
+  plan->cgroup_tasks_paths = paths;
+  plan->n_cgroup_tasks_fds = placement->n_v1_tasks_fds;
+  placement->n_v1_tasks_fds = 0;
+  plan->clone_cgroup_fd = placement->v2_dirfd;
+  return save_cgroup_progress (creation, error);
+}
+
 /* `run` over the record of a stopped container of the same id (its urun
  * was killed before it could clean up, e.g. a service's stop that timed
  * out): the old container is deleted, with what it left outside the state
@@ -410,6 +463,19 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
 
   creation->record->rootfs = g_strdup (creation->owner->plan.rootfs);
 
+  /* Before the clone when the cgroupfs driver (or none) will serve: init
+   * is born in its cgroup instead of being moved there by pid, which
+   * waits for the kernel's global cgroup lock (urun-cgroup.h).  Not with
+   * execCPUAffinity.initial: those CPUs are for init before it joins the
+   * container's cgroup, so it must join later. */
+  creation->cgroup_before_clone
+    = creation->owner->plan.cpu_affinity_initial == NULL
+      && urun_container_cgroup_before_clone (runtime, options, creation->spec,
+                                             creation->rootless);
+  if (creation->cgroup_before_clone
+      && !make_cgroup_before_clone (creation, options, warnings, error))
+    goto fail;
+
   urun_plan_owner_seal_fds (creation->owner);
   if (!urun_spawn_init (&creation->owner->plan, &creation->idmap, &creation->init, error))
     goto fail;
@@ -424,20 +490,27 @@ create_container (const UrunRuntime *runtime, const UrunCreateOptions *options,
   creation->record->init_start_time = stat_of_init.start_time;
   if (!save_progress (creation, "spawned", error))
     goto fail;
-  /* Between the clone and GO: init is placed before it builds anything.
-   * The record names each cgroup or unit before it is made (a kill inside
-   * this call leaves nothing that delete cannot find). */
-  if (!urun_container_enter_cgroup (runtime, options, creation->spec, creation->rootless,
-                                    creation->init.pid, creation->state, creation->record,
-                                    warnings, error))
-    goto fail;
-  /* Without a cgroup there is nothing new for `delete --force` to undo
-   * (the save of the ready container records the reason): one write
-   * less on the way to GO. */
-  if (creation->record->cgroup.driver == URUN_CGROUP_DRIVER_NONE)
-    urun_test_stop_at ("cgroup");
-  else if (!save_progress (creation, "cgroup", error))
-    goto fail;
+  if (creation->cgroup_before_clone)
+    {
+      /* A kernel or cgroup that refused CLONE_INTO_CGROUP: into the v2
+       * directory by pid, still before GO. */
+      if (!creation->init.born_in_cgroup
+          && !urun_cgroup_placement_move_pid (&creation->placement, creation->init.pid, error))
+        goto fail;
+      urun_cgroup_placement_clear (&creation->placement);
+    }
+  else
+    {
+      /* Between the clone and GO: init is placed before it builds
+       * anything.  The record names each cgroup or unit before it is made
+       * (a kill inside this call leaves nothing that delete cannot
+       * find). */
+      if (!urun_container_enter_cgroup (runtime, options, creation->spec, creation->rootless,
+                                        creation->init.pid, NULL, creation->state,
+                                        creation->record, warnings, error)
+          || !save_cgroup_progress (creation, error))
+        goto fail;
+    }
   /* A foreground run that systemd started as a service stays its main
    * process (it forwards signals and exits with the container): naming
    * init MAINPID would have systemd supervise a process that is not its

@@ -378,7 +378,7 @@ run_exec_child (gpointer plan)
 static gboolean
 spawn_stage (Exec *exec, GError **error)
 {
-  return urun_spawn_child (0, &exec->plan.process.sync_fd, 3 + exec->plan.process.preserve_fds,
+  return urun_spawn_child (0, -1, &exec->plan.process.sync_fd, 3 + exec->plan.process.preserve_fds,
                            run_exec_child, &exec->plan,
                            "clone the exec process", &exec->child, error);
 }

@@ -31,10 +31,19 @@ urun_init_process_clear (UrunInitProcess *process)
   urun_close_fdp (&process->seccomp_fd);
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
 /* clone3() gives a pidfd with the new process, so later signals cannot hit
- * a recycled pid; clone() serves kernels before 5.3. */
+ * a recycled pid; clone() serves kernels before 5.3.  With @cgroup_fd >= 0
+ * the child is born in that cgroup v2 directory (CLONE_INTO_CGROUP, 5.7);
+ * *@out_in_cgroup says whether it was.  Why a second clone3() without it
+ * on EINVAL, EOPNOTSUPP, EACCES, EPERM or EBUSY: an older kernel, or a
+ * cgroup this process may not fork into, is for the caller to handle the
+ * old way (moving the pid), and nothing was created by the failed call. */
 static pid_t
-clone_init (int flags, int *out_pidfd)
+clone_init (int flags, int cgroup_fd, int *out_pidfd, gboolean *out_in_cgroup)
 {
   struct clone_args args;
   pid_t pid;
@@ -43,6 +52,21 @@ clone_init (int flags, int *out_pidfd)
   args.flags = (uint64_t) flags | CLONE_PIDFD;
   args.pidfd = (uint64_t) (uintptr_t) out_pidfd;
   args.exit_signal = SIGCHLD;
+  *out_in_cgroup = FALSE;
+  if (cgroup_fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t) cgroup_fd;
+      pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+      if (pid != 0)
+        *out_in_cgroup = pid > 0;
+      if (pid >= 0
+          || (errno != EINVAL && errno != EOPNOTSUPP && errno != EACCES && errno != EPERM
+              && errno != EBUSY && errno != E2BIG))
+        return pid;
+      args.flags &= ~CLONE_INTO_CGROUP;
+      args.cgroup = 0;
+    }
   pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
   if (pid >= 0 || (errno != ENOSYS && errno != E2BIG))
     return pid;
@@ -50,11 +74,26 @@ clone_init (int flags, int *out_pidfd)
   return (pid_t) syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
+static void reap (UrunInitProcess *process);
+
 gboolean
 urun_spawn_go (UrunInitProcess *process, GError **error)
 {
   int r = urun_sync_send (process->sync_fd, URUN_SYNC_GO, URUN_STEP_NONE, 0, 0, NULL);
 
+  /* Init may have failed before GO (entering its cgroup is its first
+   * step): its report waits on the socket, and says more than EPIPE. */
+  if (r == -EPIPE || r == -ECONNRESET)
+    {
+      UrunSyncMessage message;
+
+      if (urun_sync_receive (process->sync_fd, &message) >= 0
+          && message.type == URUN_SYNC_ERROR)
+        {
+          reap (process);
+          return urun_spawn_fail_from_message (&message, error);
+        }
+    }
   if (r < 0)
     return urun_fail_errno (error, r, "start the container's init");
   return TRUE;
@@ -266,9 +305,11 @@ urun_spawn_follow_stage (UrunInitProcess *process, UrunStageEnd end, const UrunI
 }
 
 gboolean
-urun_spawn_child (int clone_flags, int *child_sync_fd, int fd_floor, UrunChildMain child_main,
-                  gpointer data, const char *what, UrunInitProcess *out_process, GError **error)
+urun_spawn_child (int clone_flags, int cgroup_fd, int *child_sync_fd, int fd_floor,
+                  UrunChildMain child_main, gpointer data, const char *what,
+                  UrunInitProcess *out_process, GError **error)
 {
+  gboolean in_cgroup = FALSE;
   UrunInitProcess process = URUN_INIT_PROCESS_INIT;
   int pidfd = -1;
   int sockets[2];
@@ -301,7 +342,7 @@ urun_spawn_child (int clone_flags, int *child_sync_fd, int fd_floor, UrunChildMa
    * handlers; it resets the mask and dispositions before execve. */
   sigfillset (&all);
   sigprocmask (SIG_BLOCK, &all, &saved);
-  pid = clone_init (clone_flags, &pidfd);
+  pid = clone_init (clone_flags, cgroup_fd, &pidfd, &in_cgroup);
   if (pid == 0)
     {
       close (sockets[0]);
@@ -321,6 +362,7 @@ urun_spawn_child (int clone_flags, int *child_sync_fd, int fd_floor, UrunChildMa
   process.pid = pid;
   process.pidfd = pidfd;
   process.sync_fd = sockets[0];
+  process.born_in_cgroup = in_cgroup;
   *out_process = process;
   return TRUE;
 }
@@ -348,8 +390,9 @@ urun_spawn_init (UrunInitPlan *plan, const UrunIdMapPlan *idmap, UrunInitProcess
   UrunInitProcess process;
   guint64 hooks;
 
-  if (!urun_spawn_child (plan->clone_flags, &plan->sync_fd, 3 + plan->preserve_fds, run_init, plan,
-                         "clone the container's init", &process, error))
+  if (!urun_spawn_child (plan->clone_flags, plan->clone_cgroup_fd, &plan->sync_fd,
+                         3 + plan->preserve_fds, run_init, plan, "clone the container's init",
+                         &process, error))
     return FALSE;
   /* init runs its createContainer (or startContainer) hooks between two
    * messages: a hook may take as long as its own timeout says. */

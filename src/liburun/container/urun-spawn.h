@@ -25,21 +25,24 @@ typedef struct
   int wait_status; /* its status, when reaped */
   int terminal_fd; /* the pty master init sent (process.terminal), or -1 */
   int seccomp_fd;  /* the seccomp notify fd init sent (SCMP_ACT_NOTIFY), or -1 */
+  gboolean born_in_cgroup; /* cloned into the cgroup_fd given (CLONE_INTO_CGROUP) */
 } UrunInitProcess;
 
-#define URUN_INIT_PROCESS_INIT { 0, -1, -1, FALSE, 0, -1, -1 }
+#define URUN_INIT_PROCESS_INIT { 0, -1, -1, FALSE, 0, -1, -1, FALSE }
 
 /* What a cloned child runs; it never returns. */
 typedef void (*UrunChildMain) (gpointer data);
 
-/* Clones a child (into the new namespaces of @clone_flags) that runs
- * @child_main (@data), with a SOCK_SEQPACKET socketpair between them: the
+/* Clones a child (into the new namespaces of @clone_flags, and with
+ * @cgroup_fd >= 0 into that cgroup v2 directory when the kernel lets it:
+ * born_in_cgroup says) that runs @child_main (@data), with a
+ * SOCK_SEQPACKET socketpair between them: the
  * child's end is stored in *@child_sync_fd, which @data holds, for the
  * length of the clone; the parent's end, the pid and (with clone3) a pidfd
  * land in @out_process.  The child's end is numbered @fd_floor or above
  * (3 + the plan's preserve_fds: the fds below are the process's).  Every
  * signal is blocked across the clone.  @what names the child in the error. */
-gboolean urun_spawn_child (int clone_flags, int *child_sync_fd, int fd_floor,
+gboolean urun_spawn_child (int clone_flags, int cgroup_fd, int *child_sync_fd, int fd_floor,
                            UrunChildMain child_main, gpointer data, const char *what,
                            UrunInitProcess *out_process, GError **error);
 

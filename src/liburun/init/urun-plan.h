@@ -230,6 +230,15 @@ typedef struct
   size_t n_keep_fds;
   int sync_fd;                   /* init's end of the socketpair */
   int exec_fifo_fd;              /* O_PATH fd of exec.fifo (create), or -1 (run) */
+  /* A cgroupfs cgroup made before the clone (UrunCgroupPlacement in
+   * cgroup/urun-cgroup.h): init is born in its v2 directory (the parent's
+   * clone3 with CLONE_INTO_CGROUP) and writes "0" into each v1 hierarchy's
+   * `tasks` file first thing, which moves the one thread it has without
+   * the kernel's global lock that moving it by pid takes. */
+  int clone_cgroup_fd;           /* the parent's: the v2 directory, or -1 */
+  const int *cgroup_tasks_fds;   /* kept fds of the v1 `tasks` files */
+  const char *const *cgroup_tasks_paths; /* their host paths, for messages */
+  size_t n_cgroup_tasks_fds;
   int preserve_fds;              /* fds 3 .. 3+N-1 are kept for the process */
 
   /* The terminal (urun-init-terminal.c).  With process.terminal, init

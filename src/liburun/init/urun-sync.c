@@ -50,6 +50,7 @@ static const char *const step_names[URUN_STEP_LAST_] = {
   [URUN_STEP_MEMORY_POLICY] = "set the memory policy",
   [URUN_STEP_MOUNT_ON_SYMLINK] = "refuse a symlink as the mount point of proc or sysfs",
   [URUN_STEP_PROCFS] = "open procfs",
+  [URUN_STEP_CGROUP] = "move into the container's cgroup",
 };
 
 const char *

@@ -88,5 +88,6 @@ urun_plan_owner_new (void)
   owner->plan.exec_fifo_fd = -1;
   owner->plan.state_fd = -1;
   owner->plan.notify_tree_fd = -1;
+  owner->plan.clone_cgroup_fd = -1;
   return owner;
 }
