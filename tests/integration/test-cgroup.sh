@@ -256,6 +256,16 @@ else
       like "$(cat "/proc/$pid/cgroup")" "[:,]$c(,[a-z_]+)*:/$top/born" "init is in its $c cgroup"
     done
   fi
+  # An exec's process is born in the container's cgroup v2 directory too
+  # (its v1 hierarchies, if any, it still joins by pid).
+  if [ -n "$v2dir" ]; then
+    run_urun start born
+    "${no_leak_check[@]}" strace -qq -o "$trace" -e trace=clone3 -e signal=none \
+      "$URUN" --root "$URUN_TEST_STATE_ROOT" exec born urun-test-helper exit 0 >/dev/null 2>&1
+    is "$?" 0 "exec under strace"
+    like "$(grep 'clone3(' "$trace" | head -1)" "CLONE_INTO_CGROUP" \
+      "the exec process is cloned into the container's cgroup v2 directory"
+  fi
   run_urun delete --force born
   is "$status" 0 "delete"
 

@@ -267,6 +267,18 @@ if [ "$URUN_TEST_MODE" = root ]; then
     unlike "$(grep 'cgroup.procs", O_WRONLY' "$URUN_TEST_TMPDIR/cfs.trace")" . \
       "... and no cgroup.procs is opened to move it"
     run_urun delete --force cfs2
+    # An exec's process too is born in the container's cgroup.
+    run_urun start cfs
+    env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+      strace -qq -o "$URUN_TEST_TMPDIR/exec.trace" -e trace=clone3,openat -e signal=none \
+      "$URUN" --root "$URUN_TEST_STATE_ROOT" exec cfs urun-test-helper exit 0 >/dev/null 2>&1
+    is "$?" 0 "traced exec"
+    like "$(grep 'clone3(' "$URUN_TEST_TMPDIR/exec.trace")" "CLONE_INTO_CGROUP" \
+      "the exec process is cloned into the container's cgroup"
+    unlike "$(grep 'cgroup.procs", O_WRONLY' "$URUN_TEST_TMPDIR/exec.trace")" . \
+      "... and no cgroup.procs is opened to move it"
+    run_urun exec cfs sh -c 'cat /proc/self/cgroup'
+    like "$out" "0::/\$" "... where it is (the container's cgroup namespace root)"
   else
     skip "strace is missing"
   fi

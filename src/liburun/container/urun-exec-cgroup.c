@@ -13,6 +13,7 @@
 #include "util/urun-error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,9 +192,37 @@ join_dir (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, pid_t pid, co
   return TRUE;
 }
 
+/* The cgroup v2 directory of the join: below the unified root the
+ * container's cgroup and the --cgroup path, on a hybrid host the
+ * container's own (its v1 hierarchies take the sub-paths); NULL: none. */
+static char *
+v2_join_dir (const UrunCgroupOutcome *cg, GHashTable *subpaths)
+{
+  const char *v2root = urun_cgroup_v2_root ();
+  const char *subpath = NULL;
+
+  if (v2root == NULL || cg->driver == URUN_CGROUP_DRIVER_NONE || cg->path == NULL)
+    return NULL;
+  if (urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED && subpaths != NULL)
+    subpath = g_hash_table_lookup (subpaths, "");
+  return g_build_filename (v2root, cg->path, subpath, NULL);
+}
+
+int
+urun_exec_open_cgroup_v2 (const UrunCgroupOutcome *cg, const char *const *subpath_args)
+{
+  g_autoptr (GHashTable) subpaths = parse_subpaths (subpath_args, NULL);
+  g_autofree char *dir = NULL;
+
+  if (subpaths == NULL && subpath_args != NULL && subpath_args[0] != NULL)
+    return -1;
+  dir = v2_join_dir (cg, subpaths);
+  return dir != NULL ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+}
+
 gboolean
 urun_exec_join_cgroup (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, pid_t pid,
-                       const char *const *subpath_args, GError **error)
+                       const char *const *subpath_args, gboolean born_in_v2, GError **error)
 {
   g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
   g_autoptr (GHashTable) subpaths = NULL;
@@ -224,6 +253,8 @@ urun_exec_join_cgroup (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, 
         return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
                           "--cgroup: CONTROLLER:PATH is for cgroup v1 hierarchies; this host "
                           "has the unified hierarchy (cgroup v2): give only the path");
+      if (born_in_v2)
+        return TRUE;
       return join_dir (cg, host, pid, pidtext, v2root, subpaths != NULL
                        ? g_hash_table_lookup (subpaths, "") : NULL, error);
     }
@@ -262,7 +293,7 @@ urun_exec_join_cgroup (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, 
         return FALSE;
       g_hash_table_add (done, g_steal_pointer (&mount));
     }
-  if (v2root != NULL)
+  if (v2root != NULL && !born_in_v2)
     {
       g_autofree char *dir = g_build_filename (v2root, cg->path, NULL);
 

@@ -376,10 +376,13 @@ run_exec_child (gpointer plan)
 /* 5. The clone of the stage.  Signals are blocked across it: the child
  * must not run urun's handlers; the process resets them before execve. */
 static gboolean
-spawn_stage (Exec *exec, GError **error)
+spawn_stage (Exec *exec, const UrunExecOptions *options, GError **error)
 {
-  return urun_spawn_child (0, -1, &exec->plan.process.sync_fd, 3 + exec->plan.process.preserve_fds,
-                           run_exec_child, &exec->plan,
+  URUN_AUTOCLOSE int cgroup_fd = urun_exec_open_cgroup_v2 (&exec->record->cgroup,
+                                                          options->cgroup);
+
+  return urun_spawn_child (0, cgroup_fd, &exec->plan.process.sync_fd,
+                           3 + exec->plan.process.preserve_fds, run_exec_child, &exec->plan,
                            "clone the exec process", &exec->child, error);
 }
 
@@ -442,11 +445,11 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
       urun_monitor_block_signals (&saved_mask);
     }
 
-  if (!spawn_stage (&exec, error))
+  if (!spawn_stage (&exec, options, error))
     goto fail;
   urun_container_cgroup_host (runtime, exec.record->rootless, &cgroup_host);
   if (!urun_exec_join_cgroup (&exec.record->cgroup, &cgroup_host, exec.child.pid,
-                              options->cgroup, error))
+                              options->cgroup, exec.child.born_in_cgroup, error))
     {
       g_prefix_error (error, "container `%s`: ", id);
       goto fail;

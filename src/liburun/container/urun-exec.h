@@ -50,6 +50,15 @@ gboolean urun_container_exec (const UrunRuntime *runtime, const char *id,
  * manager carries out (asking the system manager when it must).  Driver
  * "none": nothing to join; a @subpath is then an error saying why. */
 gboolean urun_exec_join_cgroup (const UrunCgroupOutcome *cgroup, const UrunCgroupHost *host,
-                                pid_t pid, const char *const *subpaths, GError **error);
+                                pid_t pid, const char *const *subpaths, gboolean born_in_v2,
+                                GError **error);
+
+/* Before the clone: the cgroup v2 directory urun_exec_join_cgroup() would
+ * move the process into, opened for clone3's CLONE_INTO_CGROUP, so that
+ * it is born there (@born_in_v2 above) instead of being moved by pid,
+ * which waits for the kernel's global cgroup lock (urun-cgroup.h).  -1
+ * when there is none, or when the --cgroup values are bad (the join says
+ * why). */
+int urun_exec_open_cgroup_v2 (const UrunCgroupOutcome *cgroup, const char *const *subpaths);
 
 G_END_DECLS
