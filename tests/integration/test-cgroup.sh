@@ -256,16 +256,26 @@ else
       like "$(cat "/proc/$pid/cgroup")" "[:,]$c(,[a-z_]+)*:/$top/born" "init is in its $c cgroup"
     done
   fi
-  # An exec's process is born in the container's cgroup v2 directory too
-  # (its v1 hierarchies, if any, it still joins by pid).
+  # An exec's process is born in the container's cgroup v2 directory too,
+  # and moves itself into the v1 ones.
+  run_urun start born
+  rm -f "$trace".*
+  "${no_leak_check[@]}" strace -ff -qq -y -s 64 -o "$trace" -e trace=clone3,write \
+    -e signal=none "$URUN" --root "$URUN_TEST_STATE_ROOT" exec born urun-test-helper exit 0 \
+    >/dev/null 2>&1
+  is "$?" 0 "exec under strace"
+  cat "$trace".* >"$trace"
+  unlike "$(grep -E 'cgroup.procs>, "[0-9]+"' "$trace")" . "exec: no pid is written into a cgroup.procs"
   if [ -n "$v2dir" ]; then
-    run_urun start born
-    "${no_leak_check[@]}" strace -qq -o "$trace" -e trace=clone3 -e signal=none \
-      "$URUN" --root "$URUN_TEST_STATE_ROOT" exec born urun-test-helper exit 0 >/dev/null 2>&1
-    is "$?" 0 "exec under strace"
     like "$(grep 'clone3(' "$trace" | head -1)" "CLONE_INTO_CGROUP" \
       "the exec process is cloned into the container's cgroup v2 directory"
   fi
+  if [ "$mode" = v1 ] && [ -d "$CG/pids" ]; then
+    like "$(grep "<$CG/pids/$top/born/tasks>, \"0\", 1) = 1" "$trace")" . \
+      "the exec process writes 0 into the pids hierarchy's tasks file itself"
+  fi
+  run_urun exec born urun-test-helper cat-file /proc/self/cgroup
+  like "$out" "[:,]pids(,[a-z_]+)*:/\$|0::/\$" "... and runs in the container's cgroup (its namespace root)"
   run_urun delete --force born
   is "$status" 0 "delete"
 

@@ -6,6 +6,7 @@
 #include "cgroup/urun-cgroup.h"
 #include "container/urun-container-cgroup.h"
 #include "container/urun-container-private.h"
+#include "plan/urun-plan-owner.h"
 #include "util/urun-error.h"
 #include "util/urun-fd.h"
 #include "util/urun-proc.h"
@@ -66,6 +67,31 @@ urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCreateOptions
 
   fill_request (runtime, options, spec, rootless, &request);
   return urun_cgroup_request_check (&request, error);
+}
+
+gboolean
+urun_container_plan_cgroup_tasks (UrunPlanOwner *owner, UrunCgroupPlacement *placement,
+                                  GError **error)
+{
+  UrunInitPlan *plan = &owner->plan;
+  size_t n = placement->n_v1_tasks_fds;
+  const char **paths = urun_plan_owner_keep (owner, g_new0 (const char *, n + 1));
+  int *tasks = urun_plan_owner_keep (owner, g_new0 (int, n + 1));
+
+  for (size_t i = 0; i < n; i++)
+    {
+      /* The plan's from here: the owner closes and frees them. */
+      tasks[i] = urun_plan_owner_keep_fd (owner, placement->v1_tasks_fds[i], error);
+      placement->v1_tasks_fds[i] = -1;
+      paths[i] = urun_plan_owner_keep (owner, g_steal_pointer (&placement->v1_tasks_paths[i]));
+      if (tasks[i] < 0)
+        return FALSE;
+    }
+  placement->n_v1_tasks_fds = 0;
+  plan->cgroup_tasks_fds = tasks;
+  plan->cgroup_tasks_paths = paths;
+  plan->n_cgroup_tasks_fds = n;
+  return TRUE;
 }
 
 gboolean

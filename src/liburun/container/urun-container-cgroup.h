@@ -13,6 +13,7 @@
 
 #include "cgroup/urun-cgroup.h"
 #include "container/urun-container.h"
+#include "plan/urun-plan-owner.h"
 #include "spec/urun-spec.h"
 #include "state/urun-state.h"
 
@@ -31,6 +32,13 @@ gboolean urun_container_cgroup_is_frozen (const UrunCgroupOutcome *cgroup);
  * unit names, annotations), so that bad input spawns nothing. */
 gboolean urun_container_check_cgroup (const UrunRuntime *runtime, const UrunCreateOptions *options,
                                       const UrunSpec *spec, gboolean rootless, GError **error);
+
+/* The v1 `tasks` fds of @placement (and their paths) become the plan's
+ * (UrunInitPlan's cgroup_tasks_fds: kept, renumbered, closed by @owner),
+ * for init or an exec's process to move itself; @placement keeps its v2
+ * directory, for the clone. */
+gboolean urun_container_plan_cgroup_tasks (UrunPlanOwner *owner, UrunCgroupPlacement *placement,
+                                           GError **error);
 
 /* Create: TRUE when the container's cgroup is made before the clone
  * (urun_cgroup_places_before_clone(): the cgroupfs driver, or none). */

@@ -266,32 +266,13 @@ make_cgroup_before_clone (Creation *creation, const UrunCreateOptions *options,
                           GPtrArray *warnings, GError **error)
 {
   UrunCgroupPlacement *placement = &creation->placement;
-  UrunInitPlan *plan = &creation->owner->plan;
-  const char **paths;
-  int *tasks;
 
   if (!urun_container_enter_cgroup (creation->runtime, options, creation->spec,
                                     creation->rootless, 0, placement, creation->state,
-                                    creation->record, warnings, error))
+                                    creation->record, warnings, error)
+      || !urun_container_plan_cgroup_tasks (creation->owner, placement, error))
     return FALSE;
-  tasks = urun_plan_owner_keep (creation->owner, g_new0 (int, placement->n_v1_tasks_fds + 1));
-  paths = urun_plan_owner_keep (creation->owner,
-                                g_new0 (const char *, placement->n_v1_tasks_fds + 1));
-  for (size_t i = 0; i < placement->n_v1_tasks_fds; i++)
-    {
-      /* The plan's from here: the owner closes and frees them. */
-      tasks[i] = urun_plan_owner_keep_fd (creation->owner, placement->v1_tasks_fds[i], error);
-      placement->v1_tasks_fds[i] = -1;
-      paths[i] = urun_plan_owner_keep (creation->owner,
-                                       g_steal_pointer (&placement->v1_tasks_paths[i]));
-      if (tasks[i] < 0)
-        return FALSE;
-    }
-  plan->cgroup_tasks_fds = tasks;
-  plan->cgroup_tasks_paths = paths;
-  plan->n_cgroup_tasks_fds = placement->n_v1_tasks_fds;
-  placement->n_v1_tasks_fds = 0;
-  plan->clone_cgroup_fd = placement->v2_dirfd;
+  creation->owner->plan.clone_cgroup_fd = placement->v2_dirfd;
   return save_cgroup_progress (creation, error);
 }
 

@@ -175,21 +175,123 @@ v1_subpath (GHashTable *subpaths, const char *mount, const char **out_path, GErr
   return TRUE;
 }
 
-static gboolean
-join_dir (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, pid_t pid, const char *pidtext,
-          const char *base, const char *subpath, GError **error)
+/* @base's directory of the container's cgroup, with @subpath below it
+ * (which must exist); NULL with @error. */
+static char *
+join_target (const UrunCgroupOutcome *cg, const char *base, const char *subpath, GError **error)
 {
-  g_autofree char *dir = g_build_filename (base, cg->path, subpath, NULL);
-  int r;
+  char *dir = g_build_filename (base, cg->path, subpath, NULL);
 
   if (subpath != NULL && !g_file_test (dir, G_FILE_TEST_IS_DIR))
-    return urun_fail (error, URUN_ERROR_NOT_FOUND,
-                      "--cgroup: %s does not exist in the container's cgroup (%s)", subpath,
-                      dir);
-  r = urun_cgroup_write_file (dir, "cgroup.procs", pidtext);
+    {
+      urun_fail (error, URUN_ERROR_NOT_FOUND,
+                 "--cgroup: %s does not exist in the container's cgroup (%s)", subpath, dir);
+      g_free (dir);
+      return NULL;
+    }
+  return dir;
+}
+
+/* What a join does in each directory. */
+typedef struct
+{
+  const UrunCgroupOutcome *cg;
+  const UrunCgroupHost *host;
+  pid_t pid;
+  const char *pidtext;
+  gboolean moved_itself;          /* v1: the process wrote "0" into each `tasks` */
+  UrunCgroupPlacement *placement; /* before the clone: the `tasks` to open */
+} Join;
+
+static gboolean
+join_dir (Join *join, const char *dir, const char *subpath, GError **error)
+{
+  int r = urun_cgroup_write_file (dir, "cgroup.procs", join->pidtext);
+
   if (r < 0)
-    return attach_with_systemd (cg, host, pid, subpath, r, dir, error);
+    return attach_with_systemd (join->cg, join->host, join->pid, subpath, r, dir, error);
   return TRUE;
+}
+
+/* v1 (and hybrid): every hierarchy in which the container has a
+ * directory, each once (cpu and cpuacct may share one): the directory, or
+ * the --cgroup sub-path below it, joined by pid (@join->pid), or (with
+ * @join->placement) its `tasks` file opened for the process to write "0"
+ * into, or nothing when it did (@join->moved_itself). */
+static gboolean
+for_each_v1_dir (const UrunCgroupOutcome *cg, GHashTable *subpaths, Join *join, GError **error)
+{
+  g_autoptr (GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (subpaths != NULL)
+    {
+      g_hash_table_iter_init (&iter, subpaths);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (*(const char *) key != '\0' && !known_v1_controller (key))
+          return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
+                            "--cgroup: unknown cgroup v1 controller `%s`", (const char *) key);
+    }
+  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
+    {
+      g_autofree char *mount = v1_hierarchy (urun_cgroup_v1_controllers[i]);
+      g_autofree char *dir = NULL;
+      g_autofree char *target = NULL;
+      const char *subpath;
+
+      if (mount == NULL || g_hash_table_contains (done, mount))
+        continue;
+      dir = g_build_filename (mount, cg->path, NULL);
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          if (subpaths != NULL && g_hash_table_contains (subpaths, urun_cgroup_v1_controllers[i]))
+            return urun_fail (error, URUN_ERROR_NOT_FOUND,
+                              "--cgroup: the container has no cgroup in the %s hierarchy",
+                              urun_cgroup_v1_controllers[i]);
+          continue;
+        }
+      if (!v1_subpath (subpaths, mount, &subpath, error)
+          || (target = join_target (cg, mount, subpath, error)) == NULL)
+        return FALSE;
+      if (join->placement != NULL)
+        {
+          UrunCgroupPlacement *p = join->placement;
+          char *tasks = g_build_filename (target, "tasks", NULL);
+          int fd = p->n_v1_tasks_fds < URUN_CGROUP_MAX_V1_TASKS
+                     ? open (tasks, O_WRONLY | O_CLOEXEC) : -1;
+
+          if (fd < 0)
+            {
+              g_free (tasks);
+              return urun_fail_errno (error, errno, "open the cgroup v1 tasks of %s", target);
+            }
+          p->v1_tasks_fds[p->n_v1_tasks_fds] = fd;
+          p->v1_tasks_paths[p->n_v1_tasks_fds++] = tasks;
+        }
+      else if (!join->moved_itself && !join_dir (join, target, subpath, error))
+        return FALSE;
+      g_hash_table_add (done, g_steal_pointer (&mount));
+    }
+  return TRUE;
+}
+
+gboolean
+urun_exec_open_cgroup_v1 (const UrunCgroupOutcome *cg, const char *const *subpath_args,
+                          UrunCgroupPlacement *placement)
+{
+  g_autoptr (GHashTable) subpaths = parse_subpaths (subpath_args, NULL);
+  Join join = { cg, NULL, 0, NULL, FALSE, placement };
+
+  /* Bad --cgroup values, no cgroup, or a unified host: the join after
+   * the clone does all, and says what is wrong. */
+  if ((subpaths == NULL && subpath_args != NULL && subpath_args[0] != NULL)
+      || cg->driver == URUN_CGROUP_DRIVER_NONE || cg->path == NULL
+      || urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED
+      || for_each_v1_dir (cg, subpaths, &join, NULL))
+    return placement->n_v1_tasks_fds > 0;
+  urun_cgroup_placement_clear (placement);
+  return FALSE;
 }
 
 /* The cgroup v2 directory of the join: below the unified root the
@@ -222,14 +324,13 @@ urun_exec_open_cgroup_v2 (const UrunCgroupOutcome *cg, const char *const *subpat
 
 gboolean
 urun_exec_join_cgroup (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, pid_t pid,
-                       const char *const *subpath_args, gboolean born_in_v2, GError **error)
+                       const char *const *subpath_args, gboolean born_in_v2,
+                       gboolean moved_itself, GError **error)
 {
   g_autofree char *pidtext = g_strdup_printf ("%d", (int) pid);
+  Join join = { cg, host, pid, pidtext, moved_itself, NULL };
   g_autoptr (GHashTable) subpaths = NULL;
-  g_autoptr (GHashTable) done = NULL;
   const char *v2root;
-  GHashTableIter iter;
-  gpointer key;
 
   g_return_val_if_fail (cg != NULL, FALSE);
 
@@ -248,51 +349,24 @@ urun_exec_join_cgroup (const UrunCgroupOutcome *cg, const UrunCgroupHost *host, 
   v2root = urun_cgroup_v2_root ();
   if (urun_cgroup_mode () == URUN_CGROUP_MODE_UNIFIED)
     {
+      const char *subpath = NULL;
+      g_autofree char *target = NULL;
+
       if (subpaths != NULL && (g_hash_table_size (subpaths) != 1
                                || !g_hash_table_contains (subpaths, "")))
         return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
                           "--cgroup: CONTROLLER:PATH is for cgroup v1 hierarchies; this host "
                           "has the unified hierarchy (cgroup v2): give only the path");
-      if (born_in_v2)
-        return TRUE;
-      return join_dir (cg, host, pid, pidtext, v2root, subpaths != NULL
-                       ? g_hash_table_lookup (subpaths, "") : NULL, error);
-    }
-
-  if (subpaths != NULL)
-    {
-      g_hash_table_iter_init (&iter, subpaths);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        if (*(const char *) key != '\0' && !known_v1_controller (key))
-          return urun_fail (error, URUN_ERROR_INVALID_ARGUMENT,
-                            "--cgroup: unknown cgroup v1 controller `%s`", (const char *) key);
-    }
-  /* v1 (and hybrid): every hierarchy of the cgroupfs driver in which the
-   * container has a directory, each once (cpu and cpuacct may share one),
-   * then the unified one of a hybrid host. */
-  done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (gsize i = 0; i < urun_cgroup_n_v1_controllers; i++)
-    {
-      g_autofree char *mount = v1_hierarchy (urun_cgroup_v1_controllers[i]);
-      g_autofree char *dir = NULL;
-      const char *subpath;
-
-      if (mount == NULL || g_hash_table_contains (done, mount))
-        continue;
-      dir = g_build_filename (mount, cg->path, NULL);
-      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-        {
-          if (subpaths != NULL && g_hash_table_contains (subpaths, urun_cgroup_v1_controllers[i]))
-            return urun_fail (error, URUN_ERROR_NOT_FOUND,
-                              "--cgroup: the container has no cgroup in the %s hierarchy",
-                              urun_cgroup_v1_controllers[i]);
-          continue;
-        }
-      if (!v1_subpath (subpaths, mount, &subpath, error)
-          || !join_dir (cg, host, pid, pidtext, mount, subpath, error))
+      if (subpaths != NULL)
+        subpath = g_hash_table_lookup (subpaths, "");
+      target = join_target (cg, v2root, subpath, error);
+      if (target == NULL)
         return FALSE;
-      g_hash_table_add (done, g_steal_pointer (&mount));
+      return born_in_v2 || join_dir (&join, target, subpath, error);
     }
+
+  if (!for_each_v1_dir (cg, subpaths, &join, error))
+    return FALSE;
   if (v2root != NULL && !born_in_v2)
     {
       g_autofree char *dir = g_build_filename (v2root, cg->path, NULL);

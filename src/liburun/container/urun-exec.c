@@ -80,6 +80,7 @@ typedef struct
   UrunInitProcess child;     /* the stage, then the process */
   int init_pidfd;
   int console_fd;
+  UrunCgroupPlacement placement; /* the v1 `tasks` the process moves itself with */
 } Exec;
 
 static void
@@ -88,6 +89,7 @@ exec_clear (Exec *exec)
   urun_init_process_clear (&exec->child);
   urun_close_fdp (&exec->init_pidfd);
   urun_close_fdp (&exec->console_fd);
+  urun_cgroup_placement_clear (&exec->placement);
   g_clear_pointer (&exec->owner, urun_plan_owner_free);
   g_clear_pointer (&exec->process, urun_spec_process_free);
   g_clear_pointer (&exec->spec, urun_spec_free);
@@ -421,6 +423,7 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
   exec.child = (UrunInitProcess) URUN_INIT_PROCESS_INIT;
   exec.init_pidfd = -1;
   exec.console_fd = -1;
+  exec.placement = (UrunCgroupPlacement) URUN_CGROUP_PLACEMENT_INIT;
   exec.plan.root_fd = -1;
 
   if (!check_options (options, error) || !load_container (runtime, id, options->ignore_paused, &exec, error)
@@ -431,6 +434,12 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
   if (!prepare_terminal (&exec, options, error))
     return FALSE;
 
+  /* Into the v1 hierarchies the process moves itself, as init does
+   * (urun-cgroup.h: moving it by pid waits for the kernel's global cgroup
+   * lock). */
+  if (urun_exec_open_cgroup_v1 (&exec.record->cgroup, options->cgroup, &exec.placement)
+      && !urun_container_plan_cgroup_tasks (exec.owner, &exec.placement, error))
+    return FALSE;
   /* The stage closes every other fd of urun's at once: the state
    * directory's, init's pidfd, the console socket. */
   urun_plan_owner_seal_fds (exec.owner);
@@ -449,7 +458,8 @@ urun_container_exec (const UrunRuntime *runtime, const char *id, const UrunExecO
     goto fail;
   urun_container_cgroup_host (runtime, exec.record->rootless, &cgroup_host);
   if (!urun_exec_join_cgroup (&exec.record->cgroup, &cgroup_host, exec.child.pid,
-                              options->cgroup, exec.child.born_in_cgroup, error))
+                              options->cgroup, exec.child.born_in_cgroup,
+                              exec.owner->plan.n_cgroup_tasks_fds > 0, error))
     {
       g_prefix_error (error, "container `%s`: ", id);
       goto fail;

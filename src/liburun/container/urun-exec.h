@@ -51,7 +51,16 @@ gboolean urun_container_exec (const UrunRuntime *runtime, const char *id,
  * "none": nothing to join; a @subpath is then an error saying why. */
 gboolean urun_exec_join_cgroup (const UrunCgroupOutcome *cgroup, const UrunCgroupHost *host,
                                 pid_t pid, const char *const *subpaths, gboolean born_in_v2,
-                                GError **error);
+                                gboolean moved_itself, GError **error);
+
+/* Before the clone: the `tasks` file of each v1 hierarchy
+ * urun_exec_join_cgroup() would move the process into, opened into
+ * @placement, for the process to write "0" into them itself
+ * (@moved_itself above), which takes no global lock.  FALSE, with
+ * @placement empty, when there are none or they cannot all be opened: the
+ * join then moves it by pid and says what is wrong. */
+gboolean urun_exec_open_cgroup_v1 (const UrunCgroupOutcome *cgroup, const char *const *subpaths,
+                                   UrunCgroupPlacement *placement);
 
 /* Before the clone: the cgroup v2 directory urun_exec_join_cgroup() would
  * move the process into, opened for clone3's CLONE_INTO_CGROUP, so that

@@ -77,6 +77,10 @@ urun_init_exec_main (const UrunExecPlan *exec)
    * urun's to trust (urun-init-util.c). */
   if (urun_init_take_fds (plan, &failure) < 0 || urun_init_open_procfs (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
+  /* Into the container's v1 cgroups before anything else, as init does
+   * (its v2 one the clone put it in). */
+  if (urun_init_enter_cgroup (plan, &failure) < 0)
+    urun_init_report_and_exit (plan, &failure);
 
   /* Not dumpable from the start: the process below runs urun's binary
    * inside the container's pid namespace until execve, and nothing there

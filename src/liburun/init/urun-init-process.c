@@ -301,3 +301,26 @@ urun_init_execute (const UrunInitPlan *plan, const char *executable, UrunInitFai
   execve (executable, plan->argv, plan->envp);
   return urun_init_fail (failure, exec_step (errno), errno, plan->argv[0]);
 }
+
+/* "0" into each `tasks` file moves the calling thread, which is the whole
+ * process (see cgroup_tasks_fds in urun-plan.h).  The parent opened them,
+ * and the kernel checks the opener's credentials, so a user namespace
+ * does not stand in the way. */
+int
+urun_init_enter_cgroup (const UrunInitPlan *plan, UrunInitFailure *failure)
+{
+  for (size_t i = 0; i < plan->n_cgroup_tasks_fds; i++)
+    {
+      int fd = plan->cgroup_tasks_fds[i];
+      ssize_t n;
+
+      do
+        n = write (fd, "0", 1);
+      while (n < 0 && errno == EINTR);
+      if (n != 1)
+        return urun_init_fail (failure, URUN_STEP_CGROUP, n < 0 ? errno : EIO,
+                               plan->cgroup_tasks_paths[i]);
+      close (fd);
+    }
+  return 0;
+}

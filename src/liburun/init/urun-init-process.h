@@ -7,6 +7,10 @@
  *   urun_init_take_fds(): first thing: of 3 .. 3+preserve_fds-1 keeps
  *     the caller's fds and closes urun's, above that closes every fd but
  *     plan->keep_fds and the sync socket;
+ *   urun_init_enter_cgroup(): right after: "0" into each of
+ *     plan->cgroup_tasks_fds, which moves the process (single-threaded)
+ *     into the v1 hierarchies of its cgroup without the kernel's global
+ *     lock that moving it by pid takes;
  *   urun_init_set_rlimits(): setrlimit of each of plan->rlimits;
  *   urun_init_prepare_process(), in this order: chdir to plan->cwd
  *     (created when missing); the security profile's part before the uid
@@ -24,6 +28,7 @@
 #include "init/urun-init-util.h"
 
 int urun_init_take_fds (const UrunInitPlan *plan, UrunInitFailure *failure);
+int urun_init_enter_cgroup (const UrunInitPlan *plan, UrunInitFailure *failure);
 int urun_init_set_rlimits (const UrunInitPlan *plan, UrunInitFailure *failure);
 int urun_init_prepare_process (const UrunInitPlan *plan, char *executable, size_t size,
                                UrunInitFailure *failure);

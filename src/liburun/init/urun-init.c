@@ -182,30 +182,6 @@ set_identity_and_limits (const UrunInitPlan *plan, UrunInitFailure *failure)
   return 0;
 }
 
-/* Into the v1 hierarchies of a cgroup made before the clone: "0" into
- * each `tasks` file moves init's only thread, which is init (see
- * cgroup_tasks_fds in urun-plan.h).  The parent opened them, and the
- * kernel checks the opener's credentials, so a user namespace does not
- * stand in the way. */
-static int
-enter_cgroup (const UrunInitPlan *plan, UrunInitFailure *failure)
-{
-  for (size_t i = 0; i < plan->n_cgroup_tasks_fds; i++)
-    {
-      int fd = plan->cgroup_tasks_fds[i];
-      ssize_t n;
-
-      do
-        n = write (fd, "0", 1);
-      while (n < 0 && errno == EINTR);
-      if (n != 1)
-        return urun_init_fail (failure, URUN_STEP_CGROUP, n < 0 ? errno : EIO,
-                               plan->cgroup_tasks_paths[i]);
-      close (fd);
-    }
-  return 0;
-}
-
 void
 urun_init_main (const UrunInitPlan *plan)
 {
@@ -217,7 +193,7 @@ urun_init_main (const UrunInitPlan *plan)
     urun_init_report_and_exit (plan, &failure);
   /* Into the cgroup before anything else: no step of init's, nor a
    * process it forks, runs outside the container's limits. */
-  if (enter_cgroup (plan, &failure) < 0)
+  if (urun_init_enter_cgroup (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 
   /* execCPUAffinity.initial first: all of init's work, in stages or not,
