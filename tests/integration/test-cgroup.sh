@@ -216,31 +216,39 @@ is "$out" "" "no state left after a failed create"
 no_leak_check=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0")
 v2dir=
 if [ "$mode" = unified ]; then v2dir=$CG; elif [ -d "$CG/unified" ]; then v2dir=$CG/unified; fi
+# Runs urun ARGS (the cgroup path /$top/born) under strace and checks how
+# WHO got into its cgroup.
+traced_placement ()
+{
+  local who=$1 trace=$URUN_TEST_TMPDIR/born.trace c
+  shift
+  rm -f "$trace" "$trace".*
+  # -ff: a file per process, so that no call is split across lines.
+  "${no_leak_check[@]}" strace -ff -qq -y -s 64 -o "$trace" -e trace=clone3,write \
+    -e signal=none "$URUN" --root "$URUN_TEST_STATE_ROOT" "$@" >/dev/null 2>&1
+  is "$?" 0 "$who: urun under strace"
+  cat "$trace".* >"$trace"
+  unlike "$(grep -E 'cgroup.procs>, "[0-9]+"' "$trace")" . "$who: no pid is written into a cgroup.procs"
+  if [ -n "$v2dir" ]; then
+    like "$(grep 'clone3(' "$trace" | head -1)" "CLONE_INTO_CGROUP.*cgroup=[0-9]+" \
+      "$who is cloned into its cgroup v2 directory"
+  fi
+  if [ "$mode" = v1 ]; then
+    for c in memory pids freezer; do
+      [ -d "$CG/$c" ] || continue
+      like "$(grep "<$CG/$c/$top/born/tasks>, \"0\", 1) = 1" "$trace")" . \
+        "$who writes 0 into the $c hierarchy's tasks file itself"
+    done
+  fi
+}
+
 if ! command -v strace >/dev/null; then
   skip "strace is missing (tests/setup-debian.sh installs it)"
 else
   # A foreground run: strace -f ends with the last of its tracees.
   set_args "$b" urun-test-helper exit 0
   edit_config "$b" "c['linux']['cgroupsPath'] = '/$top/born'"
-  trace=$URUN_TEST_TMPDIR/born.trace
-  # -ff: a file per process, so that no call is split across lines.
-  "${no_leak_check[@]}" strace -ff -qq -y -s 64 -o "$trace" -e trace=clone3,write \
-    -e signal=none "$URUN" --root "$URUN_TEST_STATE_ROOT" --cgroup-manager cgroupfs \
-    run --bundle "$b" born >/dev/null 2>"$URUN_TEST_TMPDIR/born.err"
-  is "$?" 0 "run under strace"
-  cat "$trace".* >"$trace"
-  unlike "$(grep -E 'cgroup.procs>, "[0-9]+"' "$trace")" . "no pid is written into a cgroup.procs"
-  if [ -n "$v2dir" ]; then
-    like "$(grep 'clone3(' "$trace" | head -1)" "CLONE_INTO_CGROUP.*cgroup=[0-9]+" \
-      "init is cloned into its cgroup v2 directory"
-  fi
-  if [ "$mode" = v1 ]; then
-    for c in memory pids freezer; do
-      [ -d "$CG/$c" ] || continue
-      like "$(grep "<$CG/$c/$top/born/tasks>, \"0\", 1) = 1" "$trace")" . \
-        "init writes 0 into the $c hierarchy's tasks file itself"
-    done
-  fi
+  traced_placement init --cgroup-manager cgroupfs run --bundle "$b" born
   # Where init is, seen from the host.
   set_args "$b" urun-test-helper pause
   run_urun --cgroup-manager cgroupfs create --bundle "$b" born
@@ -259,21 +267,7 @@ else
   # An exec's process is born in the container's cgroup v2 directory too,
   # and moves itself into the v1 ones.
   run_urun start born
-  rm -f "$trace".*
-  "${no_leak_check[@]}" strace -ff -qq -y -s 64 -o "$trace" -e trace=clone3,write \
-    -e signal=none "$URUN" --root "$URUN_TEST_STATE_ROOT" exec born urun-test-helper exit 0 \
-    >/dev/null 2>&1
-  is "$?" 0 "exec under strace"
-  cat "$trace".* >"$trace"
-  unlike "$(grep -E 'cgroup.procs>, "[0-9]+"' "$trace")" . "exec: no pid is written into a cgroup.procs"
-  if [ -n "$v2dir" ]; then
-    like "$(grep 'clone3(' "$trace" | head -1)" "CLONE_INTO_CGROUP" \
-      "the exec process is cloned into the container's cgroup v2 directory"
-  fi
-  if [ "$mode" = v1 ] && [ -d "$CG/pids" ]; then
-    like "$(grep "<$CG/pids/$top/born/tasks>, \"0\", 1) = 1" "$trace")" . \
-      "the exec process writes 0 into the pids hierarchy's tasks file itself"
-  fi
+  traced_placement "the exec process" exec born urun-test-helper exit 0
   run_urun exec born urun-test-helper cat-file /proc/self/cgroup
   like "$out" "[:,]pids(,[a-z_]+)*:/\$|0::/\$" "... and runs in the container's cgroup (its namespace root)"
   run_urun delete --force born
