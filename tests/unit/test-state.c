@@ -679,7 +679,7 @@ test_delete (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
   g_assert_true (g_file_set_contents (subfile, "x", -1, NULL));
 
-  g_assert_true (urun_state_delete (state, FALSE, NULL, &error));
+  g_assert_true (urun_state_delete (state, NULL, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
   g_assert_false (urun_state_exists (f->store, "gone"));
@@ -695,7 +695,7 @@ test_delete (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   /* A directory whose creator died before writing state.json. */
-  g_assert_true (urun_state_delete (state, FALSE, NULL, &error));
+  g_assert_true (urun_state_delete (state, NULL, FALSE, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -708,7 +708,7 @@ test_delete_running (Fixture *f, gconstpointer data)
   g_autofree char *dir = g_build_filename (f->root, "live", NULL);
   int status;
 
-  g_assert_false (urun_state_delete (state, FALSE, NULL, &error));
+  g_assert_false (urun_state_delete (state, NULL, FALSE, NULL, &error));
   g_assert_error (error, URUN_ERROR, URUN_ERROR_WRONG_STATE);
   g_assert_nonnull (strstr (error->message, "container `live`"));
   g_assert_nonnull (strstr (error->message, "running"));
@@ -719,12 +719,12 @@ test_delete_running (Fixture *f, gconstpointer data)
 
   /* Created (exec.fifo) is refused the same way. */
   g_assert_true (urun_container_state_make_exec_fifo (state, NULL));
-  g_assert_false (urun_state_delete (state, FALSE, NULL, &error));
+  g_assert_false (urun_state_delete (state, NULL, FALSE, NULL, &error));
   g_assert_error (error, URUN_ERROR, URUN_ERROR_WRONG_STATE);
   g_assert_nonnull (strstr (error->message, "created"));
   g_clear_error (&error);
 
-  g_assert_true (urun_state_delete (state, TRUE, NULL, &error));
+  g_assert_true (urun_state_delete (state, NULL, TRUE, NULL, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
   g_assert_false (urun_proc_is_alive (child, 0));
@@ -745,7 +745,7 @@ test_delete_force_reused_pid (Fixture *f, gconstpointer data)
    * that reused the pid, which a forced delete must not kill. */
   record->init_start_time++;
   g_assert_true (urun_container_state_save (state, record, &error));
-  g_assert_true (urun_state_delete (state, TRUE, NULL, &error));
+  g_assert_true (urun_state_delete (state, NULL, TRUE, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (urun_proc_is_alive (child, 0));
   reap (child);
@@ -783,7 +783,7 @@ test_open_waits_for_delete (Fixture *f, gconstpointer data)
   /* Give the child time to block on the lock; the test is valid (if
    * weaker) when it has not got there yet. */
   g_usleep (100 * G_TIME_SPAN_MILLISECOND);
-  g_assert_true (urun_state_delete (state, FALSE, NULL, NULL));
+  g_assert_true (urun_state_delete (state, NULL, FALSE, NULL, NULL));
   g_clear_pointer (&state, urun_container_state_free);
   g_assert_cmpint (read (ready[0], &c, 1), ==, 0);
   close (ready[0]);

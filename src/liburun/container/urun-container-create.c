@@ -101,7 +101,8 @@ creation_abort (Creation *creation)
     {
       g_autoptr (GError) error = NULL;
 
-      if (!urun_state_delete (creation->state, TRUE, urun_container_cgroup_is_frozen, &error))
+      if (!urun_state_delete (creation->state, NULL, TRUE, urun_container_cgroup_is_frozen,
+                              &error))
         g_debug ("cleaning up a failed create: %s", error->message);
       g_clear_pointer (&creation->state, urun_container_state_free);
     }

@@ -120,7 +120,7 @@ delete_loaded (const UrunRuntime *runtime, UrunContainerState *state,
           return FALSE;
         }
     }
-  if (!urun_state_delete (state, force, urun_container_cgroup_is_frozen, error))
+  if (!urun_state_delete (state, record, force, urun_container_cgroup_is_frozen, error))
     return FALSE;
   if (record != NULL)
     urun_container_run_poststop_hooks (spec, record, warnings);

@@ -144,17 +144,21 @@ remove_contents (int dirfd)
 }
 
 gboolean
-urun_state_delete (UrunContainerState *state, gboolean force, UrunStateFrozenFunc is_frozen,
-                   GError **error)
+urun_state_delete (UrunContainerState *state, const UrunStateRecord *known_record,
+                   gboolean force, UrunStateFrozenFunc is_frozen, GError **error)
 {
-  g_autoptr (UrunStateRecord) record = NULL;
+  g_autoptr (UrunStateRecord) loaded = NULL;
   g_autoptr (GError) local_error = NULL;
+  const UrunStateRecord *record = known_record;
   int r;
 
   g_return_val_if_fail (state != NULL && state->dirfd >= 0, FALSE);
   g_return_val_if_fail (state->locked, FALSE);
 
-  record = urun_state_record_load (state->dirfd, &local_error);
+  /* Why the caller's copy will do: it read it under this same lock, and
+   * nobody writes a record without it. */
+  if (record == NULL)
+    record = loaded = urun_state_record_load (state->dirfd, &local_error);
   if (record == NULL && !g_error_matches (local_error, URUN_ERROR, URUN_ERROR_NOT_FOUND)
       && !force)
     /* Without a readable record we cannot tell whether init still runs. */

@@ -186,10 +186,11 @@ gboolean urun_container_state_make_exec_fifo (UrunContainerState *state, GError 
  * running, paused, or a create that died half-way) fails with
  * URUN_ERROR_WRONG_STATE unless @force, which kills init with SIGKILL
  * first and waits (at most URUN_STATE_KILL_TIMEOUT_MS) for it to go.
- * @is_frozen names a paused container's status in that error (see
- * urun_state_status()).  After success @state refers to nothing and may
- * only be freed. */
-gboolean urun_state_delete (UrunContainerState *state, gboolean force,
-                            UrunStateFrozenFunc is_frozen, GError **error);
+ * @record is the container's record as the caller read it under the
+ * same lock, or NULL for it to be read here.  @is_frozen names a paused
+ * container's status in that error (see urun_state_status()).  After
+ * success @state refers to nothing and may only be freed. */
+gboolean urun_state_delete (UrunContainerState *state, const UrunStateRecord *record,
+                            gboolean force, UrunStateFrozenFunc is_frozen, GError **error);
 
 G_END_DECLS
