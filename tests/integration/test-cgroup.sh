@@ -293,6 +293,21 @@ else
   is "$left" "" "no cgroup directory left"
 fi
 
+# ---- the default ladder as root where systemd does not run: cgroupfs, saying why --------
+# Decided before the clone (the cgroup is made then), with the reason the
+# systemd rung gave.
+if [ ! -d /run/systemd/system ]; then
+  set_args "$b" urun-test-helper pause
+  edit_config "$b" "c['linux']['cgroupsPath'] = '/$top/ladder'"
+  run_urun create --bundle "$b" lad
+  is "$status" 0 "default manager without systemd: create works"
+  json_check "... with the cgroupfs driver, and why not systemd" "$(cgroup_of lad)" "
+assert r['driver'] == 'cgroupfs', r
+assert '/run/systemd/system is missing' in r['reason'], r"
+  run_urun delete --force lad
+  is "$status" 0 "delete"
+fi
+
 # ---- the systemd driver where systemd does not run -------------------------------------
 set_args "$b" urun-test-helper pause
 edit_config "$b" 'del c["linux"]["cgroupsPath"]'

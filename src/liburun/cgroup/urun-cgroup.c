@@ -144,8 +144,9 @@ urun_cgroup_enter (const UrunCgroupRequest *request, pid_t pid, UrunCgroupOutcom
           break;
         }
       /* Before the clone (pid 0) systemd was found missing already: a
-       * manager that appeared since does not change the decision. */
-      if (pid > 0 && urun_systemd_available (&request->host, &local)
+       * manager that appeared since does not change the decision.  The
+       * test is made all the same, for the reason it gives. */
+      if (urun_systemd_available (&request->host, &local) && pid > 0
           && enter_systemd (request, pid, &outcome, &local))
         break;
       g_string_append_printf (reasons, "%s systemd: %s",
