@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 void
@@ -262,13 +263,20 @@ write_proc_file (pid_t pid, const char *name, const char *contents, GError **err
   return TRUE;
 }
 
+/* newuidmap or newgidmap, started; its stderr is read once it exits. */
+typedef struct
+{
+  const char *name;
+  GPid pid;
+  int stderr_fd;
+} Helper;
+
 static gboolean
-run_helper (const char *helper, pid_t pid, const GArray *mappings, GError **error)
+start_helper (const char *helper, pid_t pid, const GArray *mappings, Helper *out,
+              GError **error)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *errors = NULL;
   g_autoptr (GError) spawn_error = NULL;
-  int wait_status;
 
   g_ptr_array_add (argv, g_strdup (helper));
   g_ptr_array_add (argv, g_strdup_printf ("%d", (int) pid));
@@ -281,13 +289,62 @@ run_helper (const char *helper, pid_t pid, const GArray *mappings, GError **erro
     }
   g_ptr_array_add (argv, NULL);
 
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                     NULL, &errors, &wait_status, &spawn_error))
+  out->name = helper;
+  out->stderr_fd = -1;
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL,
+                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, &out->pid, NULL, NULL, &out->stderr_fd, &spawn_error))
     return urun_fail (error, URUN_ERROR_FAILED, "run %s: %s", helper, spawn_error->message);
-  if (!g_spawn_check_wait_status (wait_status, NULL))
-    return urun_fail (error, URUN_ERROR_PERMISSION_DENIED, "%s failed: %s", helper,
-                      g_strstrip (errors));
   return TRUE;
+}
+
+/* Reads the stderr of @h to its end, reaps it, and fails with what it said
+ * when it did not exit 0. */
+static gboolean
+finish_helper (Helper *h, GError **error)
+{
+  g_autoptr (GString) errors = g_string_new (NULL);
+  char buffer[512];
+  int status = 0;
+  ssize_t n;
+
+  while ((n = read (h->stderr_fd, buffer, sizeof buffer)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      g_string_append_len (errors, buffer, n);
+    }
+  urun_close_fdp (&h->stderr_fd);
+  while (waitpid (h->pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return urun_fail_errno (error, errno, "wait for %s", h->name);
+  if (!g_spawn_check_wait_status (status, NULL))
+    return urun_fail (error, URUN_ERROR_PERMISSION_DENIED, "%s failed: %s", h->name,
+                      g_strstrip (errors->str));
+  return TRUE;
+}
+
+/* Both at once: each is a setuid program to start and to load (about 1
+ * ms of wall time here), and they write different files of @pid (uid_map,
+ * gid_map).  The first failure is the one reported. */
+static gboolean
+run_helpers (const char *newuidmap, const char *newgidmap, pid_t pid,
+             const UrunIdMapPlan *plan, GError **error)
+{
+  Helper uid_helper, gid_helper;
+  gboolean ok;
+
+  if (!start_helper (newuidmap, pid, plan->uid_mappings, &uid_helper, error))
+    return FALSE;
+  if (!start_helper (newgidmap, pid, plan->gid_mappings, &gid_helper, error))
+    {
+      finish_helper (&uid_helper, NULL);
+      return FALSE;
+    }
+  ok = finish_helper (&uid_helper, error);
+  return finish_helper (&gid_helper, ok ? error : NULL) && ok;
 }
 
 gboolean
@@ -312,8 +369,7 @@ urun_idmap_apply (const UrunIdMapPlan *plan, pid_t pid, const UrunIdMapTools *to
       newgidmap = urun_idmap_find_helper (tools->newgidmap, "newgidmap");
       if (newuidmap == NULL || newgidmap == NULL)
         return urun_fail (error, URUN_ERROR_NOT_FOUND, "newuidmap/newgidmap not found");
-      return run_helper (newuidmap, pid, plan->uid_mappings, error)
-             && run_helper (newgidmap, pid, plan->gid_mappings, error);
+      return run_helpers (newuidmap, newgidmap, pid, plan, error);
     }
 
   if (plan->deny_setgroups && !write_proc_file (pid, "setgroups", "deny", error))
