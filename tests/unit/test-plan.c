@@ -102,9 +102,10 @@ test_fast_path (Fixture *f, gconstpointer data)
   g_assert_false (plan->staged);
   g_assert_cmpint (plan->n_joins, ==, 0);
   g_assert_cmphex (plan->clone_flags, ==,
-                   CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET
-                     | CLONE_NEWUSER);
+                   CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWUSER);
   g_assert_true (plan->new_userns);
+  /* The network namespace is init's to make, while it waits for GO. */
+  g_assert_true (plan->new_netns);
   /* The cgroup namespace waits until init is in its cgroup. */
   g_assert_true (plan->new_cgroupns);
   g_assert_false (plan->new_timens);
@@ -124,6 +125,7 @@ test_staged_path (Fixture *f, gconstpointer data)
   g_assert_true (plan->staged);
   g_assert_cmpint (plan->clone_flags, ==, 0);
   g_assert_cmphex (plan->unshare_flags, ==, CLONE_NEWPID | CLONE_NEWNS);
+  g_assert_false (plan->new_netns);
   g_assert_cmpint (plan->n_joins, ==, 3);
   /* The user namespace is joined first, whatever the config's order. */
   g_assert_cmphex (plan->joins[0].nstype, ==, CLONE_NEWUSER);

@@ -207,6 +207,15 @@ urun_init_main (const UrunInitPlan *plan)
   if (plan->staged && urun_init_enter_stages (plan, &failure) < 0)
     urun_init_report_and_exit (plan, &failure);
 
+  /* 1b. The network namespace the clone left out (urun-plan.h), while
+   *     the parent works towards GO; after the cgroup, which its memory
+   *     is charged to. */
+  if (plan->new_netns && unshare (CLONE_NEWNET) < 0)
+    {
+      urun_init_fail (&failure, URUN_STEP_UNSHARE, errno, "network namespace");
+      urun_init_report_and_exit (plan, &failure);
+    }
+
   /* 2. Wait until the parent has written the id maps and placed us in the
    *    cgroup: before that we are nobody and may escape the limits.  Then
    *    become root of the new user namespace. */

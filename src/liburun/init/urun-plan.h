@@ -114,6 +114,10 @@ typedef struct
    * creates it, so init creates it only after the parent has placed it in
    * the container's cgroup (after GO). */
   bool new_cgroupns;
+  /* The network namespace is not the clone's either (fast path only):
+   * init unshares it before GO, while the parent is busy between the
+   * clone and GO (urun-plan-build.c says why). */
+  bool new_netns;
   const char *timens_offsets;    /* "monotonic S N\nboottime S N\n", or NULL */
 
   /* The root filesystem. */

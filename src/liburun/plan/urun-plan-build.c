@@ -93,6 +93,18 @@ plan_namespaces (UrunPlanOwner *owner, const UrunSpec *spec, const UrunPlanOptio
       plan->unshare_flags = plan->clone_flags;
       plan->clone_flags = 0;
     }
+  /* Why init makes the network namespace itself, not the clone: its
+   * creation (the setup of every per-network subsystem) is most of what a
+   * clone with namespaces costs, 0.3 ms of 0.4 here, and the parent keeps
+   * init waiting between the clone and GO (the start time, the record,
+   * the id maps of a user namespace).  Made by init in that wait, the two
+   * overlap instead of adding up.  Made before GO, it belongs to the same
+   * user namespace and holds the same as when the clone made it. */
+  else if (plan->clone_flags & CLONE_NEWNET)
+    {
+      plan->clone_flags &= ~CLONE_NEWNET;
+      plan->new_netns = TRUE;
+    }
 
   /* A namespace type that is not listed is inherited, the mount
    * namespace included (runtime-spec, as runc and crun read it). */
