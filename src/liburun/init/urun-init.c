@@ -208,8 +208,10 @@ urun_init_main (const UrunInitPlan *plan)
     urun_init_report_and_exit (plan, &failure);
 
   /* 1b. The network namespace the clone left out (urun-plan.h), while
-   *     the parent works towards GO; after the cgroup, which its memory
-   *     is charged to. */
+   *     the parent works towards GO.  Its memory is charged to the
+   *     container's cgroup when init entered it above; a cgroup the
+   *     parent places init in by pid (systemd, execCPUAffinity.initial)
+   *     comes later, as it did when the clone made the namespace. */
   if (plan->new_netns && unshare (CLONE_NEWNET) < 0)
     {
       urun_init_fail (&failure, URUN_STEP_UNSHARE, errno, "network namespace");
